@@ -1,0 +1,57 @@
+"""Where the two SQLite files live and how to open them.
+
+`register.db` is the read model (written only by administrators' commands, opened read-only by
+the TUI); `terminal.db` beside it holds this terminal's identities and audit log.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+REGISTER_NAME = "register.db"
+STATE_NAME = "terminal.db"
+BUSY_TIMEOUT_MS = 5000
+
+
+def default_register_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("izle", appauthor=False)) / REGISTER_NAME
+
+
+def register_path(db: str | os.PathLike | None = None) -> Path:
+    """`--db`, else `IZLE_DB`, else the platform's user data folder."""
+    chosen = db or os.environ.get("IZLE_DB")
+    return Path(chosen).expanduser() if chosen else default_register_path()
+
+
+def state_path(register: Path, state: str | os.PathLike | None = None) -> Path:
+    """`--state`, else `IZLE_STATE`, else `terminal.db` beside the register."""
+    chosen = state or os.environ.get("IZLE_STATE")
+    return Path(chosen).expanduser() if chosen else register.with_name(STATE_NAME)
+
+
+def _tune(conn: sqlite3.Connection) -> sqlite3.Connection:
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection: the TUI never writes the register and never blocks a writer."""
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+    return _tune(sqlite3.connect(uri, uri=True, check_same_thread=False))
+
+
+def connect_write(path: Path) -> sqlite3.Connection:
+    """A read-write connection in autocommit mode; callers open transactions explicitly."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = _tune(sqlite3.connect(path, isolation_level=None, check_same_thread=False))
+    return conn
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]

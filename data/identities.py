@@ -1,0 +1,163 @@
+"""Identities of the Asan İmza emulation: who may log in, with which PIN1, and PIN1 blocking.
+
+PIN1 is stored only as a salted scrypt hash. Three wrong PIN1 in a row block it (persisted);
+only an administrator unblocks it, as a PUK would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+
+ROLES = ("citizen", "operator", "admin")
+MAX_PIN_TRIES = 3
+_PIN = re.compile(r"^\d{4,8}$")
+# scrypt cost: ~40 ms a check on a kiosk CPU; slow for a thief, invisible to a person.
+_N, _R, _P = 2**14, 8, 1
+
+
+@dataclass(frozen=True)
+class Identity:
+    user_id: str
+    phone: str
+    fin: str
+    full_name: str
+    role: str
+    failed_pins: int
+    blocked: bool
+
+
+class PinCheck(Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    BLOCKED = "blocked"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def valid_pin(pin: str) -> bool:
+    return bool(_PIN.match(pin))
+
+
+def hash_pin(pin: str, *, n: int = _N) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=_R, p=_P, dklen=32)
+    return f"scrypt${n}${_R}${_P}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    candidate = hashlib.scrypt(
+        pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32
+    )
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def _identity(row: sqlite3.Row | None) -> Identity | None:
+    if row is None:
+        return None
+    return Identity(
+        user_id=row["user_id"], phone=row["phone"], fin=row["fin"] or "",
+        full_name=row["full_name"] or "", role=row["role"],
+        failed_pins=row["failed_pins"] or 0, blocked=row["blocked_at"] is not None,
+    )
+
+
+def upsert_identity(
+    conn: sqlite3.Connection, *, user_id: str, phone: str, fin: str, full_name: str,
+    role: str, pin1: str,
+) -> None:
+    """Add an identity or replace its details and PIN1 (which also unblocks it)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role: {role}")
+    if not valid_pin(pin1):
+        raise ValueError("PIN1 must be 4 to 8 digits")
+    stamp = now_iso()
+    conn.execute(
+        """INSERT INTO identities (user_id, phone, fin, full_name, role, pin1_hash,
+               failed_pins, blocked_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?)
+           ON CONFLICT(user_id) DO UPDATE SET phone=excluded.phone, fin=excluded.fin,
+               full_name=excluded.full_name, role=excluded.role, pin1_hash=excluded.pin1_hash,
+               failed_pins=0, blocked_at=NULL, updated_at=excluded.updated_at""",
+        (user_id, phone, fin, full_name, role, hash_pin(pin1), stamp, stamp),
+    )
+
+
+def get_identity(conn: sqlite3.Connection, user_id: str) -> Identity | None:
+    return _identity(conn.execute("SELECT * FROM identities WHERE user_id = ?", (user_id,)).fetchone())
+
+
+def find_identity(conn: sqlite3.Connection, phone: str, user_id: str) -> Identity | None:
+    """The identity with exactly this phone (E.164) and user ID, or None."""
+    row = conn.execute(
+        "SELECT * FROM identities WHERE phone = ? AND user_id = ?", (phone, user_id)
+    ).fetchone()
+    return _identity(row)
+
+
+def list_identities(conn: sqlite3.Connection) -> list[Identity]:
+    rows = conn.execute("SELECT * FROM identities ORDER BY role, user_id").fetchall()
+    return [_identity(r) for r in rows]  # type: ignore[misc]
+
+
+def check_pin(conn: sqlite3.Connection, user_id: str, pin: str) -> tuple[PinCheck, int]:
+    """Check PIN1 and count failures; returns the outcome and the tries left."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute(
+            "SELECT pin1_hash, failed_pins, blocked_at FROM identities WHERE user_id = ?",
+            (user_id,),
+        ).fetchone()
+        if row is None or row["blocked_at"] is not None:
+            conn.execute("COMMIT")
+            return PinCheck.BLOCKED, 0
+        if pin_matches(pin, row["pin1_hash"]):
+            conn.execute("UPDATE identities SET failed_pins = 0 WHERE user_id = ?", (user_id,))
+            conn.execute("COMMIT")
+            return PinCheck.OK, MAX_PIN_TRIES
+        failed = (row["failed_pins"] or 0) + 1
+        blocked_at = now_iso() if failed >= MAX_PIN_TRIES else None
+        conn.execute(
+            "UPDATE identities SET failed_pins = ?, blocked_at = ? WHERE user_id = ?",
+            (failed, blocked_at, user_id),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    if blocked_at:
+        return PinCheck.BLOCKED, 0
+    return PinCheck.WRONG, MAX_PIN_TRIES - failed
+
+
+def unblock(conn: sqlite3.Connection, user_id: str) -> bool:
+    cur = conn.execute(
+        "UPDATE identities SET failed_pins = 0, blocked_at = NULL, updated_at = ? WHERE user_id = ?",
+        (now_iso(), user_id),
+    )
+    return cur.rowcount == 1
+
+
+def set_pin(conn: sqlite3.Connection, user_id: str, pin1: str) -> bool:
+    if not valid_pin(pin1):
+        raise ValueError("PIN1 must be 4 to 8 digits")
+    cur = conn.execute(
+        """UPDATE identities SET pin1_hash = ?, failed_pins = 0, blocked_at = NULL,
+               updated_at = ? WHERE user_id = ?""",
+        (hash_pin(pin1), now_iso(), user_id),
+    )
+    return cur.rowcount == 1

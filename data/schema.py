@@ -1,0 +1,134 @@
+"""Schemas of register.db and terminal.db, as forward-only migrations.
+
+The version lives in `PRAGMA user_version`. Each migration is a function of a sqlite-utils
+Database and runs in one transaction with the version bump, so a crash never leaves half a schema.
+Tables are plain, so sqlite-utils and Datasette open them as they are.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from data.db import connect_write, user_version
+
+Migration = Callable[["sqlite_utils.Database"], None]  # noqa: F821 - imported lazily
+
+# Indexes dropped before bulk loads and rebuilt after (sqlite-utils' advice, and 3x faster).
+LETTER_INDEXES = {
+    "letters_key": "CREATE UNIQUE INDEX IF NOT EXISTS letters_key ON letters(agency_code, reg_no_key, reg_date)",
+    "letters_fin": "CREATE INDEX IF NOT EXISTS letters_fin ON letters(applicant_fin)",
+}
+
+
+def _register_v1(db) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["agencies"].create(
+        {"code": str, "name_az": str, "name_ru": str, "name_en": str, "parent_code": str,
+         "kind": str, "sort": int, "updated_at": str},
+        pk="code", not_null={"name_az", "kind"},
+    )
+    db["units"].create(
+        {"id": int, "agency_code": str, "name_az": str, "name_ru": str, "name_en": str,
+         "updated_at": str},
+        pk="id", not_null={"agency_code", "name_az"},
+        foreign_keys=[("agency_code", "agencies", "code")],
+    )
+    db["executors"].create(
+        {"id": int, "unit_id": int, "full_name": str, "phone": str, "updated_at": str},
+        pk="id", not_null={"unit_id", "full_name"},
+        foreign_keys=[("unit_id", "units", "id")],
+    )
+    db["letters"].create(
+        {"id": int, "agency_code": str, "reg_no": str, "reg_no_key": str, "reg_date": str,
+         "channel": str, "applicant_fin": str, "applicant_name": str, "status": str,
+         "unit_id": int, "executor_id": int, "due_date": str, "needs_study": int,
+         "extended_to": str, "answered_on": str, "forwarded_to": str, "attached_to": str,
+         "updated_at": str},
+        pk="id", not_null={"agency_code", "reg_no", "reg_no_key", "reg_date", "status"},
+        foreign_keys=[("agency_code", "agencies", "code"), ("unit_id", "units", "id"),
+                      ("executor_id", "executors", "id")],
+    )
+    db["movements"].create(
+        {"letter_id": int, "seq": int, "at": str, "status": str, "unit_id": int,
+         "executor_id": int, "note": str},
+        pk=("letter_id", "seq"), not_null={"at", "status"},
+        foreign_keys=[("letter_id", "letters", "id"), ("unit_id", "units", "id"),
+                      ("executor_id", "executors", "id")],
+    )
+    db["calendar"].create({"date": str, "kind": str, "note": str}, pk="date", not_null={"kind"})
+    for sql in LETTER_INDEXES.values():
+        db.execute(sql)
+    db.execute("CREATE INDEX IF NOT EXISTS units_agency ON units(agency_code)")
+    db.execute("CREATE INDEX IF NOT EXISTS executors_unit ON executors(unit_id)")
+
+
+def _terminal_v1(db) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["identities"].create(
+        {"user_id": str, "phone": str, "fin": str, "full_name": str, "role": str,
+         "pin1_hash": str, "failed_pins": int, "blocked_at": str, "created_at": str,
+         "updated_at": str},
+        pk="user_id", not_null={"phone", "role", "pin1_hash"},
+        defaults={"failed_pins": 0},
+    )
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS identities_phone_user ON identities(phone, user_id)")
+    db["audit"].create(
+        {"seq": int, "at": str, "terminal": str, "mode": str, "actor": str, "action": str,
+         "query": str, "outcome": str, "prev_hash": str, "hash": str},
+        pk="seq", not_null={"at", "action", "outcome", "prev_hash", "hash"},
+    )
+
+
+REGISTER_MIGRATIONS: list[Migration] = [_register_v1]
+TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1]
+
+
+def migrate(conn: sqlite3.Connection, migrations: list[Migration]) -> int:
+    """Bring a database up to the newest version; returns the version reached."""
+    current = user_version(conn)
+    if current > len(migrations):
+        raise RuntimeError(f"database version {current} is newer than this program knows")
+    if current == len(migrations):
+        return current
+    import sqlite_utils  # only when there is something to do: keeps start-up light
+
+    conn.execute("PRAGMA journal_mode = WAL")
+    db = sqlite_utils.Database(conn)
+    for version, step in enumerate(migrations[current:], start=current + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(db)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return len(migrations)
+
+
+def ensure_register(path: Path) -> None:
+    """Create or upgrade register.db at `path`."""
+    conn = connect_write(path)
+    try:
+        migrate(conn, REGISTER_MIGRATIONS)
+    finally:
+        conn.close()
+
+
+def ensure_terminal(path: Path) -> None:
+    """Create or upgrade terminal.db at `path`."""
+    conn = connect_write(path)
+    try:
+        migrate(conn, TERMINAL_MIGRATIONS)
+    finally:
+        conn.close()
+
+
+def register_is_current(path: Path) -> bool:
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return user_version(conn) == len(REGISTER_MIGRATIONS)
+    finally:
+        conn.close()

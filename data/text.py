@@ -1,0 +1,150 @@
+"""Azerbaijani-aware text handling: case, folding, numbers, dates, phones.
+
+Python's str.lower()/upper() are wrong for Azerbaijani ("İ".lower() is two code points,
+"i".upper() is "I" instead of "İ"), so every comparison in İzlə goes through `fold`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+_AZ_UPPER = str.maketrans({"i": "İ", "ı": "I"})
+_AZ_LOWER = str.maketrans({"İ": "i", "I": "ı"})
+# After lower-casing, the letters a person may type without their marks.
+_FOLD_MARKS = str.maketrans({"ı": "i", "ə": "e", "ğ": "g", "ö": "o", "ü": "u", "ç": "c", "ş": "s"})
+# Cyrillic as Azerbaijanis transliterate it (and as Russian spells the same sounds).
+_CYRILLIC = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "q", "ғ": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j",
+    "җ": "c", "з": "z", "и": "i", "й": "y", "ј": "y", "к": "k", "ҝ": "g", "л": "l", "м": "m",
+    "н": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ү": "u",
+    "ф": "f", "х": "x", "һ": "h", "ц": "ts", "ч": "c", "ҹ": "c", "ш": "s", "щ": "sc", "ъ": "",
+    "ы": "i", "ь": "", "э": "e", "ә": "e", "ю": "yu", "я": "ya",
+})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s+")
+
+
+def az_upper(text: str) -> str:
+    """Upper-case the Azerbaijani way: i → İ, ı → I."""
+    return text.translate(_AZ_UPPER).upper()
+
+
+def az_lower(text: str) -> str:
+    """Lower-case the Azerbaijani way: İ → i, I → ı."""
+    return text.translate(_AZ_LOWER).lower()
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """A comparison key that ignores case, Azerbaijani letter marks and spacing.
+
+    `fold("BAKI BAŞ")` == `fold("bakı baş")` == `fold("baki bas")`; Cyrillic is transliterated,
+    so `fold("Бакы Баш")` matches too. Idempotent: fold(fold(s)) == fold(s).
+    """
+    text = az_lower(unicodedata.normalize("NFC", text)).translate(_FOLD_MARKS)
+    text = _strip_marks(text).casefold().translate(_FOLD_MARKS).translate(_CYRILLIC)
+    text = _strip_marks(text).casefold()
+    return _SPACES.sub(" ", text).strip()
+
+
+def strip_controls(text: str) -> str:
+    """Drop C0/C1 control characters (ESC included) but keep tab and newline."""
+    return _CONTROL.sub("", text)
+
+
+def has_controls(text: str) -> bool:
+    return bool(_CONTROL.search(text))
+
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D_]")
+_SLASHES = re.compile(r"[\\\u2044\u2215\uFF0F|]")
+_PREFIX = re.compile(r"^(?:№|NO\.?|N\.?)(?=\d)")
+
+
+def normalize_reg_no(number: str) -> str:
+    """The register key of a letter number as printed on a receipt.
+
+    Azerbaijani upper-case, spaces dropped, dash and slash variants unified, a leading
+    `№`/`N`/`No.` dropped: "№ 01–31 / 3073" → "01-31/3073".
+    """
+    key = az_upper(strip_controls(unicodedata.normalize("NFKC", number)))
+    key = _SPACES.sub("", key)
+    key = _DASHES.sub("-", key)
+    key = _SLASHES.sub("/", key)
+    return _PREFIX.sub("", key)
+
+
+_DMY = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+
+
+def parse_date(text: str) -> date:
+    """Parse `DD.MM.YYYY` (also with / or -) or ISO `YYYY-MM-DD`; ValueError otherwise."""
+    if m := _ISO.match(text):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := _DMY.match(text):
+        day, month, year = (int(g) for g in m.groups())
+    else:
+        raise ValueError(f"not a date: {text!r}")
+    return date(year, month, day)
+
+
+def format_date(value: date | str | None) -> str:
+    """`DD.MM.YYYY`, the way every Azerbaijani form prints a date."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.strftime("%d.%m.%Y")
+
+
+MOBILE_OPERATOR_CODES = ("10", "50", "51", "55", "60", "70", "77", "99")
+_PHONE_JUNK = re.compile(r"[\s\-().]")
+
+
+def normalize_phone(text: str) -> str | None:
+    """E.164 form of an Azerbaijani mobile number, or None when it is not one.
+
+    Accepts `050 123 45 67`, `+994 50 123-45-67`, `994501234567`, `50 123 45 67`.
+    """
+    digits = _PHONE_JUNK.sub("", text.strip())
+    if digits.startswith("+"):
+        digits = digits[1:]
+        if not digits.startswith("994"):
+            return None
+    if not digits.isdigit():
+        return None
+    if len(digits) == 12 and digits.startswith("994"):
+        national = digits[3:]
+    elif len(digits) == 10 and digits.startswith("0"):
+        national = digits[1:]
+    elif len(digits) == 9:
+        national = digits
+    else:
+        return None
+    if national[:2] not in MOBILE_OPERATOR_CODES:
+        return None
+    return "+994" + national
+
+
+def format_phone(e164: str) -> str:
+    """`+994 50 123 45 67` for display."""
+    n = e164.removeprefix("+994")
+    if len(n) != 9:
+        return e164
+    return f"+994 {n[:2]} {n[2:5]} {n[5:7]} {n[7:]}"
+
+
+_FIN = re.compile(r"^[0-9A-HJ-NP-Z]{7}$")
+
+
+def normalize_fin(text: str) -> str | None:
+    """The 7-character personal identification number (FİN), upper-case, or None."""
+    fin = az_upper(text.strip()).replace("İ", "I")
+    return fin if _FIN.match(fin) else None
