@@ -1,0 +1,1 @@
+"""One module per screen. Screens render and route; they reach the register only via the app."""

@@ -1,0 +1,121 @@
+"""Step 3 of the seed: the letter's number and registration date, then *show*."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Input, Label, Static
+
+from data.letters import Agency, LetterView
+from data.text import parse_date
+from screens.widgets import LocalFooter, TitleBar, data_text
+from tui.i18n import N_, _
+
+DATE_CHARS = r"[0-9./\-]*"
+
+
+def check_date(text: str, today: date) -> tuple[date | None, str]:
+    """The registration date, or None and the reason in the user's language."""
+    if not text.strip():
+        return None, _("Enter the registration date, e.g. 05.03.2026.")
+    try:
+        value = parse_date(text)
+    except ValueError:
+        return None, _("There is no such date. Enter it as DD.MM.YYYY, e.g. 05.03.2026.")
+    if value > today:
+        return None, _("The registration date cannot be in the future.")
+    if value.year < 1991:
+        return None, _("There is no such date. Enter it as DD.MM.YYYY, e.g. 05.03.2026.")
+    return value, ""
+
+
+class LookupScreen(Screen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "other_agency", N_("Other authority"), id="other-agency"),
+        Binding("f3", "app.logout", N_("Log out"), id="logout"),
+    ]
+
+    def __init__(self, agency: Agency) -> None:
+        super().__init__()
+        self.agency = agency
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        with Vertical(classes="panel"):
+            yield Label(_("Customs authority"), classes="field-label")
+            yield Label(data_text(self.agency.name.get(self.app.lang)), id="lookup-agency", classes="value")
+            yield Label(_("Letter number (as on your receipt)"), classes="field-label")
+            yield Input(placeholder=_("e.g. 01-31/3073"), id="reg-number", max_length=40)
+            yield Label(_("Registration date (DD.MM.YYYY)"), classes="field-label")
+            yield Input(placeholder=_("DD.MM.YYYY"), id="reg-date", max_length=10, restrict=DATE_CHARS)
+            yield Button(_("Show in which customs authority the letter is"), id="show", variant="primary")
+            yield Static("", id="lookup-error", classes="error", markup=False)
+        yield LocalFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#reg-number", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from a result: ready for the next letter of the same person."""
+        for field in ("#reg-number", "#reg-date"):
+            self.query_one(field, Input).value = ""
+        self.query_one("#lookup-error", Static).update("")
+        self.query_one("#show", Button).disabled = False
+        self.query_one("#reg-number", Input).focus()
+
+    def action_other_agency(self) -> None:
+        self.app.pop_screen()
+
+    @on(Input.Submitted, "#reg-number")
+    def _number_entered(self) -> None:
+        self.query_one("#reg-date", Input).focus()
+
+    @on(Input.Submitted, "#reg-date")
+    @on(Button.Pressed, "#show")
+    def show(self) -> None:
+        number = self.query_one("#reg-number", Input).value.strip()
+        if not number:
+            self._error(_("Enter the letter's registration number."), "#reg-number")
+            return
+        reg_date, problem = check_date(self.query_one("#reg-date", Input).value, date.today())
+        if reg_date is None:
+            self._error(problem, "#reg-date")
+            return
+        self.query_one("#lookup-error", Static).update("")
+        self.query_one("#show", Button).disabled = True
+        self._lookup(number, reg_date)
+
+    @work(thread=True, exclusive=True, group="lookup")
+    def _lookup(self, number: str, reg_date: date) -> None:
+        try:
+            letter = self.app.lookup(self.agency, number, reg_date)
+        except Exception:  # the audit or the register failed: show nothing of the letter
+            self.app.call_from_thread(self._failed)
+            return
+        self.app.call_from_thread(self._answered, letter)
+
+    def _failed(self) -> None:
+        self.query_one("#show", Button).disabled = False
+        self._error(_("The lookup could not be completed. Please try again or ask staff for help."), "#reg-number")
+
+    def _answered(self, letter: LetterView | None) -> None:
+        from screens.result import ResultScreen
+
+        self.query_one("#show", Button).disabled = False
+        if letter is not None:
+            self.app.push_screen(ResultScreen(letter))
+            return
+        if self.app.register_miss():
+            self.app.end_session("miss_limit", _("Too many unsuccessful searches: for your safety the session has ended."))
+            return
+        self._error(_("No letter of yours with this number and registration date was found at this authority. Check both on your receipt."), "#reg-number")
+
+    def _error(self, message: str, focus: str) -> None:
+        self.query_one("#lookup-error", Static).update(message)
+        self.query_one(focus, Input).focus()

@@ -1,0 +1,45 @@
+"""Pieces every screen shares: the title bar, a translated footer, register text as data."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Footer, Label, Static
+from textual.widgets._footer import FooterKey
+
+from data.text import strip_controls
+from tui.i18n import _
+
+
+def data_text(value: object | None) -> Content:
+    """Register text exactly as stored, never markup; control characters dropped."""
+    return Content(strip_controls("" if value is None else str(value)))
+
+
+class LocalFooter(Footer):
+    """The key legend, its descriptions in the current language."""
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.description = _(widget.description)
+            yield widget
+
+
+class TitleBar(Horizontal):
+    """Service name on the left, who is logged in on the right."""
+
+    DEFAULT_CSS = """
+    TitleBar { height: 1; background: $primary; color: $text; dock: top; }
+    TitleBar #title { width: 1fr; padding: 0 1; text-style: bold; }
+    TitleBar #who { width: auto; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label(_("İzlə — State Customs Committee: tracking of letters"), id="title")
+        session = getattr(self.app, "session", None)
+        if session is not None:
+            who = Text(strip_controls(session.identity.full_name or session.identity.user_id))
+            yield Static(who, id="who")

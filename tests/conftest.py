@@ -1,0 +1,110 @@
+"""A small hand-made register for tests: two citizens' letters, one hostile unit and executor."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from data.db import connect_write
+from data.identities import upsert_identity
+from data.schema import ensure_register, ensure_terminal
+
+HOSTILE_UNIT = "[bold]x[/] \x1b[31mRED"
+HOSTILE_EXECUTOR = "[/] \x1b[2J Hacker [link=x]y"
+
+AGENCIES = [
+    ("DGK", "Dövlət Gömrük Komitəsi", "Государственный таможенный комитет", "State Customs Committee", None, "committee", 1),
+    ("BBGI", "Bakı Baş Gömrük İdarəsi", "Главное таможенное управление Баку", "Baku Main Customs Department", "DGK", "main_office", 2),
+    ("HNBGI", "Hava Nəqliyyatında Baş Gömrük İdarəsi", "Главное таможенное управление на воздушном транспорте", "Main Customs Department for Air Transport", "DGK", "main_office", 3),
+    ("AGI", "Astara Gömrük İdarəsi", "Астаринское таможенное управление", "Astara Customs Department", "BBGI", "office", 4),
+]
+UNITS = [
+    (1, "BBGI", "Gömrük nəzarəti idarəsi", "Управление таможенного контроля", "Customs Control Department"),
+    (2, "BBGI", "Hüquq idarəsi", "Правовое управление", "Legal Department"),
+    (3, "AGI", HOSTILE_UNIT, None, None),
+]
+EXECUTORS = [
+    (1, 1, "Məmmədov Elvin Rauf oğlu", "+994 12 404 11 22"),
+    (2, 2, "Əliyeva Günel Tofiq qızı", "+994 12 404 33 44"),
+    (3, 3, HOSTILE_EXECUTOR, "+994 12 555 00 00"),
+]
+CITIZEN_FIN, OTHER_FIN = "5ZK9Q2M", "7HT2LPA"
+# id, agency, reg_no, reg_date, fin, name, status, unit, executor, answered_on
+LETTERS = [
+    (1, "BBGI", "01-31/3073", "2026-03-05", CITIZEN_FIN, "Həsənov Orxan Vaqif oğlu", "in_execution", 1, 1, None),
+    (2, "BBGI", "02-14/118", "2026-10-12", CITIZEN_FIN, "Həsənov Orxan Vaqif oğlu", "answered", 2, 2, "2026-10-30"),
+    (3, "BBGI", "01-31/4000", "2026-04-01", OTHER_FIN, "Quliyeva Səbinə Elşən qızı", "in_execution", 1, 1, None),
+    (4, "AGI", "07-01/55", "2026-06-01", CITIZEN_FIN, "Həsənov Orxan Vaqif oğlu", "in_execution", 3, 3, None),
+]
+MOVEMENTS = [
+    (1, 1, "2026-03-05", "registered", None, None, None),
+    (1, 2, "2026-03-06", "in_execution", 1, 1, None),
+    (2, 1, "2026-10-12", "registered", None, None, None),
+    (2, 2, "2026-10-13", "in_execution", 2, 2, None),
+    (2, 3, "2026-10-30", "answered", 2, 2, None),
+    (4, 1, "2026-06-01", "in_execution", 3, 3, HOSTILE_UNIT),
+]
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    phone: str
+    phone_typed: str
+    pin1: str
+    fin: str
+    name: str
+    role: str
+
+
+CITIZEN = Person("100001", "+994501234567", "050 123 45 67", "1234", CITIZEN_FIN, "Həsənov Orxan Vaqif oğlu", "citizen")
+OTHER = Person("100002", "+994552223344", "055 222 33 44", "5678", OTHER_FIN, "Quliyeva Səbinə Elşən qızı", "citizen")
+OPERATOR = Person("200001", "+994703334455", "070 333 44 55", "2468", "", "Operator Aysel", "operator")
+ADMIN = Person("300001", "+994997776655", "099 777 66 55", "9999", "", "Admin Rauf", "admin")
+PEOPLE = (CITIZEN, OTHER, OPERATOR, ADMIN)
+
+
+def build_register(folder: Path) -> Path:
+    register = folder / "register.db"
+    ensure_register(register)
+    conn = connect_write(register)
+    with conn:
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO agencies (code, name_az, name_ru, name_en, parent_code, kind, sort) VALUES (?,?,?,?,?,?,?)", AGENCIES)
+        conn.executemany("INSERT INTO units (id, agency_code, name_az, name_ru, name_en) VALUES (?,?,?,?,?)", UNITS)
+        conn.executemany("INSERT INTO executors (id, unit_id, full_name, phone) VALUES (?,?,?,?)", EXECUTORS)
+        for lid, agency, no, day, fin, name, status, unit, executor, answered in LETTERS:
+            from data.text import normalize_reg_no
+
+            conn.execute(
+                "INSERT INTO letters (id, agency_code, reg_no, reg_no_key, reg_date, channel, applicant_fin,"
+                " applicant_name, status, unit_id, executor_id, answered_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (lid, agency, no, normalize_reg_no(no), day, "written", fin, name, status, unit, executor, answered),
+            )
+        conn.executemany("INSERT INTO movements VALUES (?,?,?,?,?,?,?)", MOVEMENTS)
+    conn.close()
+    ensure_terminal(folder / "terminal.db")
+    state = connect_write(folder / "terminal.db")
+    for p in PEOPLE:
+        upsert_identity(state, user_id=p.user_id, phone=p.phone, fin=p.fin, full_name=p.name,
+                        role=p.role, pin1=p.pin1)
+    state.close()
+    return register
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("template")
+    build_register(folder)
+    return folder
+
+
+@pytest.fixture
+def register(_template, tmp_path) -> Path:
+    """A fresh copy of the small register (and its terminal.db) for one test."""
+    for name in ("register.db", "terminal.db"):
+        shutil.copy(_template / name, tmp_path / name)
+    return tmp_path / "register.db"

@@ -1,0 +1,61 @@
+"""`izle` itself: options of the TUI, and the group that holds the administrator's commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tui.cli import LazyGroup
+from tui.i18n import LANGUAGES, _, set_language
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="register.db (default: $IZLE_DB or the user data folder)")
+@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="terminal.db (default: $IZLE_STATE or beside the register)")
+@click.option("--operator", is_flag=True, help="call-centre operator mode")
+@click.option("--kiosk", is_flag=True, help="kiosk lockdown (citizen mode, no way out)")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, envvar="IZLE_LANG",
+              help="language: az (default), ru or en")
+@click.option("--terminal", default=None, help="this terminal's name in the audit log (default: host name)")
+@click.option("--idle-timeout", type=click.FloatRange(min=1), default=None,
+              help="seconds of inactivity before the 'still there?' prompt")
+@click.option("--confirm-timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
+              help="seconds to confirm the login on the phone")
+@click.pass_context
+def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool, kiosk: bool,
+        lang: str | None, terminal: str | None, idle_timeout: float | None,
+        confirm_timeout: float) -> None:
+    """İzlə: where is my letter to the State Customs Committee?
+
+    Without a command, runs the terminal application. With no register yet, it first builds a
+    demo register and says where.
+    """
+    set_language(lang or "az")
+    if ctx.invoked_subcommand is not None:
+        return
+    if operator and kiosk:
+        raise click.UsageError(_("--kiosk is for citizens; it cannot be combined with --operator."))
+    from data.db import register_path, state_path
+
+    register = register_path(db)
+    terminal_db = state_path(register, state)
+    if not register.exists():
+        _build_first_demo(register, terminal_db)
+    from tui.app import IzleApp
+
+    app = IzleApp(register, mode="operator" if operator else "citizen", kiosk=kiosk,
+                  lang=lang or "az", idle_timeout=idle_timeout, confirm_timeout=confirm_timeout,
+                  terminal=terminal, state_path=terminal_db)
+    app.run()
+
+
+def _build_first_demo(register: Path, terminal_db: Path) -> None:
+    from data.demo import build_demo
+
+    click.echo(_("No register at {path} yet: building a demo register there…").format(path=register), err=True)
+    build_demo(register, terminal_db)
+    click.echo(_("Demo register ready: {path}").format(path=register), err=True)
