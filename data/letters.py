@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from data import deadlines
 from data.db import connect_read_only
+from data.deadlines import Deadline, WorkCalendar
 from data.text import normalize_reg_no
 
 
@@ -65,6 +68,7 @@ class LetterView:
     forwarded_to: str | None
     attached_to: str | None
     movements: list[Movement] = field(default_factory=list)
+    deadline: Deadline | None = None  # the legal deadline as of today (data.deadlines)
 
 
 def _date(value: str | None) -> date | None:
@@ -97,10 +101,26 @@ WHERE m.letter_id = ? ORDER BY m.seq DESC
 class Register:
     """Read-only access to register.db, safe to call from worker threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, today: Callable[[], date] | None = None) -> None:
         self.path = Path(path)
         self._local = threading.local()
         self._agencies: dict[str, Agency] | None = None
+        self._today = today or deadlines.today
+        self._calendar: WorkCalendar | None = None
+
+    def calendar(self) -> WorkCalendar:
+        """Working days with the register's `calendar` overrides (loaded once)."""
+        if self._calendar is None:
+            rows = self._conn().execute("SELECT date, kind FROM calendar").fetchall()
+            self._calendar = WorkCalendar({date.fromisoformat(d): kind for d, kind in rows})
+        return self._calendar
+
+    def _deadline(self, row: sqlite3.Row) -> Deadline:
+        return deadlines.deadline_for(
+            status=row["status"], reg_date=_date(row["reg_date"]),  # type: ignore[arg-type]
+            source_due=_date(row["due_date"]), needs_study=bool(row["needs_study"]),
+            extended_to=_date(row["extended_to"]), today=self._today(), calendar=self.calendar(),
+        )
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -156,7 +176,7 @@ class Register:
             due_date=_date(row["due_date"]), needs_study=bool(row["needs_study"]),
             extended_to=_date(row["extended_to"]), answered_on=_date(row["answered_on"]),
             forwarded_to=row["forwarded_to"], attached_to=row["attached_to"],
-            movements=movements,
+            movements=movements, deadline=self._deadline(row),
         )
 
     def find_citizen_letter(
