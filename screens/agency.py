@@ -41,7 +41,7 @@ class AgencyScreen(Screen):
         yield TitleBar()
         with Vertical(classes="panel wide"):
             yield Label(_("Which customs authority was the letter addressed to?"), classes="panel-title")
-            yield Input(placeholder=_("Type to filter, e.g. baki bas"), id="agency-filter")
+            yield Input(placeholder=_("Type to filter, e.g. baki bas"), id="agency-filter", compact=True)
             yield OptionList(id="agency-list")
             yield Label("", id="agency-empty", classes="hint")
         yield LocalFooter()

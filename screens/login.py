@@ -44,17 +44,17 @@ class LoginScreen(Screen):
         with Center(), Vertical(id="login-panel", classes="panel"):
             yield Label(_("Log in with Asan İmza"), classes="panel-title")
             yield Label(_("Mobile number"), classes="field-label")
-            yield Input(placeholder=_("e.g. 050 123 45 67"), id="phone", max_length=20,
+            yield Input(placeholder=_("e.g. 050 123 45 67"), id="phone", compact=True, max_length=20,
                         restrict=r"[0-9+()\- ]*")
             yield Label(_("User ID"), classes="field-label")
-            yield Input(placeholder=_("digits from your Asan İmza card"), id="user-id",
+            yield Input(placeholder=_("digits from your Asan İmza card"), id="user-id", compact=True,
                         max_length=12, restrict=r"[0-9]*")
             yield Button(_("Log in"), id="login", variant="primary")
             yield Static("", id="verification-code", classes="code")
             yield Static(self.message, id="login-error", classes="error", markup=False)
             with Horizontal(id="languages"):
                 for lang in LANGUAGES:
-                    yield Button(lang.upper(), id=f"lang-{lang}", classes="lang",
+                    yield Button(lang.upper(), id=f"lang-{lang}", classes="lang", compact=True,
                                  variant="primary" if lang == self.app.lang else "default")
             hint = self.app.register.demo_hint()
             if hint:

@@ -40,7 +40,7 @@ class PhoneScreen(ModalScreen[PinOutcome]):
                     yield Button(_("Cancel"), id="phone-cancel", variant="error")
             with Vertical(id="phone-pin-step"):
                 yield Label(_("Enter PIN1"), classes="phone-text")
-                yield Input(id="pin1", password=True, max_length=8, restrict=r"[0-9]*")
+                yield Input(id="pin1", compact=True, password=True, max_length=8, restrict=r"[0-9]*")
                 yield Static("", id="pin1-error", classes="error")
                 with Horizontal(classes="phone-buttons"):
                     yield Button(_("OK"), id="pin1-ok", variant="success")

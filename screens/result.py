@@ -8,41 +8,33 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Label, Static
 
 from data.letters import LetterView
-from data.statuses import explain
+from data.statuses import STATUS_TITLES, describe_deadline, explain
 from data.text import format_date, strip_controls
 from screens.widgets import LocalFooter, TitleBar, data_text
 from tui.i18n import N_, _, ngettext
 
 
-def status_content(letter: LetterView) -> Content:
+def status_content(letter: LetterView, lang: str) -> Content:
     """The status title in bold and one sentence with its date and the next step."""
-    title, sentence, values = explain(letter, letter.deadline)
-    clean = {k: strip_controls(v) for k, v in values.items()}
+    title, sentence, values = explain(letter, letter.deadline, lang)
+    clean = {k: strip_controls(str(v)) for k, v in values.items()}
     return Content.assemble((_(title), "bold"), "\n", _(sentence).format(**clean))
 
 
 def due_content(letter: LetterView) -> Content:
     """Due date with working days left or overdue: in words and a marker, not colour alone."""
-    deadline = letter.deadline
-    if deadline is None or deadline.due is None:
+    if letter.deadline is None:
         return Content(_("not set"))
-    due = format_date(deadline.due)
-    if deadline.state == "closed":
-        return Content(_("{due} (closed)").format(due=due))
-    if deadline.state == "overdue":
-        n = -deadline.days_left
-        words = ngettext("overdue by {n} working day", "overdue by {n} working days", n).format(n=n)
-        return Content.assemble("! ", (f"{due} — {words}", "bold"))
-    if deadline.state == "due_today":
-        return Content(f"{due} — " + _("due today"))
-    n = deadline.days_left
-    return Content(f"{due} — " + ngettext("{n} working day left", "{n} working days left", n).format(n=n))
+    marker, singular, plural, n, values = describe_deadline(letter.deadline)
+    text = ngettext(singular, plural, n).format(**values)
+    style = "bold" if letter.deadline.state in ("overdue", "due_today") else ""
+    return Content.assemble(marker + " ", (text, style))
 
 
 class ResultScreen(Screen):
@@ -58,31 +50,33 @@ class ResultScreen(Screen):
     def compose(self) -> ComposeResult:
         letter, lang = self.letter, self.app.lang
         yield TitleBar()
-        with VerticalScroll(classes="panel wide"):
-            yield Static(
-                Content.assemble(
-                    (_("Letter No. {number} of {date}").format(
-                        number=strip_controls(letter.reg_no), date=format_date(letter.reg_date)), "bold"),
-                    "\n", strip_controls(letter.agency.name.get(lang)),
-                ),
-                id="result-title",
-            )
-            with Grid(id="result-grid"):
-                yield Label(_("Structural unit"), classes="field-label")
-                yield Static(data_text(letter.unit.get(lang) if letter.unit else _("not assigned yet")), id="result-unit")
-                yield Label(_("Executor"), classes="field-label")
-                yield Static(data_text(letter.executor or _("not assigned yet")), id="result-executor")
-                yield Label(_("Executor's phone"), classes="field-label")
-                yield Static(data_text(letter.executor_phone or "—"), id="result-phone")
-                yield Label(_("State of execution"), classes="field-label")
-                yield Static(status_content(letter), id="result-status")
-                yield Label(_("Registered on"), classes="field-label")
-                yield Static(format_date(letter.reg_date), id="result-registered")
-                yield Label(_("Answer due"), classes="field-label")
-                yield Static(due_content(letter), id="result-due")
-            yield Label(_("Movements of the letter (newest first)"), classes="section-title")
-            yield DataTable(id="result-history", cursor_type="row", zebra_stripes=False)
-            yield Button(_("Back"), id="back", variant="primary")
+        with Vertical(classes="panel wide"):
+            with VerticalScroll(id="result-body"):
+                yield Static(
+                    Content.assemble(
+                        (_("Letter No. {number} of {date}").format(
+                            number=strip_controls(letter.reg_no), date=format_date(letter.reg_date)), "bold"),
+                        "\n", strip_controls(letter.agency.name.get(lang)),
+                    ),
+                    id="result-title",
+                )
+                with Grid(id="result-grid"):
+                    yield Label(_("Structural unit"), classes="field-label")
+                    yield Static(data_text(letter.unit.get(lang) if letter.unit else _("not assigned yet")), id="result-unit")
+                    yield Label(_("Executor"), classes="field-label")
+                    yield Static(data_text(letter.executor or _("not assigned yet")), id="result-executor")
+                    yield Label(_("Executor's phone"), classes="field-label")
+                    yield Static(data_text(letter.executor_phone or "-"), id="result-phone")
+                    yield Label(_("State of execution"), classes="field-label")
+                    yield Static(status_content(letter, lang), id="result-status")
+                    yield Label(_("Registered on"), classes="field-label")
+                    yield Static(format_date(letter.reg_date), id="result-registered")
+                    yield Label(_("Answer due"), classes="field-label")
+                    yield Static(due_content(letter), id="result-due")
+                yield Label(_("Movements of the letter (newest first)"), classes="section-title")
+                yield DataTable(id="result-history", cursor_type="row", zebra_stripes=False)
+            with Horizontal(id="result-actions"):
+                yield Button(_("Back"), id="back", variant="primary", compact=True)
         yield LocalFooter()
 
     def on_mount(self) -> None:
@@ -91,18 +85,13 @@ class ResultScreen(Screen):
         for move in self.letter.movements:
             table.add_row(
                 Text(format_date(move.at)),
-                Text(_(explain_title(move.status))),
+                Text(_(STATUS_TITLES.get(move.status, move.status))),
                 Text(strip_controls(move.unit.get(self.app.lang) if move.unit else "")),
                 Text(strip_controls(move.executor or move.note or "")),
             )
-        self.query_one("#back", Button).focus()
+        self.query_one("#back", Button).focus(scroll_visible=False)
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         self.app.pop_screen()
 
-
-def explain_title(status: str) -> str:
-    from data.statuses import title_of
-
-    return title_of(status)
