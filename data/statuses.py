@@ -25,6 +25,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural msgid pair for extraction (`-k NP_:1,2`); shown with ngettext."""
+    return singular, plural
+
+
 REGISTERED = "registered"
 IN_EXECUTION = "in_execution"
 EXTENDED = "extended"
@@ -83,18 +88,19 @@ OVERDUE_SENTENCES: dict[str, str] = {
 UNKNOWN_SENTENCE = N_("The state of this letter is recorded as “{status}”.")
 
 # The deadline line of the result panel: a marker (never colour alone) and words.
-DEADLINE_MARKERS = {"open": "○", "due_today": "◑", "overdue": "⚠", "closed": "✓"}
+# ASCII only: a kiosk's Linux console font has no symbols beyond it.
+DEADLINE_MARKERS = {"open": "[ ]", "due_today": "[!]", "overdue": "[!!]", "closed": "[x]"}
 DEADLINE_TEXTS: dict[str, tuple[str, str]] = {  # state -> (singular, plural) for ngettext
     # i18n: msgid
-    "open": (N_("Due by {due}: {n} working day left"), N_("Due by {due}: {n} working days left")),
+    "open": NP_("Due by {due}: {n} working day left", "Due by {due}: {n} working days left"),
     # i18n: msgid
-    "due_today": (N_("Due today, {due}"), N_("Due today, {due}")),
+    "due_today": NP_("Due today, {due}", "Due today, {due}"),
     # i18n: msgid
-    "overdue": (N_("Due by {due}: overdue by {n} working day"),
-                N_("Due by {due}: overdue by {n} working days")),
+    "overdue": NP_("Due by {due}: overdue by {n} working day",
+                   "Due by {due}: overdue by {n} working days"),
     # i18n: msgid
-    "closed": (N_("Was due by {due}; no answer is owed any more"),
-               N_("Was due by {due}; no answer is owed any more")),
+    "closed": NP_("Was due by {due}; no answer is owed any more",
+                  "Was due by {due}; no answer is owed any more"),
 }
 
 

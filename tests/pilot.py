@@ -1,0 +1,68 @@
+"""Steps a person takes in İzlə, for Pilot tests."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from tests.conftest import Person
+
+
+def text_of(app, selector: str) -> str:
+    """What a widget shows, as plain text."""
+    widget = app.screen.query_one(selector, Static)
+    return str(widget.render())
+
+
+async def settle(pilot: Pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+# Key by key, as a person types (restrictions and masks apply); `fill` is the fast way.
+TYPE_KEYS = False
+
+
+async def type_into(pilot: Pilot, selector: str, text: str) -> None:
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    await pilot.pause()
+    if TYPE_KEYS:
+        await pilot.press(*text)
+    else:
+        field.value = text
+        await pilot.pause()
+
+
+async def start_login(pilot: Pilot, person: Person, user_id: str | None = None) -> None:
+    await type_into(pilot, "#phone", person.phone_typed)
+    await type_into(pilot, "#user-id", user_id or person.user_id)
+    await pilot.click("#login")
+    await settle(pilot)
+
+
+async def enter_pin(pilot: Pilot, pin: str) -> None:
+    await type_into(pilot, "#pin1", pin)
+    await pilot.click("#pin1-ok")
+    await settle(pilot)
+
+
+async def log_in(pilot: Pilot, person: Person) -> None:
+    await start_login(pilot, person)
+    await pilot.click("#phone-confirm")
+    await pilot.pause()
+    await enter_pin(pilot, person.pin1)
+
+
+async def choose_agency(pilot: Pilot, typed: str) -> None:
+    await type_into(pilot, "#agency-filter", typed)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def look_up(pilot: Pilot, number: str, day: str) -> None:
+    await type_into(pilot, "#reg-number", number)
+    await type_into(pilot, "#reg-date", day)
+    await pilot.click("#show")
+    await settle(pilot)

@@ -1,0 +1,230 @@
+"""A citizen tracks their own letters, as in the seed guide, and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from data import deadlines
+from data.db import connect_write
+from screens.agency import AgencyScreen
+from screens.login import LoginScreen
+from screens.lookup import LookupScreen
+from screens.phone import PhoneScreen
+from screens.result import ResultScreen
+from tests.conftest import CITIZEN, HOSTILE_EXECUTOR, HOSTILE_UNIT, OTHER
+from tests.pilot import choose_agency, enter_pin, log_in, look_up, settle, start_login, text_of
+from tui.app import IzleApp
+
+SIZE = (100, 40)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setattr(deadlines, "today", lambda: date(2026, 11, 25))
+
+
+def make_app(register, **options) -> IzleApp:
+    return IzleApp(register, **options)
+
+
+def audit_rows(register, action=None):
+    conn = connect_write(register.with_name("terminal.db"))
+    sql = "SELECT action, outcome, actor, query FROM audit"
+    rows = conn.execute(sql + (" WHERE action = ?" if action else "") + " ORDER BY seq",
+                        (action,) if action else ()).fetchall()
+    return [tuple(r) for r in rows]
+
+
+async def test_a_citizen_with_two_letters_tracks_both_then_back(register, monkeypatch):
+    monkeypatch.setattr("tests.pilot.TYPE_KEYS", True)  # this story is typed key by key
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LoginScreen)
+        await log_in(pilot, CITIZEN)
+        assert isinstance(app.screen, AgencyScreen)
+
+        await choose_agency(pilot, "baki bas gomruk")
+        assert isinstance(app.screen, LookupScreen)
+        assert app.screen.agency.code == "BBGI"
+
+        await look_up(pilot, "01-31/3073", "05.03.2026")
+        assert isinstance(app.screen, ResultScreen)
+        assert text_of(app, "#result-unit") == "Gömrük nəzarəti idarəsi"
+        assert text_of(app, "#result-executor") == "Məmmədov Elvin Rauf oğlu"
+        assert text_of(app, "#result-phone") == "+994 12 404 11 22"
+        status = text_of(app, "#result-status")
+        assert "İcradadır" in status and "Gömrük nəzarəti idarəsi" in status
+        assert "07.04.2026" in text_of(app, "#result-due")
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LookupScreen) and app.screen.agency.code == "BBGI"
+        assert app.screen.query_one("#reg-number").value == ""
+
+        await look_up(pilot, "№ 02-14/118", "2026-10-12")
+        assert isinstance(app.screen, ResultScreen)
+        assert text_of(app, "#result-unit") == "Hüquq idarəsi"
+        assert "Cavablandırılıb" in text_of(app, "#result-status")
+        assert "30.10.2026" in text_of(app, "#result-status")
+        await pilot.click("#back")
+        await pilot.pause()
+        assert isinstance(app.screen, LookupScreen)
+    assert [r[1] for r in audit_rows(register, "lookup")] == ["found", "found"]
+
+
+@pytest.mark.parametrize("number, day", [
+    ("01-31/4000", "01.04.2026"),   # someone else's letter
+    ("99-99/9999", "05.03.2026"),   # no such number
+    ("01-31/3073", "06.03.2026"),   # the right number, the wrong date
+])
+async def test_not_found_not_yours_and_wrong_date_read_the_same(register, number, day):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "baki")
+        await look_up(pilot, number, day)
+        assert isinstance(app.screen, LookupScreen)
+        assert text_of(app, "#lookup-error") == (
+            "Bu nömrə və qeydiyyat tarixi ilə sizə aid məktub bu orqanda tapılmadı. "
+            "Hər ikisini qəbzinizdə yoxlayın."
+        )
+    assert audit_rows(register, "lookup")[-1][1] == "miss"
+
+
+@pytest.mark.parametrize("day, message_part", [
+    ("31.02.2026", "Belə tarix yoxdur"),
+    ("2026-13-01", "Belə tarix yoxdur"),
+    ("01.12.2026", "gələcək"),
+    ("", "Qeydiyyat tarixini daxil edin"),
+])
+async def test_impossible_and_future_dates_are_refused_before_any_lookup(register, day, message_part):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "baki")
+        await look_up(pilot, "01-31/3073", day)
+        assert isinstance(app.screen, LookupScreen)
+        assert message_part in text_of(app, "#lookup-error")
+    assert audit_rows(register, "lookup") == []
+
+
+async def test_register_text_is_shown_literally_never_as_markup(register):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "astara")
+        await look_up(pilot, "07-01/55", "01.06.2026")
+        assert isinstance(app.screen, ResultScreen)
+        assert text_of(app, "#result-unit") == HOSTILE_UNIT.replace("\x1b", "")
+        assert text_of(app, "#result-executor") == HOSTILE_EXECUTOR.replace("\x1b", "")
+        assert "[bold]x[/]" in text_of(app, "#result-status")
+
+
+async def test_three_wrong_pins_block_pin1_even_after_a_restart(register):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_login(pilot, CITIZEN)
+        await pilot.click("#phone-confirm")
+        await enter_pin(pilot, "0000")
+        assert "2 cəhd" in text_of(app, "#pin1-error")
+        await enter_pin(pilot, "1111")
+        assert "1 cəhd" in text_of(app, "#pin1-error")
+        await enter_pin(pilot, "2222")
+        assert isinstance(app.screen, LoginScreen)
+        assert "bloklanıb" in text_of(app, "#login-error")
+
+    restarted = make_app(register)
+    async with restarted.run_test(size=SIZE) as pilot:
+        await start_login(pilot, CITIZEN)
+        assert isinstance(restarted.screen, LoginScreen)
+        assert "bloklanıb" in text_of(restarted, "#login-error")
+    outcomes = [r[1] for r in audit_rows(register, "login")]
+    assert outcomes == ["PIN_BLOCKED", "PIN_BLOCKED"]
+
+
+async def test_cancel_on_the_phone(register):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_login(pilot, CITIZEN)
+        assert isinstance(app.screen, PhoneScreen)
+        login_screen = app.screen_stack[-2]
+        code = text_of(app, "#phone-code")
+        assert len(code) == 4 and code in str(login_screen.query_one("#verification-code").render())
+        await pilot.click("#phone-cancel")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert "imtina" in text_of(app, "#login-error")
+    assert audit_rows(register, "login")[-1][1] == "USER_CANCELLED"
+
+
+async def test_confirmation_timeout(register):
+    app = make_app(register, confirm_timeout=0.3)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_login(pilot, CITIZEN)
+        assert isinstance(app.screen, PhoneScreen)
+        await pilot.pause(0.6)
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert "vaxtında" in text_of(app, "#login-error")
+    assert audit_rows(register, "login")[-1][1] == "TIMEOUT"
+
+
+async def test_unknown_pair_reads_like_a_wrong_pair(register):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_login(pilot, CITIZEN, user_id=OTHER.user_id)   # a real ID, the wrong phone
+        wrong_pair = text_of(app, "#login-error")
+        app.screen.query_one("#user-id").value = ""
+        await start_login(pilot, CITIZEN, user_id="424242")         # no such ID at all
+        assert text_of(app, "#login-error") == wrong_pair != ""
+        assert isinstance(app.screen, LoginScreen)
+
+
+async def test_a_bad_phone_number_is_explained(register):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_login(pilot, replace(CITIZEN, phone_typed="012 345"))
+        assert "050 123 45 67" in text_of(app, "#login-error")
+        assert isinstance(app.screen, LoginScreen)
+
+
+async def test_f3_logs_out_to_an_empty_login_screen_and_f1_shows_help(register):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        await choose_agency(pilot, "baki")
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert app.screen.query_one("#phone").value == ""
+        assert len(app.screen_stack) == 2 and app.session is None
+    assert audit_rows(register, "logout")[-1][1] == "user"
+
+
+async def test_five_misses_end_the_session(register):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "baki")
+        for attempt in range(5):
+            await look_up(pilot, f"00-00/{attempt}", "05.03.2026")
+        assert isinstance(app.screen, LoginScreen)
+        assert app.session is None
+        assert text_of(app, "#login-error") != ""
+    assert audit_rows(register, "logout")[-1][1] == "miss_limit"
+
+
+async def test_the_agency_filter_matches_the_azerbaijani_way(register):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "HAVA NƏQLİYYATINDA")
+        assert app.screen.agency.code == "HNBGI"
