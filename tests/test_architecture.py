@@ -1,0 +1,48 @@
+"""The layering DESIGN §7 promises: data/ is plain Python, screens/ run no SQL, start-up stays light."""
+
+from __future__ import annotations
+
+import ast
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import data
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _modules_loaded_by(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys; print('\\n'.join(sys.modules))"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    return {name.split(".")[0] for name in out.stdout.split()}
+
+
+def test_data_never_imports_textual():
+    names = [f"data.{m.name}" for m in pkgutil.iter_modules(data.__path__)]
+    assert len(names) > 5
+    loaded = _modules_loaded_by("\n".join(f"import {n}" for n in names))
+    assert "textual" not in loaded and "rich" not in loaded
+
+
+def test_screens_run_no_sql():
+    for path in (ROOT / "screens").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        imported = {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+        imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        assert "sqlite3" not in imported and "sqlite_utils" not in imported, path
+        calls = {node.func.attr for node in ast.walk(tree)
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+        assert not calls & {"execute", "executemany", "executescript"}, path
+
+
+def test_the_path_to_the_first_screen_stays_light():
+    loaded = _modules_loaded_by(
+        "import tui.cli, tui.app, screens.login, screens.agency, screens.lookup, screens.result"
+    )
+    assert "holidays" not in loaded
+    assert "sqlite_utils" not in loaded
+    assert "babel" not in loaded
