@@ -14,14 +14,23 @@ _AZ_UPPER = str.maketrans({"i": "İ", "ı": "I"})
 _AZ_LOWER = str.maketrans({"İ": "i", "I": "ı"})
 # After lower-casing, the letters a person may type without their marks.
 _FOLD_MARKS = str.maketrans({"ı": "i", "ə": "e", "ğ": "g", "ö": "o", "ü": "u", "ç": "c", "ş": "s"})
-# Cyrillic as Azerbaijanis transliterate it (and as Russian spells the same sounds).
+# Cyrillic, as Azerbaijanis type their language on a Russian keyboard (г for q and g, ё/ю after a
+# consonant for ö/ü, я for ə, ы for ı, э for ə/e) and as the 1958–1991 Azerbaijani Cyrillic
+# alphabet spells it (ғ ҝ һ ҹ ј ө ү ә). Russian words go through the same table, so a Russian
+# name folds the same way whether it is stored or typed.
 _CYRILLIC = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "q", "ғ": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j",
-    "җ": "c", "з": "z", "и": "i", "й": "y", "ј": "y", "к": "k", "ҝ": "g", "л": "l", "м": "m",
-    "н": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ү": "u",
-    "ф": "f", "х": "x", "һ": "h", "ц": "ts", "ч": "c", "ҹ": "c", "ш": "s", "щ": "sc", "ъ": "",
-    "ы": "i", "ь": "", "э": "e", "ә": "e", "ю": "yu", "я": "ya",
+    "а": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ж": "j", "җ": "c",
+    "з": "z", "и": "i", "й": "y", "ј": "y", "к": "k", "қ": "q", "ҝ": "g", "л": "l", "м": "m",
+    "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ү": "u", "ұ": "u", "ф": "f", "х": "x", "һ": "h", "ц": "ts", "ч": "c", "ҹ": "c", "ш": "s",
+    "щ": "sc", "ъ": "", "ы": "i", "ь": "", "э": "e", "ә": "e", "і": "i", "ї": "yi", "є": "ye",
+    "ў": "u",
 })
+# дж is Azerbaijani c (Джалилабад = Cəlilabad). ё, ю, я: a vowel of their own after a consonant (Гёмрюк = Gömrük, Гянджа = Gəncə), with a
+# y before them at the start of a word or after a vowel (Ёл = Yol, Юхары = Yuxarı).
+_SOFT = {"ё": "o", "ю": "u", "я": "e"}
+_IOTATED = {"ё": "yo", "ю": "yu", "я": "ya"}
+_VOWELS = frozenset("aeiouəıöüаеёиоуыэюяәөүұіїєъь")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 
@@ -41,13 +50,32 @@ def _strip_marks(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def fold(text: str) -> str:
-    """A comparison key that ignores case, Azerbaijani letter marks and spacing.
+def _cyrillic_to_latin(text: str) -> str:
+    """Transliterate lower-case Cyrillic (NFC) to the Latin letters `fold` compares."""
+    if not any("\u0400" <= ch <= "\u052f" for ch in text):
+        return text
+    out: list[str] = []
+    previous = ""
+    for ch in text.replace("дж", "c"):
+        if ch in _SOFT:
+            after_consonant = previous.isalpha() and previous not in _VOWELS
+            out.append(_SOFT[ch] if after_consonant else _IOTATED[ch])
+        else:
+            out.append(ch)
+        previous = ch
+    return "".join(out).translate(_CYRILLIC)
 
-    `fold("BAKI BAŞ")` == `fold("bakı baş")` == `fold("baki bas")`; Cyrillic is transliterated,
-    so `fold("Бакы Баш")` matches too. Idempotent: fold(fold(s)) == fold(s).
+
+def fold(text: str) -> str:
+    """A comparison key that ignores case, Azerbaijani letter marks, script and spacing.
+
+    `fold("BAKI BAŞ")` == `fold("bakı baş")` == `fold("baki bas")` == `fold("Бакы Баш")`;
+    `fold("Гёмрюк")` == `fold("Gömrük")`. The one place where İzlə decides that two spellings
+    are the same text: the authority filter, the operator's caller check and the letter numbers
+    all go through it. Idempotent: fold(fold(s)) == fold(s); fold(az_upper(s)) == fold(s).
     """
     text = az_lower(unicodedata.normalize("NFC", text)).translate(_FOLD_MARKS)
+    text = _cyrillic_to_latin(unicodedata.normalize("NFC", text.casefold()))
     text = _strip_marks(text).casefold().translate(_FOLD_MARKS).translate(_CYRILLIC)
     text = _strip_marks(text).casefold()
     return _SPACES.sub(" ", text).strip()

@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from data.letters import Agency
-from data.text import fold
+from data.matching import score
 from screens.widgets import LocalFooter, TitleBar, data_text
 from tui.i18n import N_, _
 
@@ -25,10 +25,9 @@ GROUPS = (
 )
 
 
-def matches(agency: Agency, words: list[str]) -> bool:
-    """Every typed word is found in one of the authority's names (Azerbaijani-insensitive)."""
-    haystack = " ".join(fold(n) for n in (agency.name.az, agency.name.ru, agency.name.en, agency.code) if n)
-    return all(word in haystack for word in words)
+def agency_score(agency: Agency, query: str) -> int | None:
+    """How well the typed text matches any of the authority's names or its code (data.matching)."""
+    return score(query, (agency.name.az, agency.name.ru, agency.name.en, agency.code))
 
 
 class AgencyScreen(Screen):
@@ -52,8 +51,8 @@ class AgencyScreen(Screen):
         self.query_one("#agency-filter", Input).focus()
 
     def _fill(self, query: str) -> None:
-        words = fold(query).split()
-        shown = [a for a in self._agencies if matches(a, words)]
+        scores = {a.code: s for a in self._agencies if (s := agency_score(a, query)) is not None}
+        shown = [a for a in self._agencies if a.code in scores]
         options: list[Option] = []
         for kind, title in GROUPS:
             group = [a for a in shown if a.kind == kind]
@@ -64,8 +63,10 @@ class AgencyScreen(Screen):
         options.extend(Option(data_text(a.name.get(self.app.lang)), id=a.code) for a in other)
         option_list = self.query_one("#agency-list", OptionList)
         option_list.set_options(options)
-        first = next((i for i, o in enumerate(options) if not o.disabled), None)
-        option_list.highlighted = first
+        # The list keeps the Committee's order; the best match is the one Enter picks.
+        choices = [(i, o) for i, o in enumerate(options) if o.id is not None]
+        best = max(choices, key=lambda c: scores[c[1].id], default=None)  # first among equals
+        option_list.highlighted = best[0] if best else None
         self.query_one("#agency-empty", Label).update(
             "" if shown else _("No authority matches. Try fewer letters.")
         )
