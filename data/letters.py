@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from data import deadlines
@@ -71,13 +72,19 @@ class LetterView:
     deadline: Deadline | None = None  # the legal deadline as of today (data.deadlines)
 
 
+# Both are called for every letter and movement shown, with few distinct values (days, units):
+# cached, they cost a dictionary look-up. The cached objects are immutable, so sharing is safe.
+@lru_cache(maxsize=8192)
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None
 
 
+@lru_cache(maxsize=4096)
 def _names(az: str | None, ru: str | None, en: str | None) -> Names | None:
     return Names(az, ru, en) if az else None
 
+
+DEADLINE_CACHE = 4096  # remembered deadlines per Register (a few hundred bytes each)
 
 _LETTER_SQL = """
 SELECT l.id, l.agency_code, l.reg_no, l.reg_date, l.channel, l.applicant_name, l.applicant_fin,
@@ -107,6 +114,7 @@ class Register:
         self._agencies: dict[str, Agency] | None = None
         self._today = today or deadlines.today
         self._calendar: WorkCalendar | None = None
+        self._deadlines: dict[tuple, Deadline] = {}  # see _deadline
 
     def calendar(self) -> WorkCalendar:
         """Working days with the register's `calendar` overrides (loaded once)."""
@@ -115,18 +123,38 @@ class Register:
             self._calendar = WorkCalendar({date.fromisoformat(d): kind for d, kind in rows})
         return self._calendar
 
-    def _deadline(self, row: sqlite3.Row) -> Deadline:
-        return deadlines.deadline_for(
-            status=row["status"], reg_date=_date(row["reg_date"]),  # type: ignore[arg-type]
-            source_due=_date(row["due_date"]), needs_study=bool(row["needs_study"]),
-            extended_to=_date(row["extended_to"]), today=self._today(), calendar=self.calendar(),
-        )
+    def _deadline(self, status: str, reg_date: str, due_date: str | None, needs_study: bool,
+                  extended_to: str | None) -> Deadline:
+        """The letter's Deadline as of today, remembered: it depends only on these values.
+
+        Counting working days is the costliest step of a lookup (benchmarks/RESULTS.md), and
+        letters share a few thousand combinations of these values at most.
+        """
+        key = (status, reg_date, due_date, needs_study, extended_to, self._today())
+        found = self._deadlines.get(key)
+        if found is None:
+            if len(self._deadlines) >= DEADLINE_CACHE:
+                self._deadlines.clear()
+            found = self._deadlines[key] = deadlines.deadline_for(
+                status=status, reg_date=_date(reg_date),  # type: ignore[arg-type]
+                source_due=_date(due_date), needs_study=needs_study,
+                extended_to=_date(extended_to), today=key[-1], calendar=self.calendar(),
+            )
+        return found
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = connect_read_only(self.path)
         return conn
+
+    def _cursor(self) -> sqlite3.Cursor:
+        """This thread's cursor for the lookups, giving plain tuples (faster than Row)."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self._conn().cursor()
+            cursor.row_factory = None
+        return cursor
 
     def meta(self, key: str) -> str | None:
         row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -151,33 +179,14 @@ class Register:
         return list(self._agencies.values())
 
     def agency(self, code: str) -> Agency | None:
-        self.agencies()
+        if self._agencies is None:
+            self.agencies()
         return self._agencies.get(code)  # type: ignore[union-attr]
 
     def find_letter(self, agency_code: str, reg_no: str, reg_date: date) -> LetterView | None:
         """The letter with this authority, number (any printed form) and registration date."""
-        conn = self._conn()
-        row = conn.execute(
-            _LETTER_SQL, (agency_code, normalize_reg_no(reg_no), reg_date.isoformat())
-        ).fetchone()
-        if row is None:
-            return None
-        movements = [
-            Movement(_date(m[0]), m[1], _names(m[2], m[3], m[4]), m[5], m[6])  # type: ignore[arg-type]
-            for m in conn.execute(_MOVEMENTS_SQL, (row["id"],))
-        ]
-        return LetterView(
-            agency=self.agency(agency_code),  # type: ignore[arg-type]
-            reg_no=row["reg_no"], reg_date=_date(row["reg_date"]),  # type: ignore[arg-type]
-            channel=row["channel"], applicant_name=row["applicant_name"],
-            applicant_fin=row["applicant_fin"], status=row["status"],
-            unit=_names(row["name_az"], row["name_ru"], row["name_en"]),
-            executor=row["full_name"], executor_phone=row["phone"],
-            due_date=_date(row["due_date"]), needs_study=bool(row["needs_study"]),
-            extended_to=_date(row["extended_to"]), answered_on=_date(row["answered_on"]),
-            forwarded_to=row["forwarded_to"], attached_to=row["attached_to"],
-            movements=movements, deadline=self._deadline(row),
-        )
+        row = self._letter_row(agency_code, reg_no, reg_date)
+        return None if row is None else self._view(row)
 
     def find_citizen_letter(
         self, agency_code: str, reg_no: str, reg_date: date, fin: str
@@ -186,13 +195,40 @@ class Register:
 
         "No such letter", "wrong date" and "someone else's" are deliberately indistinguishable.
         """
-        letter = self.find_letter(agency_code, reg_no, reg_date)
-        if letter is None or not fin or letter.applicant_fin != fin:
+        row = self._letter_row(agency_code, reg_no, reg_date)
+        if row is None or not fin or row[6] != fin:  # 6: applicant_fin
             return None
-        return letter
+        return self._view(row)
+
+    def _letter_row(self, agency_code: str, reg_no: str, reg_date: date) -> tuple | None:
+        return self._cursor().execute(
+            _LETTER_SQL, (agency_code, normalize_reg_no(reg_no), reg_date.isoformat())
+        ).fetchone()
+
+    def _view(self, row: tuple) -> LetterView:
+        """The letter of a _LETTER_SQL row, with its movements and deadline."""
+        (letter_id, agency_code, number, registered, channel, applicant_name, applicant_fin,
+         status, due, needs_study, extended_to, answered_on, forwarded_to, attached_to,
+         unit_az, unit_ru, unit_en, executor, executor_phone) = row
+        movements = [
+            Movement(_date(at), moved_to, _names(az, ru, en), who, note)  # type: ignore[arg-type]
+            for at, moved_to, az, ru, en, who, note
+            in self._cursor().execute(_MOVEMENTS_SQL, (letter_id,)).fetchall()
+        ]
+        return LetterView(
+            agency=self.agency(agency_code),  # type: ignore[arg-type]
+            reg_no=number, reg_date=_date(registered),  # type: ignore[arg-type]
+            channel=channel, applicant_name=applicant_name, applicant_fin=applicant_fin,
+            status=status, unit=_names(unit_az, unit_ru, unit_en), executor=executor,
+            executor_phone=executor_phone, due_date=_date(due), needs_study=bool(needs_study),
+            extended_to=_date(extended_to), answered_on=_date(answered_on),
+            forwarded_to=forwarded_to, attached_to=attached_to, movements=movements,
+            deadline=self._deadline(status, registered, due, bool(needs_study), extended_to),
+        )
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None
+            self._local.cursor = None
