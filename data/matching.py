@@ -3,7 +3,7 @@
 A query matches a name when every typed word matches a word of that name:
 - both are compared as *skeletons*: `data.text.fold` (case, Azerbaijani marks, Cyrillic
   transliteration) and then a few letters people interchange collapsed — q/g (Russian г stands
-  for both), x/h, doubled letters, and the digraphs sh/ch/zh/kh/gh of English-style typing;
+  for both), x/h, and the digraphs sh/ch/zh/kh/gh of English-style typing;
 - the typed word is a prefix of the name's word (`baki bas` finds *Bakı Baş Gömrük İdarəsi*),
 - or, for typed words of 5 letters or more, it is one edit away from a prefix of it: a missing
   letter, an extra letter, a wrong letter or two neighbours swapped (`Balkaən` finds *Balakən*).
@@ -24,7 +24,6 @@ FUZZY_FROM = 5  # typed words this long may hold one typo
 _WORD = re.compile(r"[^\W_]+")
 _DIGRAPHS = (("sh", "s"), ("ch", "c"), ("zh", "j"), ("kh", "h"), ("gh", "g"))
 _INTERCHANGED = str.maketrans({"q": "g", "x": "h"})
-_DOUBLED = re.compile(r"(.)\1+")
 
 # How well a typed word matches a name's word (higher is better).
 WHOLE_WORD, PREFIX, ONE_EDIT = 3, 2, 1
@@ -34,7 +33,7 @@ def skeleton(text: str) -> str:
     """The reduced comparison form of already folded text."""
     for digraph, letter in _DIGRAPHS:
         text = text.replace(digraph, letter)
-    return _DOUBLED.sub(r"\1", text.translate(_INTERCHANGED))
+    return text.translate(_INTERCHANGED)
 
 
 def words(text: str) -> list[str]:
@@ -47,7 +46,7 @@ def _name_words(name: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """Each word of a name with the skeletons of all its prefixes.
 
     Prefixes are taken before the skeleton is, so a typed `k` still finds `Khachmaz` (whose
-    skeleton starts with `h`) and a typed `Nəqliy` finds `Nəqliyyatında`.
+    skeleton starts with `h`).
     """
     return tuple(
         (skeleton(w), frozenset(skeleton(w[:k]) for k in range(1, len(w) + 1)))

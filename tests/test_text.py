@@ -19,9 +19,19 @@ def test_azerbaijani_case_rules_that_python_gets_wrong():
     assert len(az_lower("İ")) == 1  # Python's own gives "i̇", two code points
 
 
-@pytest.mark.parametrize("typed", ["baki bas", "BAKI BAŞ", "Bakı  Baş", "bakı baş", "Бакы Баш"])
+@pytest.mark.parametrize("typed", ["baki bas", "BAKI BAŞ", "Bakı  Baş", "bakı baş", "Бакы Баш",
+                                   "Бакы Баш Гёмрюк", "БАКЫ БАШ ГЁМРЮК ИДАРЭСИ", "Бакы Баш Гёмрюк Идарəси",
+                                   "Бакы Баш Ҝөмрүк Идарәси"])
 def test_fold_matches_the_way_people_type(typed):
     assert fold(typed) in fold("Bakı Baş Gömrük İdarəsi")
+
+
+@pytest.mark.parametrize("cyrillic, latin", [
+    ("Гёмрюк", "gomruk"), ("Юхары", "yuxari"), ("Ёл", "yol"), ("Гяндж", "gənc"),
+    ("Джейран", "Ceyran"), ("Йол", "yol"), ("Гёмрюк", "gömrük"),
+])
+def test_cyrillic_folds_to_the_latin_spelling(cyrillic, latin):
+    assert fold(cyrillic) == fold(latin)
 
 
 def test_fold_keeps_words_apart():
