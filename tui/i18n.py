@@ -8,6 +8,8 @@ Catalogs: tui/locale/<lang>/LC_MESSAGES/izle.po, compiled to .mo by `pybabel com
 from __future__ import annotations
 
 import gettext
+import os
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -51,3 +53,37 @@ def N_(message: str) -> str:
 
 def translate(message: str, lang: str) -> str:
     return _catalog(lang).gettext(message)
+
+
+def requested_language(args: Sequence[str], environ: Mapping[str, str]) -> str:
+    """The language a command line asks for: `--lang X`/`--lang=X`, else $IZLE_LANG, else az.
+
+    Read before click parses anything, because option help is translated when the command
+    modules are imported. A value that is not a language is left for click to refuse.
+    """
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        if value in LANGUAGES:
+            return value
+    value = environ.get("IZLE_LANG", "")
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def use_language_process_wide(lang: str) -> None:
+    """Set the language here and for the process-wide GNU gettext domain.
+
+    Click translates its own words ("Usage:", "Options", "Show this message and exit.", its
+    errors) with the standard `gettext.gettext`; our catalog holds them too (tui/cli/words.py),
+    so binding the process's domain to it makes `izle --help` speak one language throughout.
+    """
+    set_language(lang)
+    os.environ["LANGUAGE"] = lang
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)

@@ -1,14 +1,19 @@
 """The `izle` command: run the TUI, or an administrator's subcommand.
 
 Subcommands live in their own modules and are imported only when called, so the path to the
-first screen stays light (DESIGN §6).
+first screen stays light (DESIGN §6). The language (`--lang`, `$IZLE_LANG`) is chosen before
+any command module is imported: click reads each option's `help=_("…")` at import time.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 
 import click
+
+from tui.i18n import N_
 
 # name -> "module:attribute"; each module holds one click command or group.
 SUBCOMMANDS = {
@@ -32,13 +37,42 @@ class LazyGroup(click.Group):
             return None
         module, attr = target.split(":")
         try:
-            return getattr(importlib.import_module(module), attr)
+            command = getattr(importlib.import_module(module), attr)
         except ModuleNotFoundError:
             return None
+        localize_metavars(command)
+        return command
 
 
-from tui.cli.run import run  # noqa: E402  (the group itself, defined with its options)
+# click names a value by its type, upper-cased ("--letters INTEGER RANGE"); in our words instead.
+TYPE_METAVARS = {
+    "INTEGER": N_("INTEGER"), "INTEGER RANGE": N_("INTEGER"), "FLOAT": N_("NUMBER"),
+    "FLOAT RANGE": N_("NUMBER"), "TEXT": N_("TEXT"),
+}
 
 
-def main() -> None:
-    run(prog_name="izle")
+def localize_metavars(command: click.Command) -> None:
+    """`[OPTIONS]`, `COMMAND [ARGS]...` and the value names of the help in the chosen language."""
+    from tui.i18n import _
+
+    if command.options_metavar == "[OPTIONS]":
+        command.options_metavar = _("[OPTIONS]")
+    for param in command.params:
+        name = getattr(param.type, "name", "").upper()
+        if param.metavar is None and name in TYPE_METAVARS and not getattr(param, "is_flag", False):
+            param.metavar = _(TYPE_METAVARS[name])
+    if isinstance(command, click.Group):
+        if command.subcommand_metavar == "COMMAND [ARGS]...":
+            command.subcommand_metavar = _("COMMAND [ARGS]...")
+        for sub in command.commands.values():
+            localize_metavars(sub)
+
+
+def main(args: list[str] | None = None) -> None:
+    from tui.i18n import requested_language, use_language_process_wide
+
+    args = sys.argv[1:] if args is None else args
+    use_language_process_wide(requested_language(args, os.environ))
+    from tui.cli.run import run  # the group itself, its help now in the chosen language
+
+    run(args=args, prog_name="izle")

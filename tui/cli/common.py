@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 
 from data.db import register_path, state_path
+from tui.i18n import _
 
 
 def db_option(func):
     """`--db PATH`: the register (default: IZLE_DB, then the platform's data folder)."""
     return click.option(
-        "--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-        help="register.db (default: $IZLE_DB or the user data folder)",
+        "--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar=_("FILE"),
+        help=_("register.db (default: $IZLE_DB or the user data folder)"),
     )(func)
 
 
@@ -21,7 +22,8 @@ def state_option(func):
     """`--state PATH`: the terminal's own database (default: terminal.db beside the register)."""
     return click.option(
         "--state", "state", type=click.Path(dir_okay=False, path_type=Path), default=None,
-        help="terminal.db (default: $IZLE_STATE or beside the register)",
+        metavar=_("FILE"),
+        help=_("terminal.db (default: $IZLE_STATE or beside the register)"),
     )(func)
 
 
@@ -31,3 +33,33 @@ def resolve_paths(db: Path | None, state: Path | None = None) -> tuple[Path, Pat
     parent = ctx.find_root().params if ctx else {}
     register = register_path(db or parent.get("db"))
     return register, state_path(register, state or parent.get("state"))
+
+
+class MissingFile(click.ClickException):
+    """A file the command reads does not exist (exit status 2, as for a usage problem)."""
+
+    exit_code = 2
+
+
+def open_terminal_db(db: Path | None, state: Path | None, *, create: bool = False):
+    """A read-write connection to terminal.db; created (and upgraded) only when `create`."""
+    from data.db import connect_write
+    from data.schema import ensure_terminal
+    from tui.i18n import _
+
+    _register, terminal = resolve_paths(db, state)
+    if not create and not terminal.exists():
+        raise MissingFile(_("No terminal database at {path}.").format(path=terminal))
+    ensure_terminal(terminal)
+    return connect_write(terminal)
+
+
+def cli_actor() -> str:
+    """Who ran an administrator's command, for the audit log: the operating-system user."""
+    import getpass
+    import os
+
+    try:
+        return "os:" + getpass.getuser()
+    except (KeyError, OSError):
+        return f"os:uid{os.getuid()}"

@@ -11,29 +11,30 @@ from tui.i18n import LANGUAGES, _, set_language
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="register.db (default: $IZLE_DB or the user data folder)")
-@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="terminal.db (default: $IZLE_STATE or beside the register)")
-@click.option("--operator", is_flag=True, help="call-centre operator mode")
-@click.option("--kiosk", is_flag=True, help="kiosk lockdown (citizen mode, no way out)")
+             context_settings={"help_option_names": ["-h", "--help"]},
+             options_metavar=_("[OPTIONS]"), subcommand_metavar=_("COMMAND [ARGS]..."),
+             help=_("İzlə: where is my letter to the State Customs Committee?\n\n"
+                    "Without a command, runs the terminal application. With no register yet, "
+                    "it first builds a demo register and says where."))
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar=_("FILE"),
+              help=_("register.db (default: $IZLE_DB or the user data folder)"))
+@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar=_("FILE"),
+              help=_("terminal.db (default: $IZLE_STATE or beside the register)"))
+@click.option("--operator", is_flag=True, help=_("call-centre operator mode"))
+@click.option("--kiosk", is_flag=True, help=_("kiosk lockdown (citizen mode, no way out)"))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, envvar="IZLE_LANG",
-              help="language: az (default), ru or en")
-@click.option("--terminal", default=None, help="this terminal's name in the audit log (default: host name)")
-@click.option("--idle-timeout", type=click.FloatRange(min=1), default=None,
-              help="seconds of inactivity before the 'still there?' prompt")
+              help=_("language: az (default), ru or en"))
+@click.option("--terminal", default=None, metavar=_("NAME"), help=_("this terminal's name in the audit log (default: host name)"))
+@click.option("--idle-timeout", type=click.FloatRange(min=1), default=None, metavar=_("SECONDS"),
+              help=_("seconds of inactivity before the 'still there?' prompt"))
 @click.option("--confirm-timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
-              help="seconds to confirm the login on the phone")
+              metavar=_("SECONDS"),
+              help=_("seconds to confirm the login on the phone"))
 @click.pass_context
 def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool, kiosk: bool,
         lang: str | None, terminal: str | None, idle_timeout: float | None,
         confirm_timeout: float) -> None:
-    """İzlə: where is my letter to the State Customs Committee?
-
-    Without a command, runs the terminal application. With no register yet, it first builds a
-    demo register and says where.
-    """
+    """Run the TUI, or prepare the context of an administrator's subcommand (help above)."""
     set_language(lang or "az")
     if ctx.invoked_subcommand is not None:
         return

@@ -1,0 +1,493 @@
+"""Azerbaijani, Russian and English throughout: complete catalogs, no hard-coded text on any
+screen, a language switch that lasts the session, and a command line that speaks the language.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from textual.widgets import Button, DataTable, Input, OptionList, Static
+from textual.widgets._footer import FooterKey
+
+import tui.i18n
+from data import deadlines
+from data.statuses import DEADLINE_MARKERS
+from screens.agency import AgencyScreen
+from screens.help import HelpScreen
+from screens.login import LoginScreen
+from screens.lookup import LookupScreen
+from screens.phone import PhoneScreen
+from screens.result import ResultScreen
+from tests.conftest import AGENCIES, CITIZEN, EXECUTORS, LETTERS, UNITS
+from tests.pilot import choose_agency, log_in, look_up, settle, start_login, text_of, type_into
+from tui.app import IzleApp
+from tui.i18n import LANGUAGES, requested_language
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "tui" / "locale"
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NP_": (1, 2), "ngettext": (1, 2)}
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+SIZE = (100, 40)
+
+
+# --- the catalogs ----------------------------------------------------------------------------
+
+def extract_template() -> Catalog:
+    """Every message of the code, extracted afresh the way tui/locale/refresh.sh does."""
+    with open(ROOT / "babel.cfg") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    template = Catalog()
+    for filename, lineno, message, comments, context in extract_from_dir(
+        ROOT, method_map, options_map, keywords=KEYWORDS,
+    ):
+        template.add(message, locations=[(filename, lineno)], context=context)
+    return template
+
+
+def load_po(lang: str) -> Catalog:
+    with open(LOCALE / lang / "LC_MESSAGES" / "izle.po", "rb") as f:
+        return read_po(f, locale=lang)
+
+
+@pytest.fixture(scope="module")
+def template() -> Catalog:
+    catalog = extract_template()
+    assert len(catalog) > 100  # the extraction found the code
+    return catalog
+
+
+def forms(string: str | tuple[str, ...]) -> tuple[str, ...]:
+    return string if isinstance(string, tuple) else (string,)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_message_of_the_code_is_translated(template, lang):
+    po = load_po(lang)
+    untranslated = []
+    for message in template:
+        if not message.id:
+            continue
+        entry = po.get(message.id)
+        if entry is None or entry.fuzzy or not all(forms(entry.string)) \
+                or len(forms(entry.string)) != (po.num_plurals if message.pluralizable else 1):
+            untranslated.append(message.id)
+    assert untranslated == [], f"{lang}: run /tmp/i18n/sync.sh or tui/locale/refresh.sh and translate"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_compiled_catalog_is_its_po_compiled(lang):
+    po = load_po(lang)
+    compiled = io.BytesIO()
+    write_mo(compiled, po, use_fuzzy=False)
+    mo = (LOCALE / lang / "LC_MESSAGES" / "izle.mo").read_bytes()
+    assert mo == compiled.getvalue(), f"{lang}: izle.mo is stale — run `pybabel compile -d tui/locale -D izle`"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_translations_keep_the_placeholders(lang):
+    wrong = []
+    for message in load_po(lang):
+        if not message.id or not message.string:
+            continue
+        ids = forms(message.id)
+        expected = [set(PLACEHOLDER.findall(i)) for i in ids]
+        everything = set().union(*expected)
+        for n, text in enumerate(forms(message.string)):
+            if not text:  # untranslated: the test above reports it
+                continue
+            found = set(PLACEHOLDER.findall(text))
+            if len(ids) == 1:
+                ok = found == expected[0]
+            else:  # plural forms: nothing foreign; the last (the "many") form has all the plural's
+                ok = found <= everything and (n < len(forms(message.string)) - 1 or found >= expected[-1])
+            if not ok:
+                wrong.append((ids[0], text))
+    assert wrong == []
+
+
+def test_azerbaijani_is_the_default_and_each_language_differs():
+    assert tui.i18n.DEFAULT_LANGUAGE == "az"
+    titles = {lang: tui.i18n.translate("Mobile number", lang) for lang in LANGUAGES}
+    assert titles == {"az": "Mobil nömrə", "ru": "Мобильный номер", "en": "Mobile number"}
+
+
+# --- no text on a screen that is not from the catalog ------------------------------------------
+
+class Pseudo(gettext.NullTranslations):
+    """Every translated string wrapped in ⟦…⟧, so what is left unwrapped did not come from it."""
+
+    def gettext(self, message: str) -> str:
+        return f"⟦{message}⟧"
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return f"⟦{singular if n == 1 else plural}⟧"
+
+
+# What a screen may show that is not a message: the register's own data, the brand names, key
+# names (printed on the keyboard itself) and the language codes of the switch.
+DATA = [*(n for a in AGENCIES for n in a[1:4] if n), *(n for u in UNITS for n in u[2:5] if n),
+        *(e[2] for e in EXECUTORS), *(e[3] for e in EXECUTORS), *(letter[2] for letter in LETTERS),
+        CITIZEN.name, CITIZEN.phone_typed, CITIZEN.user_id, "+994 50 123 45 67"]
+UNTRANSLATABLE = ["İzlə", "Asan İmza", "Shift+Tab", "Tab", "Enter", "Esc", "AZ", "RU", "EN",
+                  *DEADLINE_MARKERS.values()]
+WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
+KEY = re.compile(r"\bF\d{1,2}\b")
+
+
+def visible_texts(screen) -> list[str]:
+    """The text of every widget shown on a screen: labels, buttons, fields, lists, tables, keys."""
+    texts: list[str] = []
+
+    def visit(widget) -> None:
+        if not widget.display:
+            return
+        if isinstance(widget, FooterKey):
+            texts.append(widget.description)
+            return
+        if isinstance(widget, Button):
+            texts.append(str(widget.label))
+        elif isinstance(widget, Input):  # what the person typed is theirs, not the screen's
+            texts.append(widget.placeholder)
+        elif isinstance(widget, OptionList):
+            texts.extend(str(option.prompt) for option in widget.options)
+        elif isinstance(widget, DataTable):
+            texts.extend(str(column.label) for column in widget.columns.values())
+            texts.extend(str(cell) for row in range(widget.row_count) for cell in widget.get_row_at(row))
+        elif isinstance(widget, Static):
+            texts.append(str(widget.render()))
+        for child in widget.children:
+            visit(child)
+
+    visit(screen)
+    return texts
+
+
+def not_from_the_catalog(screen) -> str:
+    """What is left of a screen's text after the catalog's strings and the data are taken out."""
+    left = []
+    for text in visible_texts(screen):
+        while WRAPPED.search(text):
+            text = WRAPPED.sub(" ", text)
+        for value in sorted({*DATA, *UNTRANSLATABLE}, key=len, reverse=True):
+            text = text.replace(value, " ")
+        text = KEY.sub(" ", text)
+        if any(ch.isalpha() for ch in text):
+            left.append(text.strip())
+    return " | ".join(left)
+
+
+@pytest.fixture
+def pseudo(monkeypatch):
+    monkeypatch.setattr(tui.i18n, "_catalog", lambda lang: Pseudo())
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setattr(deadlines, "today", lambda: date(2026, 11, 25))
+
+
+async def reach(pilot, where: str) -> None:
+    """Walk the citizen flow up to one screen (or one state of it)."""
+    if where == "login-error":
+        await pilot.click("#login")
+        await settle(pilot)
+        return
+    if where == "login":
+        return
+    await start_login(pilot, CITIZEN)
+    if where == "phone":
+        return
+    await pilot.click("#phone-confirm")
+    await pilot.pause()
+    if where == "phone-pin":
+        await type_into(pilot, "#pin1", "0000")
+        await pilot.click("#pin1-ok")
+        await settle(pilot)
+        return
+    await type_into(pilot, "#pin1", CITIZEN.pin1)
+    await pilot.click("#pin1-ok")
+    await settle(pilot)
+    if where == "agency-empty":
+        await type_into(pilot, "#agency-filter", "zzzzzz")
+        return
+    if where == "help":
+        await pilot.press("f1")
+        await pilot.pause()
+        return
+    if where == "agency":
+        return
+    await choose_agency(pilot, "baki")
+    if where == "lookup-error":
+        await pilot.click("#show")
+        await settle(pilot)
+        return
+    if where == "lookup":
+        return
+    if where == "result-answered":
+        await look_up(pilot, "02-14/118", "12.10.2026")
+        return
+    await look_up(pilot, "01-31/3073", "05.03.2026")
+
+
+SCREENS = {
+    "login": LoginScreen, "login-error": LoginScreen, "phone": PhoneScreen, "phone-pin": PhoneScreen,
+    "agency": AgencyScreen, "agency-empty": AgencyScreen, "help": HelpScreen,
+    "lookup": LookupScreen, "lookup-error": LookupScreen, "result": ResultScreen,
+    "result-answered": ResultScreen,
+}
+
+
+@pytest.mark.parametrize("where", SCREENS)
+async def test_every_text_on_screen_comes_from_the_catalog(register, pseudo, where):
+    app = IzleApp(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await reach(pilot, where)
+        assert isinstance(app.screen, SCREENS[where])
+        assert not_from_the_catalog(app.screen) == ""
+
+
+async def test_the_check_finds_a_hard_coded_label(register, pseudo):
+    from textual.widgets import Label
+
+    app = IzleApp(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.screen.mount(Label("Hello"))
+        await pilot.pause()
+        assert "Hello" in not_from_the_catalog(app.screen)
+        app.screen.query_one("#phone", Input).placeholder = "type here"
+        assert "type here" in not_from_the_catalog(app.screen)
+
+
+# --- the language switch -----------------------------------------------------------------------
+
+def labels(app) -> list[str]:
+    return [str(w.render()) for w in app.screen.query(".field-label")]
+
+
+async def test_f2_switches_the_language_and_keeps_what_was_typed(register):
+    app = IzleApp(register)
+    async with app.run_test(size=SIZE) as pilot:
+        assert labels(app) == ["Mobil nömrə", "İstifadəçi ID"]
+        await type_into(pilot, "#phone", CITIZEN.phone_typed)
+        await type_into(pilot, "#user-id", CITIZEN.user_id)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.lang == "ru"
+        assert labels(app) == ["Мобильный номер", "ID пользователя"]
+        assert str(app.screen.query_one("#login", Button).label) == "Войти"
+        assert app.screen.query_one("#phone", Input).value == CITIZEN.phone_typed
+        assert app.screen.query_one("#user-id", Input).value == CITIZEN.user_id
+        await pilot.press("f2")
+        await settle(pilot)
+        assert labels(app) == ["Mobile number", "User ID"]
+        await pilot.press("f2")
+        await settle(pilot)
+        assert labels(app) == ["Mobil nömrə", "İstifadəçi ID"]
+        assert app.screen.query_one("#phone", Input).value == CITIZEN.phone_typed
+
+
+async def test_the_language_buttons_and_the_footer_follow(register):
+    app = IzleApp(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, "#phone", CITIZEN.phone_typed)
+        await pilot.click("#lang-en")
+        await settle(pilot)
+        assert labels(app) == ["Mobile number", "User ID"]
+        assert "Language" in [k.description for k in app.screen.query(FooterKey)]
+        assert app.screen.query_one("#lang-en", Button).variant == "primary"
+        await pilot.click("#lang-ru")
+        await settle(pilot)
+        assert "Язык" in [k.description for k in app.screen.query(FooterKey)]
+        assert app.screen.query_one("#phone", Input).value == CITIZEN.phone_typed
+
+
+@pytest.mark.parametrize("lang, agency_name, title, status, unit", [
+    ("ru", "Главное таможенное управление Баку", "В какой таможенный орган адресовано письмо?",
+     "На исполнении", "Управление таможенного контроля"),
+    ("en", "Baku Main Customs Department", "Which customs authority was the letter addressed to?",
+     "In execution", "Customs Control Department"),
+])
+async def test_the_chosen_language_lasts_the_whole_session(register, lang, agency_name, title, status, unit):
+    app = IzleApp(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click(f"#lang-{lang}")
+        await settle(pilot)
+        await log_in(pilot, CITIZEN)
+        assert isinstance(app.screen, AgencyScreen)
+        assert str(app.screen.query_one(".panel-title", Static).render()) == title
+        prompts = [str(o.prompt).strip() for o in app.screen.query_one("#agency-list", OptionList).options]
+        assert agency_name in prompts
+        await choose_agency(pilot, "baki")
+        assert text_of(app, "#lookup-agency") == agency_name
+        await look_up(pilot, "01-31/3073", "05.03.2026")
+        assert isinstance(app.screen, ResultScreen)
+        assert text_of(app, "#result-status").startswith(status)
+        assert text_of(app, "#result-unit") == unit
+        assert "07.04.2026" in text_of(app, "#result-due")  # dates stay DD.MM.YYYY
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await pilot.pause()
+        await choose_agency(pilot, "astara")
+        await look_up(pilot, "07-01/55", "01.06.2026")
+        # This unit has no Russian or English name in the register: Azerbaijani is shown.
+        assert text_of(app, "#result-unit").startswith("[bold]x[/]")
+
+
+async def test_a_kiosk_returns_to_its_own_language_at_logout(register):
+    app = IzleApp(register, kiosk=True, lang="az")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#lang-en")
+        await settle(pilot)
+        await log_in(pilot, CITIZEN)
+        assert app.lang == "en"
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.lang == "az" and labels(app) == ["Mobil nömrə", "İstifadəçi ID"]
+
+
+async def test_a_console_keeps_the_operators_language_after_logout(register):
+    app = IzleApp(register, lang="az")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#lang-ru")
+        await settle(pilot)
+        await log_in(pilot, CITIZEN)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.lang == "ru" and labels(app) == ["Мобильный номер", "ID пользователя"]
+
+
+# --- filtering in each script ------------------------------------------------------------------
+
+def listed(app) -> list[str]:
+    return [o.id for o in app.screen.query_one("#agency-list", OptionList).options if o.id]
+
+
+def highlighted(app) -> str | None:
+    option_list = app.screen.query_one("#agency-list", OptionList)
+    if option_list.highlighted is None:
+        return None
+    return option_list.get_option_at_index(option_list.highlighted).id
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("baki bas", ["BBGI"]),                            # Latin without Azerbaijani letters
+    ("BAKI BAŞ", ["BBGI"]),                            # Latin with them, in capitals
+    ("hava nəqliyyatında", ["HNBGI"]),
+    ("Главное таможенное управление Баку", ["BBGI"]),  # Russian, as name_ru
+    ("воздушном", ["HNBGI"]),
+    ("Бакы Баш Гёмрюк", ["BBGI"]),                     # Azerbaijani in Cyrillic
+    ("Астара", ["AGI"]),
+    ("Hava Nqliyyatında", ["HNBGI"]),                  # a letter missing
+    ("Astraa", ["AGI"]),                               # two letters swapped
+    ("state customs", ["DGK"]),                        # English
+])
+async def test_the_filter_understands_every_script(register, typed, expected):
+    app = IzleApp(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        assert len(listed(app)) == len(AGENCIES)
+        await type_into(pilot, "#agency-filter", typed)
+        assert listed(app) == expected
+        assert highlighted(app) == expected[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LookupScreen) and app.screen.agency.code == expected[0]
+
+
+async def test_the_best_match_is_highlighted_and_nothing_matching_is_said(register):
+    app = IzleApp(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await type_into(pilot, "#agency-filter", "astara gömrük")
+        assert highlighted(app) == "AGI"
+        await type_into(pilot, "#agency-filter", "qqqqqq")
+        assert listed(app) == [] and highlighted(app) is None
+        assert text_of(app, "#agency-empty") == "Uyğun orqan tapılmadı. Daha az hərf yazın."
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+def izle(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k not in ("IZLE_LANG", "LANGUAGE")}
+    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, capture_output=True,
+                          text=True, env={**environ, **env}, timeout=60)
+
+
+def test_the_command_line_help_speaks_the_chosen_language():
+    assert "İstifadə:" in izle("--help").stdout and "Parametrlər:" in izle("--help").stdout
+    russian = izle("--lang", "ru", "--help").stdout
+    assert "Использование: izle [ПАРАМЕТРЫ]" in russian
+    assert "режим оператора колл-центра" in russian and "Показать эту справку и выйти." in russian
+    assert "Usage: izle [OPTIONS]" in izle("--lang=en", "--help").stdout
+
+
+def test_a_subcommand_help_follows_izle_lang():
+    demo = izle("demo", "--help", IZLE_LANG="ru").stdout
+    assert "Создаёт реалистичный демо-реестр" in demo and "сколько писем создать" in demo
+    assert "Reala yaxın demo reyestr" in izle("demo", "--help").stdout
+    assert "Build a realistic demo register" in izle("--lang", "en", "demo", "--help", IZLE_LANG="ru").stdout
+
+
+def test_command_line_errors_speak_the_chosen_language():
+    wrong = izle("--lang", "ru", "demo", "--letters", "5")
+    assert wrong.returncode == 2 and "Ошибка:" in wrong.stderr and "Справка:" in wrong.stderr
+    assert "mümkün dəyərlərdən deyil" in izle("--lang", "xx").stderr
+
+
+@pytest.mark.parametrize("args, env, lang", [
+    (["--lang", "ru"], {}, "ru"), (["--lang=en", "demo"], {}, "en"), ([], {"IZLE_LANG": "ru"}, "ru"),
+    (["--lang", "en"], {"IZLE_LANG": "ru"}, "en"), (["--lang", "xx"], {}, "az"), ([], {}, "az"),
+    (["--", "--lang", "ru"], {}, "az"), (["--lang"], {"IZLE_LANG": "de"}, "az"),
+])
+def test_the_language_is_read_before_click_parses(args, env, lang):
+    assert requested_language(args, env) == lang
+
+
+HELP_DUMP = """
+import json, sys, click, tui.i18n
+from tui.i18n import _catalog
+class Pseudo(__import__("gettext").NullTranslations):
+    def gettext(self, m): return "⟦" + m + "⟧"
+    def ngettext(self, s, p, n): return "⟦" + (s if n == 1 else p) + "⟧"
+tui.i18n._catalog = lambda lang: Pseudo()
+from tui.cli import LazyGroup, SUBCOMMANDS
+from tui.cli.run import run
+ctx = click.Context(run)
+out = {}
+def walk(name, command):
+    out[name] = [command.help] + [p.help for p in command.params if isinstance(p, click.Option)
+                                 and not p.hidden and p.name != "help"]
+    for sub_name, sub in getattr(command, "commands", {}).items():
+        walk(name + " " + sub_name, sub)
+walk("izle", run)
+for name in SUBCOMMANDS:
+    command = run.get_command(ctx, name)
+    if command is not None:
+        walk("izle " + name, command)
+print(json.dumps(out))
+"""
+
+
+def test_every_command_and_option_help_comes_from_the_catalog():
+    done = subprocess.run([sys.executable, "-c", HELP_DUMP], cwd=ROOT, capture_output=True,
+                          text=True, check=True, timeout=60)
+    helps = json.loads(done.stdout)
+    assert "izle demo" in helps
+    raw = {name: [h for h in texts if h and not (h.startswith("⟦") and h.endswith("⟧"))]
+           for name, texts in helps.items()}
+    assert {name: texts for name, texts in raw.items() if texts} == {}
