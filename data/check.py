@@ -1,0 +1,134 @@
+"""`izle check`: is the register sound, and is this terminal's audit log intact?
+
+Read-only: the check never changes either file. Each problem is an English msgid with
+`{placeholders}` (the CLI translates it) and a short code for scripts and tests.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from data.db import connect_read_only, user_version
+from data.schema import REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS
+from data.statuses import STATUSES
+
+EXAMPLES = 5  # letters named per problem; the count says how many there are in all
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    params: dict = field(default_factory=dict)
+
+
+def check_register(register_path: Path, state_path: Path | None = None) -> list[Problem]:
+    """Every problem found in register.db and (when it exists) terminal.db; [] when sound."""
+    register_path = Path(register_path)
+    if not register_path.is_file():
+        return [Problem("missing", "No register at {path}.", {"path": str(register_path)})]
+    problems = _check_file(register_path, _register_checks, REGISTER_MIGRATIONS)
+    if state_path is not None and Path(state_path).is_file():
+        problems += _check_file(Path(state_path), _terminal_checks, TERMINAL_MIGRATIONS)
+    return problems
+
+
+def _check_file(path: Path, checks, migrations: list) -> list[Problem]:
+    try:
+        conn = connect_read_only(path)
+    except sqlite3.Error as error:
+        return [Problem("unreadable", "{path} cannot be opened: {error}",
+                        {"path": str(path), "error": str(error)})]
+    try:
+        version = user_version(conn)
+        if version != len(migrations):
+            return [Problem("schema_version",
+                            "{path} has schema version {found}; this program expects {expected}.",
+                            {"path": str(path), "found": version, "expected": len(migrations)})]
+        problems = _integrity(conn, path)
+        if not problems:  # the other checks assume readable pages
+            problems += checks(conn)
+        return problems
+    except sqlite3.DatabaseError as error:  # e.g. "database disk image is malformed"
+        return [Problem("integrity", "{path}: SQLite integrity check failed: {detail}",
+                        {"path": str(path), "detail": str(error)})]
+    finally:
+        conn.close()
+
+
+def _integrity(conn: sqlite3.Connection, path: Path) -> list[Problem]:
+    found = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+    if found == ["ok"]:
+        return []
+    return [Problem("integrity", "{path}: SQLite integrity check failed: {detail}",
+                    {"path": str(path), "detail": detail}) for detail in found]
+
+
+def _register_checks(conn: sqlite3.Connection) -> list[Problem]:
+    return [*_foreign_keys(conn), *_orphan_movements(conn), *_executors_elsewhere(conn),
+            *_unknown_statuses(conn), *_calendar_kinds(conn)]
+
+
+def _foreign_keys(conn: sqlite3.Connection) -> list[Problem]:
+    counts: dict[tuple[str, str], int] = {}
+    for table, _rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+        if (table, parent) != ("movements", "letters"):  # reported as orphans below
+            counts[table, parent] = counts.get((table, parent), 0) + 1
+    return [Problem("foreign_key", "{count} rows of {table} refer to {parent} rows that do not exist.",
+                    {"count": n, "table": table, "parent": parent})
+            for (table, parent), n in sorted(counts.items())]
+
+
+def _orphan_movements(conn: sqlite3.Connection) -> list[Problem]:
+    n = conn.execute("SELECT count(*) FROM movements m WHERE NOT EXISTS"
+                     " (SELECT 1 FROM letters l WHERE l.id = m.letter_id)").fetchone()[0]
+    return [Problem("orphan_movements", "{count} movements belong to no letter.", {"count": n})] if n else []
+
+
+def _executors_elsewhere(conn: sqlite3.Connection) -> list[Problem]:
+    where = ("FROM letters l JOIN executors e ON e.id = l.executor_id"
+             " WHERE l.unit_id IS NOT e.unit_id")
+    n = conn.execute(f"SELECT count(*) {where}").fetchone()[0]
+    if not n:
+        return []
+    examples = conn.execute(f"SELECT l.agency_code, l.reg_no, l.reg_date {where} ORDER BY l.id"
+                            f" LIMIT {EXAMPLES}").fetchall()
+    return [Problem("executor_unit",
+                    "{count} letters have an executor who does not work in their unit, e.g. {examples}.",
+                    {"count": n, "examples": _letters(examples)})]
+
+
+def _unknown_statuses(conn: sqlite3.Connection) -> list[Problem]:
+    known = ", ".join("?" * len(STATUSES))
+    problems = []
+    for table in ("letters", "movements"):
+        for status, n in conn.execute(f"SELECT status, count(*) FROM {table} WHERE status NOT IN"
+                                      f" ({known}) GROUP BY status ORDER BY status", STATUSES):
+            problems.append(Problem("unknown_status", "{count} {table} have the unknown status “{status}”.",
+                                    {"count": n, "table": table, "status": str(status)}))
+    return problems
+
+
+def _calendar_kinds(conn: sqlite3.Connection) -> list[Problem]:
+    n = conn.execute("SELECT count(*) FROM calendar WHERE kind NOT IN ('workday', 'holiday')"
+                     " OR date(date) IS NOT date").fetchone()[0]
+    return [Problem("calendar", "{count} calendar days are not a date marked workday or holiday.",
+                    {"count": n})] if n else []
+
+
+def _terminal_checks(conn: sqlite3.Connection) -> list[Problem]:
+    from data.audit import verify
+
+    broken = verify(conn)
+    if broken is None:
+        return []
+    return [Problem("audit", "The audit log is broken at seq {seq}: {reason}",
+                    {"seq": broken.seq, "reason": broken.reason})]
+
+
+def _letters(rows: list[tuple]) -> str:
+    from data.text import format_date
+
+    return "; ".join(f"{agency} {number} {format_date(day)}" for agency, number, day in rows)
