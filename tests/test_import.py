@@ -1,0 +1,437 @@
+"""`izle import`: an administrator loads the agency's records; bad rows are named, good rows land once.
+
+The prerequisite rows (agencies, units, executors) are built by importing the fixtures too.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import data.importer as importer
+from data.check import check_register
+from data.db import connect_write
+from data.importer import FileProblem, import_file
+from data.letters import Register
+from data.text import az_lower, az_upper, format_date, normalize_reg_no, parse_date
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
+TODAY = date(2025, 12, 1)
+REFERENCES = (("agencies", "agencies.csv"), ("units", "units.csv"), ("executors", "executors.csv"))
+
+
+def run(register: Path, name: str, kind: str, **options):
+    return import_file(register, FIXTURES / name, kind, today=TODAY, **options)
+
+
+def refused_at(result) -> set[tuple[int, str]]:
+    return {(p.line, p.column) for p in result.problems if not p.warning}
+
+
+def warned_at(result) -> set[tuple[int, str]]:
+    return {(p.line, p.column) for p in result.problems if p.warning}
+
+
+def rows(register: Path, sql: str, *params) -> list[tuple]:
+    conn = sqlite3.connect(register)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def dump(register: Path) -> list[list[tuple]]:
+    return [rows(register, f"SELECT * FROM {t} ORDER BY 1, 2")
+            for t in ("agencies", "units", "executors", "letters", "movements", "calendar")]
+
+
+@pytest.fixture
+def register(tmp_path) -> Path:
+    """An empty register with the fixtures' agencies, units and executors imported."""
+    path = tmp_path / "register.db"
+    for kind, name in REFERENCES:
+        run(path, name, kind)
+    return path
+
+
+@pytest.fixture
+def letters(register) -> Path:
+    run(register, "letters.csv", "letters")
+    return register
+
+
+# --- every kind: good rows land, bad rows are named by line and column ---------------------
+
+def test_references_are_checked_against_the_register_and_earlier_rows_of_the_file(tmp_path):
+    path = tmp_path / "register.db"
+    agencies = run(path, "agencies.csv", "agencies")
+    assert (agencies.read, agencies.added, agencies.refused) == (8, 4, 4)
+    # AGI names BBGI, defined two lines earlier; YGI names an agency that exists nowhere.
+    assert refused_at(agencies) == {(5, "name_az"), (6, "parent_code"), (7, "kind"), (8, "code")}
+    assert warned_at(agencies) == {(9, "name_az")}  # an ESC sequence, stripped
+    assert rows(path, "SELECT name_az FROM agencies WHERE code = 'QGI'") == [("Qax Gömrük[31m İdarəsi",)]
+
+    units = run(path, "units.csv", "units")
+    assert refused_at(units) == {(5, "id"), (6, "agency_code")}
+    executors = run(path, "executors.csv", "executors")
+    assert refused_at(executors) == {(5, "unit_id"), (6, "phone"), (7, "full_name")}
+    # Desk phones are landlines: stored in one display form.
+    assert rows(path, "SELECT phone FROM executors ORDER BY id") == [
+        ("+994 12 404 11 22",), ("+994 50 123 45 67",), ("+994 12 404 33 44",)]
+
+
+def test_letters_report_each_bad_row_with_its_line_and_column(register):
+    result = run(register, "letters.csv", "letters")
+    assert (result.read, result.added, result.refused) == (20, 7, 13)
+    assert refused_at(result) == {
+        (7, "reg_date"),  # 31.02.2025 does not exist
+        (8, "agency_code"), (9, "status"),
+        (10, "executor_id"),  # executor 2 works in unit 2, not 1
+        (11, "applicant_fin"),
+        (12, "reg_date"),  # in the future
+        (13, "answered_on"),  # answered, but when?
+        (14, "reg_no"), (15, "needs_study"),
+        (16, "due_date"),  # before the registration
+        (17, ""),  # too few values
+        (21, "unit_id"),  # line 19's quoted value spans two lines, so this row is on line 21
+        (22, "reg_no"),  # longer than 64 characters
+    }
+    assert warned_at(result) == {(18, "applicant_name"), (19, "applicant_name")}
+
+
+def test_numbers_and_values_are_normalized_on_the_way_in(letters):
+    stored = dict(((n, d), (k, fin, unit)) for n, k, d, fin, unit in rows(
+        letters, "SELECT reg_no, reg_no_key, reg_date, applicant_fin, unit_id FROM letters"))
+    assert stored["№ 02–14 / 118", "2025-02-12"] == ("02-14/118", "5ZK9Q2M", 2)
+    assert stored["01-31/3073", "2025-03-05"][0] == "01-31/3073"  # DD.MM.YYYY read as a date
+    assert stored["01-31/4100", "2025-09-01"][2] == 1  # no unit given: the executor's own
+    assert rows(letters, "SELECT applicant_name FROM letters WHERE reg_no = '01-31/5011'") == [
+        ("Two lines",)]  # a newline in a name becomes a space
+    found = Register(letters).find_letter("BBGI", "02-14/118", date(2025, 2, 12))
+    assert found is not None and found.answered_on == date(2025, 2, 28)
+
+
+def test_json_lines_are_validated_the_same_way(register):
+    result = run(register, "letters.jsonl", "letters")
+    # Line 2 is blank; JSON true and numbers are read as the CSV text would be.
+    assert refused_at(result) == {(3, "colour"), (4, "applicant_name"), (6, "reg_date")}
+    assert warned_at(result) == {(5, "applicant_name")}
+    assert rows(register, "SELECT needs_study, unit_id FROM letters WHERE reg_no = '01-31/6000'") == [(1, 1)]
+
+
+def test_movements_calendar_and_identities(letters, tmp_path):
+    movements = run(letters, "movements.csv", "movements")
+    assert refused_at(movements) == {(4, "reg_no"), (5, "at"), (6, "status"), (9, "executor_id")}
+    assert movements.added == 3
+    note = rows(letters, "SELECT note FROM movements WHERE at LIKE '2025-03-07T%'")
+    assert note == [("A note\non two lines",)]  # a note may keep its newline
+
+    calendar = run(letters, "calendar.csv", "calendar")
+    assert refused_at(calendar) == {(4, "date"), (5, "kind")}
+    assert rows(letters, "SELECT date, kind FROM calendar ORDER BY date") == [
+        ("2025-10-04", "workday"), ("2025-10-06", "holiday")]
+
+    identities = run(letters, "identities.csv", "identities")
+    assert refused_at(identities) == {(4, "phone"), (5, "fin"), (6, "pin1"), (7, "user_id")}
+    assert identities.added == 2
+    state = rows(tmp_path / "terminal.db", "SELECT user_id, phone, fin FROM identities ORDER BY 1")
+    assert state == [("100001", "+994501234567", "5ZK9Q2M"), ("200001", "+994703334455", "")]
+
+
+def test_a_bom_is_not_part_of_the_first_column(register):
+    result = run(register, "letters_bom.csv", "letters")
+    assert (result.added, result.refused, result.problems) == (2, 0, [])
+
+
+# --- upserts: the same file twice changes nothing, a changed row updates --------------------
+
+def test_importing_the_same_files_twice_changes_nothing(letters):
+    run(letters, "movements.csv", "movements")
+    run(letters, "calendar.csv", "calendar")
+    before = dump(letters)
+    for kind, name in (*REFERENCES, ("letters", "letters.csv"), ("movements", "movements.csv"),
+                       ("calendar", "calendar.csv")):
+        again = run(letters, name, kind)
+        assert (again.added, again.updated) == (0, 0), name
+        assert again.unchanged == again.read - again.refused, name
+    assert dump(letters) == before  # not even updated_at moved
+
+
+def test_identities_twice_keep_their_pin_hash_and_their_block(letters, tmp_path):
+    run(letters, "identities.csv", "identities")
+    state = tmp_path / "terminal.db"
+    conn = connect_write(state)
+    conn.execute("UPDATE identities SET failed_pins = 3, blocked_at = 'then' WHERE user_id = '100001'")
+    conn.close()
+    before = rows(state, "SELECT * FROM identities ORDER BY user_id")
+    again = run(letters, "identities.csv", "identities")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert rows(state, "SELECT * FROM identities ORDER BY user_id") == before
+
+
+def test_a_changed_row_updates_its_letter(letters, tmp_path):
+    changed = tmp_path / "changed.csv"
+    text = (FIXTURES / "letters.csv").read_text(encoding="utf-8")
+    changed.write_text(text.replace("01-31/3073,05.03.2025,written,5ZK9Q2M,Həsənov Orxan Vaqif oğlu,"
+                                    "in_execution,1,1,,0,,,,",
+                                    "01-31/3073,05.03.2025,written,5ZK9Q2M,Həsənov Orxan Vaqif oğlu,"
+                                    "answered,1,1,,0,,2025-03-20,,"), encoding="utf-8")
+    (id_before,) = rows(letters, "SELECT id FROM letters WHERE reg_no = '01-31/3073'")
+    result = import_file(letters, changed, "letters", today=TODAY)
+    assert (result.added, result.updated, result.unchanged) == (0, 1, 6)
+    assert rows(letters, "SELECT id, status, answered_on FROM letters WHERE reg_no = '01-31/3073'") == [
+        (id_before[0], "answered", "2025-03-20")]
+
+
+# --- --strict and --dry-run -------------------------------------------------------------
+
+def test_strict_refuses_the_whole_file_for_one_bad_row(register):
+    before = dump(register)
+    result = run(register, "letters.csv", "letters", strict=True)
+    assert not result.committed
+    assert (result.added, result.refused) == (0, result.read)
+    assert len(refused_at(result)) == 13  # every bad row is still reported
+    assert dump(register) == before
+
+
+def test_strict_imports_a_clean_file(register):
+    result = run(register, "letters_bom.csv", "letters", strict=True)
+    assert result.committed and result.added == 2
+
+
+def test_dry_run_reports_and_counts_but_writes_nothing(register):
+    before = dump(register)
+    result = run(register, "letters.csv", "letters", dry_run=True)
+    assert (result.added, result.refused, result.committed) == (7, 13, False)
+    assert dump(register) == before
+
+
+# --- the command: messages, exit statuses, no tracebacks -----------------------------------
+
+def izle(*args: str):
+    from tui.cli.run import run as izle_group
+
+    return CliRunner().invoke(izle_group, ["--lang", "en", *args])
+
+
+def test_the_command_reports_bad_rows_one_per_line_and_exits_1(register):
+    result = izle("--db", str(register), "import", str(FIXTURES / "letters.csv"), "--kind", "letters")
+    assert result.exit_code == 1, result.output
+    assert f"letters.csv:7: reg_date: not a date (use YYYY-MM-DD or DD.MM.YYYY)" in result.output
+    assert "letters.csv:17: expected 15 values, found 9" in result.output
+    assert "letters.csv:18: applicant_name: warning: control characters removed" in result.output
+    assert "20 read, 7 added, 0 updated, 0 unchanged, 13 refused." in result.output
+    again = izle("--db", str(register), "import", str(FIXTURES / "letters_bom.csv"), "--kind", "letters")
+    assert again.exit_code == 0 and "2 read, 2 added" in again.output
+
+
+def test_the_command_never_echoes_a_pin(register):
+    result = izle("--db", str(register), "import", str(FIXTURES / "identities.csv"), "--kind", "identities")
+    assert result.exit_code == 1
+    assert "identities.csv:6: pin1: PIN1 must be 4 to 8 digits" in result.output
+    assert "98765432109" not in result.output and "1234" not in result.output
+
+
+def test_strict_and_dry_run_say_nothing_was_written(register):
+    strict = izle("--db", str(register), "import", str(FIXTURES / "letters.csv"), "--kind", "letters", "--strict")
+    assert strict.exit_code == 1 and "nothing was written" in strict.output
+    dry = izle("--db", str(register), "import", str(FIXTURES / "letters_bom.csv"), "--kind", "letters", "--dry-run")
+    assert dry.exit_code == 0 and "Dry run: nothing was written." in dry.output
+    assert rows(register, "SELECT count(*) FROM letters") == [(0,)]
+
+
+@pytest.mark.parametrize("name, kind, message", [
+    ("missing.csv", "letters", "file not found"),
+    ("notes.txt", "letters", "unsupported file type"),
+    ("malformed.jsonl", "letters", "malformed JSON on line 2"),
+    ("bad_header.csv", "letters", "unknown columns: colour"),
+])
+def test_an_unreadable_file_is_refused_with_status_2_and_no_traceback(register, name, kind, message):
+    before = dump(register)
+    result = izle("--db", str(register), "import", str(FIXTURES / name), "--kind", kind)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert dump(register) == before
+
+
+def test_an_unknown_kind_is_a_usage_error(register):
+    result = izle("--db", str(register), "import", str(FIXTURES / "letters.csv"), "--kind", "parcels")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    with pytest.raises(FileProblem):
+        import_file(register, FIXTURES / "letters.csv", "parcels")
+
+
+@pytest.mark.parametrize("text, message", [
+    (b"agency_code,reg_no,reg_date,status\nBBGI,1,2025-01-01,\xff\xfe\n", "not UTF-8"),
+    (b'agency_code,reg_no,reg_date,status\nBBGI,"1"x,2025-01-01,registered\n', "malformed CSV on line 2"),
+    (b"", "the file is empty"),
+    (b"agency_code,reg_no\n", "missing columns: reg_date, status"),
+])
+def test_broken_csv_files(register, tmp_path, text, message):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(text)
+    with pytest.raises(FileProblem) as problem:
+        import_file(register, bad, "letters", today=TODAY)
+    assert message in str(problem.value)
+
+
+# --- big files: a second process validates, the letters table is loaded in bulk ------------
+
+def write_letters(path: Path, n: int, *, first: int = 1, bad_every: int = 0) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["agency_code", "reg_no", "reg_date", "applicant_fin", "status", "unit_id", "executor_id"])
+        for i in range(first, first + n):
+            day = (date(2024, 1, 1) + timedelta(days=i % 500)).isoformat()
+            status = "lost" if bad_every and i % bad_every == 0 else "in_execution"
+            out.writerow(["BBGI", f"01-31/{i}", day, "5ZK9Q2M", status, 1, 1])
+
+
+def test_a_big_file_goes_through_the_bulk_path_with_the_same_result(register, tmp_path, monkeypatch):
+    source = tmp_path / "many.csv"
+    write_letters(source, 300, bad_every=100)
+    with open(source, "a", newline="", encoding="utf-8") as f:  # the same letter again, changed
+        csv.writer(f).writerow(["BBGI", "01-31/5", "2024-01-06", "5ZK9Q2M", "extended", 1, 1])
+    small = shutil.copy(register, tmp_path / "small.db")
+    expected = import_file(small, source, "letters", today=TODAY)  # the ordinary path
+    monkeypatch.setattr(importer, "BIG_FILE_ROWS", 10)
+    monkeypatch.setattr(importer, "BATCH_ROWS", 64)
+    big = import_file(register, source, "letters", today=TODAY)
+    assert refused_at(big) == refused_at(expected) == {(101, "status"), (201, "status"), (301, "status")}
+    assert (big.read, big.added, big.updated, big.refused) == (301, 297, 1, 3)
+    same = "SELECT agency_code, reg_no, reg_date, status FROM letters ORDER BY reg_no"
+    assert rows(register, same) == rows(small, same)
+    assert rows(register, "SELECT status FROM letters WHERE reg_no = '01-31/5'") == [("extended",)]
+    assert check_register(register) == []  # indexes rebuilt, references sound
+    assert {r[0] for r in rows(register, "SELECT name FROM sqlite_master WHERE type = 'index'")} >= {
+        "letters_key", "letters_fin"}
+
+
+# --- a killed import leaves the register as it was; readers never wait ---------------------
+
+KILL_SCRIPT = """
+import sys
+from pathlib import Path
+from data.importer import import_file
+def progress(rows, done, total):
+    print(rows, flush=True)
+import_file(Path(sys.argv[1]), Path(sys.argv[2]), "letters", progress=progress)
+print("finished", flush=True)
+"""
+
+
+def test_kill_9_in_the_middle_of_an_import_leaves_the_register_unchanged(letters, tmp_path):
+    source = tmp_path / "big.csv"
+    write_letters(source, 200_000, first=100_000)
+    before = dump(letters)
+    child = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(letters), str(source)],
+                             cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        first = child.stdout.readline()  # a batch is written: the transaction is open
+        assert first.strip().isdigit(), first
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL
+    assert dump(letters) == before
+    assert check_register(letters, letters.with_name("terminal.db")) == []
+
+
+def test_a_reader_sees_the_old_register_while_an_import_is_open(letters, tmp_path):
+    source = tmp_path / "more.csv"
+    write_letters(source, 30_000, first=100_000)
+    opened, finish = threading.Event(), threading.Event()
+
+    def hold_open(rows_read, done, total):  # called after a batch is written
+        opened.set()
+        finish.wait(timeout=30)
+
+    def importing():
+        import_file(letters, source, "letters", today=TODAY, progress=hold_open)
+
+    worker = threading.Thread(target=importing)
+    worker.start()
+    try:
+        assert opened.wait(timeout=30)
+        reader = Register(letters)  # the TUI's read-only connection
+        assert reader.find_letter("BBGI", "01-31/3073", date(2025, 3, 5)) is not None
+        assert reader.find_letter("BBGI", "01-31/100000", date(2024, 1, 1)) is None
+        conn = sqlite3.connect(f"{letters.resolve().as_uri()}?mode=ro", uri=True, timeout=0.1)
+        assert conn.execute("SELECT count(*) FROM letters").fetchone() == (7,)
+        conn.close()
+    finally:
+        finish.set()
+        worker.join(timeout=60)
+    assert reader.find_letter("BBGI", "01-31/100000", date(2024, 1, 1)) is not None
+    assert rows(letters, "SELECT count(*) FROM letters") == [(30_007,)]
+
+
+# --- the benchmark runs (tiny) ------------------------------------------------------------
+
+def test_the_import_benchmark_runs_on_a_tiny_register(capsys):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import bench_import
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    bench_import.main(["--letters", "300"])
+    out = capsys.readouterr().out
+    assert "ratio:" in out and "added 300" in out
+
+
+# --- properties of the values the import normalizes --------------------------------------
+
+dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))
+
+
+@given(dates)
+def test_a_printed_date_parses_back(day):
+    assert parse_date(format_date(day)) == day
+    assert parse_date(day.isoformat()) == day
+    assert importer._iso_date(format_date(day)) == day.isoformat()
+
+
+@given(st.text(max_size=12))
+def test_what_is_not_a_date_is_refused_not_crashed(text):
+    iso = importer._iso_date(text)
+    assert iso is None or date.fromisoformat(iso) == parse_date(text)
+
+
+numbers = st.from_regex(r"[0-9]{1,3}(-[0-9]{1,3})?/[0-9]{1,5}[aəıiIİ]?", fullmatch=True)
+
+
+@given(numbers)
+def test_a_number_key_is_idempotent(number):
+    assert normalize_reg_no(normalize_reg_no(number)) == normalize_reg_no(number)
+
+
+@settings(max_examples=200)
+@given(numbers, st.sampled_from(["", "№", "№ ", "N", "No."]), st.sampled_from(["-", "–", "—", "‑", "−"]),
+       st.sampled_from(["", " ", "  "]), st.sampled_from(["/", "∕", "／"]))
+def test_a_number_key_ignores_spaces_dashes_prefixes_and_azerbaijani_case(number, prefix, dash, space, slash):
+    printed = prefix + number.replace("-", space + dash + space).replace("/", space + slash + space)
+    key = normalize_reg_no(number)
+    assert normalize_reg_no(printed) == key
+    assert normalize_reg_no(az_lower(printed)) == normalize_reg_no(az_upper(printed)) == key
+    assert "i" not in key and "ı" not in key  # Azerbaijani upper case: i → İ, ı → I
+
+
+@given(st.from_regex(r"[0-9][0-9A-Z/-]{0,20}", fullmatch=True))
+def test_the_importers_quick_path_for_numbers_agrees_with_normalize(number):
+    assert importer._ASCII_KEY.match(number)
+    assert normalize_reg_no(number) == number
