@@ -112,8 +112,9 @@ def _unknown_statuses(conn: sqlite3.Connection) -> list[Problem]:
 
 
 def _calendar_kinds(conn: sqlite3.Connection) -> list[Problem]:
+    # date(x) alone accepts 30 February; with a modifier SQLite normalizes it, exposing the lie.
     n = conn.execute("SELECT count(*) FROM calendar WHERE kind NOT IN ('workday', 'holiday')"
-                     " OR date(date) IS NOT date").fetchone()[0]
+                     " OR date(date, '+0 days') IS NOT date").fetchone()[0]
     return [Problem("calendar", "{count} calendar days are not a date marked workday or holiday.",
                     {"count": n})] if n else []
 

@@ -1,0 +1,145 @@
+"""`izle check`: a sound register passes; each kind of damage is named; migrations are tested."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from data.audit import append
+from data.check import check_register
+from data.db import connect_write, user_version
+from data.schema import (
+    REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS, ensure_register, ensure_terminal, migrate,
+)
+
+
+def state_of(register: Path) -> Path:
+    return register.with_name("terminal.db")
+
+
+def codes(register: Path) -> list[str]:
+    return [p.code for p in check_register(register, state_of(register))]
+
+
+def write(path: Path, *statements: str) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = OFF")  # damage the way another tool could
+    for sql in statements:
+        conn.execute(sql)
+    conn.close()
+
+
+def izle(*args: str):
+    from tui.cli.run import run
+
+    return CliRunner().invoke(run, ["--lang", "en", *args])
+
+
+def test_the_test_register_is_sound(register):
+    conn = connect_write(state_of(register))
+    append(conn, terminal="t1", mode="citizen", actor="100001", action="lookup", outcome="found")
+    conn.close()
+    assert check_register(register, state_of(register)) == []
+    result = izle("--db", str(register), "check")
+    assert result.exit_code == 0 and "no problems found" in result.output
+
+
+def test_a_missing_register_is_a_problem(tmp_path):
+    assert [p.code for p in check_register(tmp_path / "none.db")] == ["missing"]
+    assert izle("--db", str(tmp_path / "none.db"), "check").exit_code == 1
+
+
+def test_an_executor_outside_the_letters_unit_is_named(register):
+    write(register, "UPDATE letters SET executor_id = 2 WHERE id = 1")  # executor 2 works in unit 2
+    problems = check_register(register)
+    assert [p.code for p in problems] == ["executor_unit"]
+    assert problems[0].params["count"] == 1 and "01-31/3073 05.03.2026" in problems[0].params["examples"]
+    result = izle("--db", str(register), "check")
+    assert result.exit_code == 1
+    assert "1 letters have an executor who does not work in their unit" in result.output
+
+
+def test_orphans_dangling_references_and_unknown_statuses(register):
+    write(register,
+          "INSERT INTO movements VALUES (99, 1, '2026-01-01', 'registered', NULL, NULL, NULL)",
+          "INSERT INTO units (id, agency_code, name_az) VALUES (50, 'NOPE', 'Nowhere')",
+          "UPDATE letters SET status = 'lost' WHERE id = 3",
+          "INSERT INTO calendar VALUES ('2026-02-30', 'holiday', NULL)")
+    problems = {p.code: p for p in check_register(register)}
+    assert set(problems) == {"orphan_movements", "foreign_key", "unknown_status", "calendar"}
+    assert problems["foreign_key"].params == {"count": 1, "table": "units", "parent": "agencies"}
+    assert problems["unknown_status"].params["status"] == "lost"
+
+
+def test_a_tampered_audit_log_is_found(register):
+    state = state_of(register)
+    conn = connect_write(state)
+    for n in range(3):
+        append(conn, terminal="t1", mode="operator", actor="200001", action="lookup", outcome=f"o{n}")
+    conn.close()
+    write(state, "UPDATE audit SET outcome = 'found' WHERE seq = 2")
+    problems = check_register(register, state)
+    assert [(p.code, p.params["seq"]) for p in problems] == [("audit", 2)]
+    result = izle("--db", str(register), "check")
+    assert result.exit_code == 1 and "seq 2" in result.output
+
+
+def test_damaged_pages_are_reported_not_crashed(register, tmp_path):
+    broken = tmp_path / "broken" / "register.db"
+    broken.parent.mkdir()
+    shutil.copy(register, broken)
+    data = bytearray(broken.read_bytes())
+    page = 4096
+    for offset in range(2 * page, len(data), page):  # scribble over every page but the first
+        data[offset + 8:offset + 64] = b"\xff" * 56
+    broken.write_bytes(bytes(data))
+    problems = check_register(broken)
+    assert problems and {p.code for p in problems} <= {"integrity", "unreadable"}
+    assert izle("--db", str(broken), "check").exit_code == 1
+
+
+def test_a_register_newer_than_this_program_is_a_problem(register):
+    write(register, f"PRAGMA user_version = {len(REGISTER_MIGRATIONS) + 1}")
+    assert [p.code for p in check_register(register)] == ["schema_version"]
+
+
+# --- migrations from every earlier version -------------------------------------------------
+
+def schema(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("migrations, ensure", [(REGISTER_MIGRATIONS, ensure_register),
+                                                (TERMINAL_MIGRATIONS, ensure_terminal)])
+@pytest.mark.parametrize("start", range(len(REGISTER_MIGRATIONS) + 1))
+def test_every_earlier_version_migrates_to_the_current_schema(tmp_path, migrations, ensure, start):
+    if start > len(migrations):
+        pytest.skip("no such version")
+    fresh = tmp_path / "fresh.db"
+    ensure(fresh)
+    old = tmp_path / "old.db"
+    conn = connect_write(old)
+    migrate(conn, migrations[:start])  # the database as version `start` left it
+    assert user_version(conn) == start
+    conn.close()
+    ensure(old)
+    conn = connect_write(old)
+    assert user_version(conn) == len(migrations)
+    conn.close()
+    assert schema(old) == schema(fresh)
+    if migrations is REGISTER_MIGRATIONS:
+        assert check_register(old) == []
+
+
+def test_a_migrated_register_keeps_its_rows(register, tmp_path):
+    before = sqlite3.connect(register).execute("SELECT * FROM letters ORDER BY id").fetchall()
+    ensure_register(register)  # already current: nothing to do, nothing lost
+    assert sqlite3.connect(register).execute("SELECT * FROM letters ORDER BY id").fetchall() == before
