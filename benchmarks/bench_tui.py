@@ -1,0 +1,440 @@
+"""TUI budgets (DESIGN §6): show-to-result and start-up, each against a bare Textual app.
+
+    python -m benchmarks.bench_tui [--letters N] [--presses K] [--blocks B] [--starts S]
+
+Show-to-result (Pilot, headless, 80x24): the real IzleApp, logged in as the demo citizen
+through the real login and phone screens, on the lookup screen with a letter's number and
+date filled in. Timed from pressing *show* (`Button.press()`, the message a click posts) until
+the first frame of the ResultScreen has been rendered by the compositor. In between: the
+validation, the worker thread with `Register.find_citizen_letter` and the audit row (written
+and committed before anything is shown), the result screen's compose, mount and layout.
+Floor: `BareLookupApp` below — two Inputs and a Button; the press starts a thread worker that
+runs the same SQL (letter and movements, sqlite3, read-only) and pushes a screen of 8 Statics.
+The two apps run in alternate blocks (one app at a time in the process), `--presses` each.
+
+Start-up: a fresh interpreter (`python -c`) until the login screen's first frame is rendered,
+timed by the parent from spawn to a line the child prints on that frame. Subject: the `izle`
+command itself (`tui.cli.main`, `--db` a demo register), headless. Floor: `BareLoginApp`
+below — a title, two Labels and Inputs, a Button — through the same harness. Alternated runs.
+Plus `python -X importtime` of the modules on the path to the first screen, slowest first.
+
+"Rendered" is detected by wrapping `App._display` (Textual 8.2.8): headless, Textual composes
+the frame and skips only the terminal write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+
+from benchmarks.common import ROOT, WORK, Demo, Row, demo_register, median, print_table
+
+SHOW_BUDGET = 1.3
+START_BUDGET = 1.5
+SIZE = (80, 24)
+Times = dict[str, list[float]]  # "click" | "press" -> seconds
+IDLE = 3600.0  # no "still there?" prompt during a benchmark
+
+
+# --- the floor apps ---------------------------------------------------------------------------
+
+LETTER_SQL = """
+SELECT l.id, l.reg_no, l.reg_date, l.status, l.due_date, u.name_az, e.full_name, e.phone
+FROM letters l
+LEFT JOIN units u ON u.id = l.unit_id
+LEFT JOIN executors e ON e.id = l.executor_id
+WHERE l.agency_code = ? AND l.reg_no_key = ? AND l.reg_date = ?
+"""
+MOVEMENTS_SQL = """
+SELECT m.at, m.status, u.name_az, e.full_name, m.note
+FROM movements m
+LEFT JOIN units u ON u.id = m.unit_id
+LEFT JOIN executors e ON e.id = m.executor_id
+WHERE m.letter_id = ? ORDER BY m.seq DESC
+"""
+
+
+def bare_apps():
+    """The floor apps, built on demand: importing this module must not import Textual."""
+    from textual import on, work
+    from textual.app import App, ComposeResult
+    from textual.screen import Screen
+    from textual.widgets import Button, Input, Static
+
+    class BareResult(Screen):
+        def __init__(self, values: list[str]) -> None:
+            super().__init__()
+            self.values = values
+
+        def compose(self) -> ComposeResult:
+            for value in self.values:
+                yield Static(value, markup=False)
+
+    class BareLookup(Screen):
+        def compose(self) -> ComposeResult:
+            yield Input(id="reg-number")
+            yield Input(id="reg-date")
+            yield Button("Show", id="show")
+
+        @on(Button.Pressed, "#show")
+        def show(self) -> None:
+            number = self.query_one("#reg-number", Input).value
+            day = datetime.strptime(self.query_one("#reg-date", Input).value, "%d.%m.%Y").date()
+            self.lookup(number, day.isoformat())
+
+        @work(thread=True)
+        def lookup(self, number: str, day: str) -> None:
+            app: BareLookupApp = self.app  # type: ignore[assignment]
+            conn = sqlite3.connect(f"{app.register.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                row = conn.execute(LETTER_SQL, (app.agency, number, day)).fetchone()
+                moves = conn.execute(MOVEMENTS_SQL, (row[0],)).fetchall()
+            finally:
+                conn.close()
+            values = [str(v) for v in row[1:]] + [" ".join(map(str, m)) for m in moves[:1]]
+            app.call_from_thread(app.push_screen, BareResult(values[:8]))
+
+    class BareLookupApp(App):
+        def __init__(self, register: Path, agency: str) -> None:
+            super().__init__()
+            self.register, self.agency = register, agency
+
+        def on_mount(self) -> None:
+            self.push_screen(BareLookup())
+
+    return BareLookupApp, BareLookup, BareResult
+
+
+# --- painting ---------------------------------------------------------------------------------
+
+
+class PaintWatch:
+    """Notes when a frame of a screen of a given class is rendered."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.target: str | None = None
+        self.painted_at = 0.0
+        self.event = asyncio.Event()
+        display = app._display
+
+        def spy(screen, renderable) -> None:
+            display(screen, renderable)
+            if renderable is not None and type(screen).__name__ == self.target:
+                self.painted_at = time.perf_counter()
+                self.target = None
+                self.event.set()
+
+        app._display = spy
+
+    def expect(self, screen_class: str) -> None:
+        self.target, self.painted_at = screen_class, 0.0
+        self.event.clear()
+
+    async def wait(self, timeout: float = 30.0) -> float:
+        await asyncio.wait_for(self.event.wait(), timeout)
+        return self.painted_at
+
+
+async def until(pilot, check: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not get there")
+        await pilot.pause(0.01)
+
+
+def screen_is(app, name: str) -> Callable[[], bool]:
+    return lambda: type(app.screen).__name__ == name
+
+
+async def arrive(pilot, name: str) -> None:
+    """Wait until a screen of this class is the current one and has processed its messages."""
+    await until(pilot, screen_is(pilot.app, name))
+    await pilot.pause()
+
+
+# --- show-to-result ---------------------------------------------------------------------------
+
+
+def samples_of(demo: Demo) -> list[dict]:
+    owner = demo.citizen["user_id"]
+    return [s for s in demo.info["samples"] if s["owner_user_id"] == owner]
+
+
+async def _log_in(pilot, demo: Demo) -> None:
+    from textual.widgets import Button, Input
+
+    app, who = pilot.app, demo.citizen
+    await arrive(pilot, "LoginScreen")
+    app.screen.query_one("#phone", Input).value = who["phone"]
+    app.screen.query_one("#user-id", Input).value = who["user_id"]
+    app.screen.query_one("#login", Button).press()
+    await arrive(pilot, "PhoneScreen")
+    app.screen.query_one("#phone-confirm", Button).press()
+    await until(pilot, lambda: app.screen.query("#pin1").first().display)
+    await pilot.pause()
+    app.screen.query_one("#pin1", Input).value = who["pin1"]
+    app.screen.query_one("#pin1-ok", Button).press()
+    await arrive(pilot, "AgencyScreen")
+
+
+async def _choose_agency(pilot, code: str) -> None:
+    from textual.widgets import OptionList
+
+    app = pilot.app
+    options = app.screen.query_one("#agency-list", OptionList)
+    await until(pilot, lambda: options.option_count > 0)
+    options.highlighted = options.get_option_index(code)
+    options.action_select()
+    await arrive(pilot, "LookupScreen")
+
+
+async def _press_show(pilot, watch: PaintWatch, result_screen: str, sample: dict,
+                      click: bool) -> float:
+    """Fill the form, press show, return the seconds until the result's first frame.
+
+    `click`: press with `pilot.click("#show")` (mouse down, up and click, with Pilot's pauses
+    before each), else with `Button.press()` (the message a click posts, no Pilot overhead).
+    """
+    from textual.widgets import Button, Input
+
+    app = pilot.app
+    lookup_screen = type(app.screen).__name__
+    app.screen.query_one("#reg-number", Input).value = sample["reg_no"]
+    app.screen.query_one("#reg-date", Input).value = sample["reg_date"]
+    button = app.screen.query_one("#show", Button)
+    # A click on a button still showing its last press (-active, 0.2 s) is ignored by Textual.
+    await until(pilot, lambda: not button.has_class("-active"))
+    await pilot.pause()
+    watch.expect(result_screen)
+    started = time.perf_counter()
+    if click:
+        await pilot.click("#show")
+    else:
+        button.press()
+    took = await watch.wait() - started
+    await pilot.pause()
+    app.pop_screen()
+    await arrive(pilot, lookup_screen)
+    return took
+
+
+async def _presses(pilot, watch: PaintWatch, result_screen: str, sample: dict,
+                   presses: int) -> Times:
+    """`presses` lookups, alternately by click and by press; the first one is a warm-up."""
+    times: Times = {"click": [], "press": []}
+    await _press_show(pilot, watch, result_screen, sample, click=True)
+    for i in range(presses):
+        how = "click" if i % 2 == 0 else "press"
+        times[how].append(await _press_show(pilot, watch, result_screen, sample, how == "click"))
+    return times
+
+
+async def subject_block(demo: Demo, presses: int) -> Times:
+    """The real app: log in, choose the authority, then look one letter up again and again."""
+    from tui.app import IzleApp
+
+    sample = samples_of(demo)[0]
+    app = IzleApp(demo.register, idle_timeout=IDLE, state_path=demo.state)
+    async with app.run_test(size=SIZE) as pilot:
+        watch = PaintWatch(app)
+        await _log_in(pilot, demo)
+        await _choose_agency(pilot, sample["agency"])
+        return await _presses(pilot, watch, "ResultScreen", sample, presses)
+
+
+async def floor_block(demo: Demo, presses: int) -> Times:
+    from data.text import normalize_reg_no
+
+    sample = dict(samples_of(demo)[0])
+    sample["reg_no"] = normalize_reg_no(sample["reg_no"])  # the bare app does not normalize
+    app_class, _lookup, _result = bare_apps()
+    app = app_class(demo.register, sample["agency"])
+    async with app.run_test(size=SIZE) as pilot:
+        watch = PaintWatch(app)
+        await arrive(pilot, "BareLookup")
+        return await _presses(pilot, watch, "BareResult", sample, presses)
+
+
+def show_to_result(demo: Demo, presses: int, blocks: int) -> tuple[Times, Times]:
+    """Blocks of the real app and the bare one, alternately (one app at a time)."""
+    subject: Times = {"click": [], "press": []}
+    floor: Times = {"click": [], "press": []}
+    runs: list[tuple[Callable[[Demo, int], Awaitable[Times]], Times]] = [
+        (subject_block, subject), (floor_block, floor)]
+    for block in range(blocks):
+        for run, times in runs if block % 2 == 0 else reversed(runs):
+            for how, values in asyncio.run(run(demo, presses)).items():
+                times[how] += values
+    return subject, floor
+
+
+def show_rows(letters: int, subject: Times, floor: Times) -> list[Row]:
+    budget = f"≤ {SHOW_BUDGET}x"
+    rows = []
+    for how, label in (("click", "pilot.click(#show) → result painted, median"),
+                       ("press", "Button.press() → result painted, median")):
+        s, f = median(subject[how]), median(floor[how])
+        rows.append(Row(f"{letters:,} letters: {label}", s, f, "ms", budget, s <= SHOW_BUDGET * f))
+    every = subject["click"] + subject["press"]
+    bare = floor["click"] + floor["press"]
+    rows.append(Row("slowest of all presses", max(every), max(bare), "ms", "(context)", None))
+    return rows
+
+
+# --- start-up ---------------------------------------------------------------------------------
+
+CHILD = r"""
+import os, sys
+from textual.app import App
+
+TARGET = sys.argv[1]
+_run, _display = App.run, App._display
+
+def run(self, *args, **kwargs):
+    kwargs.update(headless=True, size=(80, 24))
+    return _run(self, *args, **kwargs)
+
+def display(self, screen, renderable):
+    _display(self, screen, renderable)
+    if renderable is not None and type(screen).__name__ == TARGET:
+        os.write(1, b"painted\n")
+        os._exit(0)
+
+App.run, App._display = run, display
+"""
+
+SUBJECT_CHILD = CHILD + r"""
+sys.argv = ["izle", "--db", sys.argv[2], "--idle-timeout", "3600"]
+from tui.cli import main
+main()
+"""
+
+FLOOR_CHILD = CHILD + r"""
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Button, Input, Label
+
+class BareLogin(Screen):
+    def compose(self) -> ComposeResult:
+        yield Label("İzlə — log in")
+        yield Label("Mobile number")
+        yield Input(id="phone")
+        yield Label("User ID")
+        yield Input(id="user-id")
+        yield Button("Log in", id="login")
+
+class BareLoginApp(App):
+    def on_mount(self) -> None:
+        self.push_screen(BareLogin())
+
+BareLoginApp().run()
+"""
+
+
+def time_child(code: str, *args: str) -> float:
+    """Seconds from spawning `python -c code` to its 'painted' line."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL)
+    line = child.stdout.readline()  # type: ignore[union-attr]
+    took = time.perf_counter() - started
+    _out, err = child.communicate(timeout=60)
+    if line.strip() != b"painted":
+        raise RuntimeError(f"the child never painted its first screen:\n{err.decode()[-2000:]}")
+    return took
+
+
+def start_up(demo: Demo, runs: int) -> tuple[list[float], list[float]]:
+    subject: list[float] = []
+    floor: list[float] = []
+    time_child(SUBJECT_CHILD, "LoginScreen", str(demo.register))  # warm the OS cache
+    time_child(FLOOR_CHILD, "BareLogin")
+    for i in range(runs):
+        pair = [(lambda: time_child(SUBJECT_CHILD, "LoginScreen", str(demo.register)), subject),
+                (lambda: time_child(FLOOR_CHILD, "BareLogin"), floor)]
+        for run, times in pair if i % 2 == 0 else reversed(pair):
+            times.append(run())
+    return subject, floor
+
+
+IMPORTS = "import tui.cli, tui.app, screens.login"
+_IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
+
+
+def import_profile(top: int = 10) -> list[tuple[int, int, str]]:
+    """(self µs, cumulative µs, module) of the `top` slowest imports on the path to login."""
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", IMPORTS], cwd=ROOT,
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    rows = [(int(m[1]), int(m[2]), f"{m[3]}{m[4]}")
+            for m in map(_IMPORT_LINE.match, out.stderr.splitlines()) if m]
+    return sorted(rows, key=lambda r: -r[1])[:top]
+
+
+def print_import_profile(rows: list[tuple[int, int, str]]) -> None:
+    print(f"\nSlowest imports of `{IMPORTS}` (python -X importtime; cumulative includes"
+          " what the module imports):\n")
+    print("| cumulative | self | module |")
+    print("|---|---|---|")
+    for own, total, name in rows:
+        print(f"| {total / 1000:.1f} ms | {own / 1000:.1f} ms | `{name.strip()}` |")
+    heavy = {"holidays", "sqlite_utils", "babel"}
+    loaded = subprocess.run(
+        [sys.executable, "-c", f"{IMPORTS}\nimport sys; print(' '.join(sys.modules))"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout.split()
+    found = sorted(heavy & {name.split(".")[0] for name in loaded})
+    print(f"\nHeavy modules on the path to the first screen: {', '.join(found) or 'none'}"
+          " (holidays, sqlite_utils and babel must load only where needed).")
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--letters", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--presses", type=int, default=10, help="timed lookups per block")
+    parser.add_argument("--blocks", type=int, default=6, help="alternate blocks, half each app")
+    parser.add_argument("--starts", type=int, default=12, help="start-ups of each app")
+    parser.add_argument("--only", choices=("show", "start"), default=None)
+    parser.add_argument("--work", type=Path, default=WORK)
+    args = parser.parse_args(argv)
+
+    demo = demo_register(args.letters, args.seed, args.work)
+    if args.only in (None, "show"):
+        subject, floor = show_to_result(demo, args.presses, args.blocks)
+        print_table("Show-to-result in the TUI (Pilot, headless) vs a bare Textual app",
+                    show_rows(args.letters, subject, floor), [
+            f"{len(subject['click']) + len(subject['press'])} timed presses of each app in "
+            f"{args.blocks} alternate blocks, half by click, half by press (after one warm-up "
+            "press per block). pilot.click is DESIGN's method: Pilot waits for idle before each "
+            "mouse event, a fixed cost on both sides; Button.press() times the app alone.",
+        ])
+    if args.only in (None, "start"):
+        subject, floor = start_up(demo, args.starts)
+        print_table("Start-up: interpreter start to the login screen painted vs a bare app", [
+            Row("`izle --db …` → login screen painted, median", median(subject), median(floor),
+                "ms", f"≤ {START_BUDGET}x", median(subject) <= START_BUDGET * median(floor)),
+            Row("slowest", max(subject), max(floor), "ms", "(context)", None),
+        ], [f"{len(subject)} start-ups of each, alternated."])
+        print_import_profile(import_profile())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
