@@ -1,0 +1,82 @@
+"""The benchmarks run and print their figures: each main on a tiny register, a few repetitions.
+
+No timing is asserted here: budgets are measured on demand with `python -m benchmarks.run`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from benchmarks import bench_demo, bench_lookup, bench_memory, bench_tui, run
+from benchmarks.common import percentile
+
+LETTERS, BIG = "300", "400"
+TABLE = re.compile(r"^\| figure \| subject \| floor \| ratio \| budget \| verdict \|$", re.M)
+RATIO = re.compile(r"\| \d+\.\d\dx \|")
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("benchmarks")
+
+
+def printed(capsys, main, *argv: str) -> str:
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def assert_report(out: str) -> None:
+    assert TABLE.search(out), out
+    assert RATIO.search(out), out
+    assert re.search(r"\| (OK|OVER)", out), out
+
+
+def test_lookup_prints_subject_floor_and_ratio_for_both_sizes(work, capsys):
+    out = printed(capsys, bench_lookup.main, "--letters", LETTERS, "--big", BIG, "--keys", "30",
+                  "--rounds", "3", "--work", str(work))
+    assert_report(out)
+    assert "300: find_citizen_letter median vs letter + movements" in out
+    assert "400: find_letter p99" in out
+
+
+def test_show_to_result_and_start_up(work, capsys):
+    out = printed(capsys, bench_tui.main, "--letters", LETTERS, "--presses", "2", "--blocks", "2",
+                  "--starts", "3", "--work", str(work))
+    assert_report(out)
+    assert "pilot.click(#show)" in out and "login screen painted" in out
+    assert "python -X importtime" in out
+
+
+def test_memory_compares_two_register_sizes(work, capsys):
+    out = printed(capsys, bench_memory.main, "--letters", LETTERS, "--big", BIG, "--lookups", "20",
+                  "--work", str(work))
+    assert_report(out)
+    assert "register on disk per letter" in out
+
+
+def test_demo_rate(work, capsys):
+    out = printed(capsys, bench_demo.main, "--letters", "200", "--work", str(work))
+    assert_report(out)
+    assert "letters per second" in out
+    assert (work / "demo-200-seed1" / "demo.json").exists()  # kept as the cached register
+
+
+def test_the_one_command_writes_results_and_keeps_the_rest_of_the_file(work, tmp_path, capsys):
+    results = tmp_path / "RESULTS.md"
+    results.write_text(f"# Results\n\n{run.BEGIN}\nold\n{run.END}\n\n## Fixes\nkept\n")
+    out = printed(capsys, run.main, "--quick", "--only", "lookup", "--only", "import",
+                  "--letters", LETTERS, "--work", str(work), "--results", str(results))
+    assert_report(out)
+    assert "## Summary" in out and "Import" in out
+    text = results.read_text()
+    assert "old" not in text and "## Fixes\nkept" in text and "find_letter" in text
+    assert "Textual" in text and "CPU" in text
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 101))
+    assert percentile(values, 99) == 99 and percentile(values, 50) == 50
+    assert percentile([5.0], 99) == 5.0
