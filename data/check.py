@@ -12,7 +12,7 @@ from pathlib import Path
 
 from data.db import connect_read_only, user_version
 from data.schema import REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS
-from data.statuses import STATUSES
+from data.statuses import N_, STATUSES
 
 EXAMPLES = 5  # letters named per problem; the count says how many there are in all
 
@@ -28,7 +28,7 @@ def check_register(register_path: Path, state_path: Path | None = None) -> list[
     """Every problem found in register.db and (when it exists) terminal.db; [] when sound."""
     register_path = Path(register_path)
     if not register_path.is_file():
-        return [Problem("missing", "No register at {path}.", {"path": str(register_path)})]
+        return [Problem("missing", N_("No register at {path}."), {"path": str(register_path)})]
     problems = _check_file(register_path, _register_checks, REGISTER_MIGRATIONS)
     if state_path is not None and Path(state_path).is_file():
         problems += _check_file(Path(state_path), _terminal_checks, TERMINAL_MIGRATIONS)
@@ -39,20 +39,20 @@ def _check_file(path: Path, checks, migrations: list) -> list[Problem]:
     try:
         conn = connect_read_only(path)
     except sqlite3.Error as error:
-        return [Problem("unreadable", "{path} cannot be opened: {error}",
+        return [Problem("unreadable", N_("{path} cannot be opened: {error}"),
                         {"path": str(path), "error": str(error)})]
     try:
         version = user_version(conn)
         if version != len(migrations):
             return [Problem("schema_version",
-                            "{path} has schema version {found}; this program expects {expected}.",
+                            N_("{path} has schema version {found}; this program expects {expected}."),
                             {"path": str(path), "found": version, "expected": len(migrations)})]
         problems = _integrity(conn, path)
         if not problems:  # the other checks assume readable pages
             problems += checks(conn)
         return problems
     except sqlite3.DatabaseError as error:  # e.g. "database disk image is malformed"
-        return [Problem("integrity", "{path}: SQLite integrity check failed: {detail}",
+        return [Problem("integrity", N_("{path}: SQLite integrity check failed: {detail}"),
                         {"path": str(path), "detail": str(error)})]
     finally:
         conn.close()
@@ -62,7 +62,7 @@ def _integrity(conn: sqlite3.Connection, path: Path) -> list[Problem]:
     found = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
     if found == ["ok"]:
         return []
-    return [Problem("integrity", "{path}: SQLite integrity check failed: {detail}",
+    return [Problem("integrity", N_("{path}: SQLite integrity check failed: {detail}"),
                     {"path": str(path), "detail": detail}) for detail in found]
 
 
@@ -76,7 +76,7 @@ def _foreign_keys(conn: sqlite3.Connection) -> list[Problem]:
     for table, _rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
         if (table, parent) != ("movements", "letters"):  # reported as orphans below
             counts[table, parent] = counts.get((table, parent), 0) + 1
-    return [Problem("foreign_key", "{count} rows of {table} refer to {parent} rows that do not exist.",
+    return [Problem("foreign_key", N_("{count} rows of {table} refer to {parent} rows that do not exist."),
                     {"count": n, "table": table, "parent": parent})
             for (table, parent), n in sorted(counts.items())]
 
@@ -84,7 +84,7 @@ def _foreign_keys(conn: sqlite3.Connection) -> list[Problem]:
 def _orphan_movements(conn: sqlite3.Connection) -> list[Problem]:
     n = conn.execute("SELECT count(*) FROM movements m WHERE NOT EXISTS"
                      " (SELECT 1 FROM letters l WHERE l.id = m.letter_id)").fetchone()[0]
-    return [Problem("orphan_movements", "{count} movements belong to no letter.", {"count": n})] if n else []
+    return [Problem("orphan_movements", N_("{count} movements belong to no letter."), {"count": n})] if n else []
 
 
 def _executors_elsewhere(conn: sqlite3.Connection) -> list[Problem]:
@@ -96,18 +96,23 @@ def _executors_elsewhere(conn: sqlite3.Connection) -> list[Problem]:
     examples = conn.execute(f"SELECT l.agency_code, l.reg_no, l.reg_date {where} ORDER BY l.id"
                             f" LIMIT {EXAMPLES}").fetchall()
     return [Problem("executor_unit",
-                    "{count} letters have an executor who does not work in their unit, e.g. {examples}.",
+                    N_("{count} letters have an executor who does not work in their unit, e.g. {examples}."),
                     {"count": n, "examples": _letters(examples)})]
+
+
+UNKNOWN_STATUS = {
+    "letters": N_("{count} letters have the unknown status “{status}”."),
+    "movements": N_("{count} movements have the unknown status “{status}”."),
+}
 
 
 def _unknown_statuses(conn: sqlite3.Connection) -> list[Problem]:
     known = ", ".join("?" * len(STATUSES))
     problems = []
-    for table in ("letters", "movements"):
+    for table, message in UNKNOWN_STATUS.items():
         for status, n in conn.execute(f"SELECT status, count(*) FROM {table} WHERE status NOT IN"
                                       f" ({known}) GROUP BY status ORDER BY status", STATUSES):
-            problems.append(Problem("unknown_status", "{count} {table} have the unknown status “{status}”.",
-                                    {"count": n, "table": table, "status": str(status)}))
+            problems.append(Problem("unknown_status", message, {"count": n, "status": str(status)}))
     return problems
 
 
@@ -115,7 +120,7 @@ def _calendar_kinds(conn: sqlite3.Connection) -> list[Problem]:
     # date(x) alone accepts 30 February; with a modifier SQLite normalizes it, exposing the lie.
     n = conn.execute("SELECT count(*) FROM calendar WHERE kind NOT IN ('workday', 'holiday')"
                      " OR date(date, '+0 days') IS NOT date").fetchone()[0]
-    return [Problem("calendar", "{count} calendar days are not a date marked workday or holiday.",
+    return [Problem("calendar", N_("{count} calendar days are not a date marked workday or holiday."),
                     {"count": n})] if n else []
 
 
@@ -125,7 +130,7 @@ def _terminal_checks(conn: sqlite3.Connection) -> list[Problem]:
     broken = verify(conn)
     if broken is None:
         return []
-    return [Problem("audit", "The audit log is broken at seq {seq}: {reason}",
+    return [Problem("audit", N_("The audit log is broken at seq {seq}: {reason}"),
                     {"seq": broken.seq, "reason": broken.reason})]
 
 

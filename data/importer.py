@@ -36,7 +36,7 @@ from pathlib import Path
 
 from data.db import connect_write
 from data.schema import LETTER_INDEXES, ensure_register, ensure_terminal
-from data.statuses import ANSWERED, ATTACHED, FORWARDED, STATUSES
+from data.statuses import ANSWERED, ATTACHED, FORWARDED, N_, STATUSES
 from data.text import normalize_fin, normalize_phone, normalize_reg_no, parse_date, strip_controls
 
 # kind -> its columns in the order of DESIGN §4 (plus an agency's `sort` and a movement's
@@ -118,13 +118,13 @@ def now_iso() -> str:
 
 def check_file(path: Path, kind: str) -> None:
     if kind not in KINDS:
-        raise FileProblem("unknown kind {kind}; use one of: {kinds}", kind=kind,
+        raise FileProblem(N_("unknown kind {kind}; use one of: {kinds}"), kind=kind,
                           kinds=", ".join(KINDS))
     if path.suffix.lower() not in EXTENSIONS:
-        raise FileProblem("unsupported file type “{suffix}”: use .csv or .jsonl",
+        raise FileProblem(N_("unsupported file type “{suffix}”: use .csv or .jsonl"),
                           suffix=path.suffix)
     if not path.is_file():
-        raise FileProblem("file not found: {path}", path=str(path))
+        raise FileProblem(N_("file not found: {path}"), path=str(path))
 
 
 def read_rows(path: Path, kind: str, problems: list[Problem],
@@ -136,7 +136,7 @@ def read_rows(path: Path, kind: str, problems: list[Problem],
         with open(path, encoding="utf-8-sig", newline="") as f:
             yield from reader(f, kind, problems, on_bytes)
     except UnicodeDecodeError as e:
-        raise FileProblem("the file is not UTF-8 text ({error})", error=str(e)) from None
+        raise FileProblem(N_("the file is not UTF-8 text ({error})"), error=str(e)) from None
 
 
 def _header(names: list[str], kind: str) -> list[int | None]:
@@ -144,11 +144,11 @@ def _header(names: list[str], kind: str) -> list[int | None]:
     columns = KINDS[kind]
     names = [n.strip().lower() for n in names]
     if dupes := sorted({n for n in names if names.count(n) > 1}):
-        raise FileProblem("duplicate columns: {columns}", columns=", ".join(dupes))
+        raise FileProblem(N_("duplicate columns: {columns}"), columns=", ".join(dupes))
     if unknown := [n for n in names if n not in columns]:
-        raise FileProblem("unknown columns: {columns}", columns=", ".join(unknown))
+        raise FileProblem(N_("unknown columns: {columns}"), columns=", ".join(unknown))
     if missing := [c for c in REQUIRED[kind] if c not in names]:
-        raise FileProblem("missing columns: {columns}", columns=", ".join(missing))
+        raise FileProblem(N_("missing columns: {columns}"), columns=", ".join(missing))
     return [names.index(c) if c in names else None for c in columns]
 
 
@@ -157,7 +157,7 @@ def _csv_rows(f, kind, problems, on_bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         header = next(reader, None)
         if not header:
-            raise FileProblem("the file is empty: a header row naming the columns comes first")
+            raise FileProblem(N_("the file is empty: a header row naming the columns comes first"))
         index = _header(header, kind)
         in_order = index == list(range(len(index)))
         width, end = len(header), reader.line_num
@@ -166,7 +166,7 @@ def _csv_rows(f, kind, problems, on_bytes) -> Iterator[tuple[int, list[str]]]:
             if not row:
                 continue  # a blank line
             if len(row) != width:
-                problems.append(Problem(line, "", "expected {expected} values, found {found}",
+                problems.append(Problem(line, "", N_("expected {expected} values, found {found}"),
                                         {"expected": width, "found": len(row)}))
                 yield line, []
             else:
@@ -174,7 +174,7 @@ def _csv_rows(f, kind, problems, on_bytes) -> Iterator[tuple[int, list[str]]]:
             if on_bytes is not None and not line & 0xFFF:
                 on_bytes(f.buffer.tell())
     except csv.Error as e:
-        raise FileProblem("malformed CSV on line {line}: {error}", line=reader.line_num,
+        raise FileProblem(N_("malformed CSV on line {line}: {error}"), line=reader.line_num,
                           error=str(e)) from None
 
 
@@ -186,17 +186,17 @@ def _jsonl_rows(f, kind, problems, on_bytes) -> Iterator[tuple[int, list[str]]]:
         try:
             record = json.loads(text)
         except json.JSONDecodeError as e:
-            raise FileProblem("malformed JSON on line {line}: {error}", line=line,
+            raise FileProblem(N_("malformed JSON on line {line}: {error}"), line=line,
                               error=e.msg) from None
         if not isinstance(record, dict):
-            raise FileProblem("line {line} is not a JSON object", line=line)
+            raise FileProblem(N_("line {line} is not a JSON object"), line=line)
         bad = False
         for key in sorted(record.keys() - set(columns)):
-            problems.append(Problem(line, str(key)[:40], "unknown column"))
+            problems.append(Problem(line, str(key)[:40], N_("unknown column")))
             bad = True
         for column in columns:
             if isinstance(record.get(column), (dict, list)):
-                problems.append(Problem(line, column, "not a plain value"))
+                problems.append(Problem(line, column, N_("not a plain value")))
                 bad = True
         yield line, [] if bad else [_json_text(record.get(c)) for c in columns]
         if on_bytes is not None and not line & 0xFFF:
@@ -225,7 +225,7 @@ _USER_ID = re.compile(r"\d{1,20}\Z")
 _PIN = re.compile(r"\d{4,8}\Z")
 _BOOLS = {"": 0, "0": 0, "1": 1, "false": 0, "true": 1, "no": 0, "yes": 1, "xeyr": 0, "bəli": 1}
 _STATUSES = frozenset(STATUSES)
-_BAD_DATE = "not a date (use YYYY-MM-DD or DD.MM.YYYY)"
+_BAD_DATE = N_("not a date (use YYYY-MM-DD or DD.MM.YYYY)")
 
 
 @dataclass
@@ -292,7 +292,7 @@ class Validator:
             if column not in MULTILINE:
                 clean = clean.replace("\n", " ").replace("\t", " ")
             if clean != value:
-                self.problems.append(Problem(line, column, "control characters removed", warning=True))
+                self.problems.append(Problem(line, column, N_("control characters removed"), warning=True))
             cleaned.append(clean.strip())
         return cleaned
 
@@ -301,18 +301,18 @@ class Validator:
 
     def required(self, line: int, column: str, value: str) -> bool:
         if not value.strip():
-            self.fail(line, column, "a value is required")
+            self.fail(line, column, N_("a value is required"))
         return bool(value)
 
     def text(self, line: int, column: str, value: str, required: bool = False) -> str:
         value = value.strip()
         if not value:
             if required:
-                self.fail(line, column, "a value is required")
+                self.fail(line, column, N_("a value is required"))
             return ""
         limit = MAX_LEN.get(column, DEFAULT_MAX_LEN)
         if len(value) > limit:
-            self.fail(line, column, "longer than {max} characters", max=limit)
+            self.fail(line, column, N_("longer than {max} characters"), max=limit)
         return value
 
     def date(self, line: int, column: str, value: str, required: bool = False,
@@ -321,7 +321,7 @@ class Validator:
         value = value.strip()
         if not value:
             if required:
-                self.fail(line, column, "a value is required")
+                self.fail(line, column, N_("a value is required"))
             return ""
         iso = self._valid_dates.get(value)
         if iso is None:
@@ -333,33 +333,33 @@ class Validator:
             if iso <= self.today:
                 self._past_dates[value] = iso
         if past and iso > self.today:
-            self.fail(line, column, "date is in the future")
+            self.fail(line, column, N_("date is in the future"))
         return iso
 
     def number(self, line: int, column: str, value: str, required: bool = False) -> int | str:
         value = value.strip()
         if not value:
             if required:
-                self.fail(line, column, "a value is required")
+                self.fail(line, column, N_("a value is required"))
             return ""
         if value.isascii() and value.isdigit() and len(value) <= 18:
             return int(value)
-        self.fail(line, column, "not a whole number")
+        self.fail(line, column, N_("not a whole number"))
         return ""
 
     def agency(self, line: int, column: str, value: str, required: bool = True) -> str:
         value = value.strip()
         if not value:
             if required:
-                self.fail(line, column, "a value is required")
+                self.fail(line, column, N_("a value is required"))
         elif value not in self.refs.agencies:
-            self.fail(line, column, "unknown agency {value}", value=value[:40])
+            self.fail(line, column, N_("unknown agency {value}"), value=value[:40])
         return value
 
     def unit(self, line: int, column: str, value: str, required: bool = False) -> int | str:
         unit = self.number(line, column, value, required)
         if unit != "" and unit not in self.refs.units:
-            self.fail(line, column, "unknown unit {value}", value=unit)
+            self.fail(line, column, N_("unknown unit {value}"), value=unit)
         return unit
 
     def staff(self, line: int, unit: int | str, value: str) -> tuple[int | str, int | str]:
@@ -369,24 +369,24 @@ class Validator:
             return unit, ""
         home = self.refs.executors.get(executor)  # type: ignore[call-overload]
         if home is None:
-            self.fail(line, "executor_id", "unknown executor {value}", value=executor)
+            self.fail(line, "executor_id", N_("unknown executor {value}"), value=executor)
         elif unit != "" and home != unit:
-            self.fail(line, "executor_id", "executor {executor} does not work in unit {unit}",
+            self.fail(line, "executor_id", N_("executor {executor} does not work in unit {unit}"),
                       executor=executor, unit=unit)
         return (home if unit == "" and home is not None else unit), executor
 
     def status(self, line: int, value: str) -> str:
         value = value.strip()
         if not value:
-            self.fail(line, "status", "a value is required")
+            self.fail(line, "status", N_("a value is required"))
         elif value not in _STATUSES:
-            self.fail(line, "status", "unknown status {value}; use one of: {choices}",
+            self.fail(line, "status", N_("unknown status {value}; use one of: {choices}"),
                       value=value[:40], choices=", ".join(STATUSES))
         return value
 
     def choice(self, line: int, column: str, value: str, choices: tuple[str, ...]) -> str:
         if value not in choices:
-            self.fail(line, column, "must be one of: {choices}", choices=", ".join(choices))
+            self.fail(line, column, N_("must be one of: {choices}"), choices=", ".join(choices))
         return value
 
     def fin(self, line: int, column: str, value: str) -> str:
@@ -395,7 +395,7 @@ class Validator:
             return value
         fin = normalize_fin(value)
         if fin is None:
-            self.fail(line, column, "not a FIN (7 letters and digits)")
+            self.fail(line, column, N_("not a FIN (7 letters and digits)"))
         return fin or ""
 
     def reg_no(self, line: int, value: str) -> tuple[str, str]:
@@ -403,12 +403,12 @@ class Validator:
         number = self.text(line, "reg_no", value, required=True)
         key = normalize_reg_no(number) if number else ""
         if number and not key:
-            self.fail(line, "reg_no", "a value is required")
+            self.fail(line, "reg_no", N_("a value is required"))
         return number, key
 
     def not_before(self, line: int, column: str, value: str, reg_date: str) -> None:
         if value and reg_date and value < reg_date:
-            self.fail(line, column, "earlier than the registration date")
+            self.fail(line, column, N_("earlier than the registration date"))
 
     def phone(self, line: int, value: str) -> str:
         """A mobile or a landline (an executor's desk phone: +994 12 404 11 22), for display."""
@@ -416,7 +416,7 @@ class Validator:
             return ""
         m = _ANY_PHONE.match(_PHONE_JUNK.sub("", value))
         if m is None:
-            self.fail(line, "phone", "not a phone number")
+            self.fail(line, "phone", N_("not a phone number"))
             return ""
         n = m.group(1)
         return f"+994 {n[:2]} {n[2:5]} {n[5:7]} {n[7:]}"
@@ -433,7 +433,7 @@ class Validator:
         if not MIN_YEAR <= stamp.year <= MAX_YEAR:
             self.fail(line, "at", _BAD_DATE)
         elif stamp.date().isoformat() > self.today:
-            self.fail(line, "at", "date is in the future")
+            self.fail(line, "at", N_("date is in the future"))
         return stamp.isoformat()
 
     # -- the kinds ----------------------------------------------------------------------------
@@ -441,7 +441,7 @@ class Validator:
     def agencies(self, line: int, v: list[str]) -> tuple:
         code, name_az, name_ru, name_en, parent, kind, sort = v
         if code and not _CODE.match(code):
-            self.fail(line, "code", "not a code (letters, digits, - and _)")
+            self.fail(line, "code", N_("not a code (letters, digits, - and _)"))
         code = self.text(line, "code", code, required=True)
         parent = self.agency(line, "parent_code", parent, required=False)
         kind = self.choice(line, "kind", kind or ("office" if parent else "committee"), AGENCY_KINDS)
@@ -473,15 +473,15 @@ class Validator:
     def identities(self, line: int, v: list[str]) -> tuple:
         user_id, phone, fin, full_name, role, pin1 = v
         if not _USER_ID.match(user_id):
-            self.fail(line, "user_id", "a user ID is 1 to 20 digits")
+            self.fail(line, "user_id", N_("a user ID is 1 to 20 digits"))
         e164 = normalize_phone(phone)
         if e164 is None:
-            self.fail(line, "phone", "not an Azerbaijani mobile number")
+            self.fail(line, "phone", N_("not an Azerbaijani mobile number"))
         role = self.choice(line, "role", role, ROLES)
         if role == "citizen":
             self.required(line, "fin", fin)
         if not _PIN.match(pin1):  # never echo the PIN itself
-            self.fail(line, "pin1", "PIN1 must be 4 to 8 digits")
+            self.fail(line, "pin1", N_("PIN1 must be 4 to 8 digits"))
         return (user_id, e164, self.fin(line, "fin", fin),
                 self.text(line, "full_name", full_name, required=True), role, pin1)
 
@@ -523,7 +523,7 @@ class Validator:
         if needs_study is None:
             needs_study = _BOOLS.get(study.strip().lower())
             if needs_study is None:
-                self.fail(line, "needs_study", "not yes or no (1/0)")
+                self.fail(line, "needs_study", N_("not yes or no (1/0)"))
         if fin and not _FIN_SHAPE.match(fin):
             fin = self.fin(line, "applicant_fin", fin)
         if len(channel) > 32 or len(name) > 300 or len(forwarded) > 300 or len(attached) > 64:
@@ -551,7 +551,7 @@ class Validator:
         if self.row_ok() and self.letter_id is not None:
             letter = self.letter_id((agency, key, day))
             if letter is None:
-                self.fail(line, "reg_no", "no such letter in the register")
+                self.fail(line, "reg_no", N_("no such letter in the register"))
         return (letter, *row)
 
     def calendar(self, line: int, v: list[str]) -> tuple:

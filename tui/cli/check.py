@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from tui.cli.common import db_option, resolve_paths, state_option
-from tui.i18n import _
+from tui.i18n import _, ngettext
 
 
 @click.command("check", help=_("Check the register and this terminal's audit log; "
@@ -23,8 +23,9 @@ def check(db: Path | None, state: Path | None) -> None:
     for problem in problems:
         click.echo(_("Problem: {what}").format(what=_describe(problem)), err=True)
     if problems:
-        click.echo(_("{register}: {count} problems found.").format(register=register,
-                                                                  count=len(problems)))
+        n = len(problems)
+        click.echo(ngettext("{register}: {count} problem found.", "{register}: {count} problems found.",
+                            n).format(register=register, count=n))
         sys.exit(1)
     click.echo(_("{register}: no problems found.").format(register=register))
 
@@ -34,6 +35,7 @@ def _describe(problem) -> str:
     if problem.code == "audit":  # the audit command already explains each way a chain breaks
         from tui.cli.audit import REASONS
 
-        if problem.params["reason"] in REASONS:
-            params["reason"] = _(REASONS[problem.params["reason"]]).format(seq=problem.params["seq"])
+        sentence = REASONS.get(params["reason"])
+        if sentence is not None:
+            params["reason"] = _(sentence).format(seq=params["seq"])
     return _(problem.message).format(**params)
