@@ -97,6 +97,62 @@ def upsert_identity(
     )
 
 
+def N_(message: str) -> str:
+    """Mark a msgid for extraction; the CLI translates it where it is shown."""
+    return message
+
+
+class IdentityError(ValueError):
+    """Why an identity change is refused: an English msgid with `{placeholders}` and values."""
+
+    def __init__(self, msgid: str, **values: str) -> None:
+        super().__init__(msgid.format(**values))
+        self.msgid, self.values = msgid, values
+
+
+@dataclass(frozen=True)
+class NewIdentity:
+    user_id: str
+    phone: str
+    fin: str
+    full_name: str
+    role: str
+
+
+def check_new_identity(*, user_id: str, phone: str, fin: str, full_name: str,
+                       role: str) -> NewIdentity:
+    """Validate and normalize what an administrator typed; IdentityError says what is wrong."""
+    from data.text import normalize_fin, normalize_phone, strip_controls
+
+    user_id = user_id.strip()
+    if not user_id.isdigit():
+        raise IdentityError(N_("The user ID must be digits."))
+    e164 = normalize_phone(phone)
+    if e164 is None:
+        raise IdentityError(N_("Not an Azerbaijani mobile number (like 050 123 45 67)."))
+    if role not in ROLES:
+        raise IdentityError(N_("The role must be one of: {roles}."), roles=", ".join(ROLES))
+    norm_fin = normalize_fin(fin) if fin.strip() else ""
+    if norm_fin is None:
+        raise IdentityError(N_("A FIN has 7 letters and digits (no I or O)."))
+    if role == "citizen" and not norm_fin:
+        raise IdentityError(N_("A citizen needs a FIN: it decides which letters are theirs."))
+    name = " ".join(strip_controls(full_name).split())
+    if not name:
+        raise IdentityError(N_("The full name is empty."))
+    return NewIdentity(user_id, e164, norm_fin, name, role)
+
+
+def add_identity(conn: sqlite3.Connection, new: NewIdentity, pin1: str) -> None:
+    """Insert a new identity; IdentityError when its user ID is taken or PIN1 is invalid."""
+    if not valid_pin(pin1):
+        raise IdentityError(N_("PIN1 must be 4 to 8 digits."))
+    if get_identity(conn, new.user_id) is not None:
+        raise IdentityError(N_("User ID {user_id} already exists."), user_id=new.user_id)
+    upsert_identity(conn, user_id=new.user_id, phone=new.phone, fin=new.fin,
+                    full_name=new.full_name, role=new.role, pin1=pin1)
+
+
 def get_identity(conn: sqlite3.Connection, user_id: str) -> Identity | None:
     return _identity(conn.execute("SELECT * FROM identities WHERE user_id = ?", (user_id,)).fetchone())
 
