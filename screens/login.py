@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
@@ -110,7 +111,9 @@ class LoginScreen(Screen):
             return
         started = self.app.mobile_id.start(phone, user_id)
         if isinstance(started, MidResult):
-            self.app.record("login", started.value, {"phone": phone, "user_id": user_id}, actor=user_id)
+            # The phone number is personal data: the audit keeps only its keyed hash.
+            self.app.record_safely("login", started.value,
+                                   {"phone": self.app.tag(phone), "user_id": user_id}, actor=user_id)
             self._fail(_(OUTCOME_MESSAGES[started]))
             return
         self._begin(started)
@@ -141,11 +144,31 @@ class LoginScreen(Screen):
         self.query_one("#login", Button).disabled = False
         result = outcome.result if outcome else MidResult.USER_CANCELLED
         user_id = session.identity.user_id if session else "-"
-        self.app.record("login", result.value, {"user_id": user_id}, actor=user_id)
-        if result is MidResult.OK and outcome and outcome.identity:
-            self.app.start_session(outcome.identity)
+        identity = outcome.identity if outcome and result is MidResult.OK else None
+        refusal = self.app.refusal(identity) if identity else None
+        logged = "ROLE_REFUSED" if refusal else result.value
+        if result is MidResult.PIN_BLOCKED:
+            self.app.record_safely("pin_block", "blocked", {"user_id": user_id}, actor=user_id)
+        recorded = self.app.record_safely("login", logged, {"user_id": user_id}, actor=user_id)
+        if identity and not refusal:
+            if recorded:  # the audit row is part of the login: without it, no session
+                self.app.start_session(identity)
+            else:
+                self._fail(_("The login could not be recorded. Please try again or ask staff for help."))
             return
-        self._fail(_(OUTCOME_MESSAGES.get(result, OUTCOME_MESSAGES[MidResult.USER_CANCELLED])))
+        self._fail(refusal or _(OUTCOME_MESSAGES.get(result, OUTCOME_MESSAGES[MidResult.USER_CANCELLED])))
+
+    def is_blank(self) -> bool:
+        """Nothing typed and no login under way: nothing here belongs to anyone."""
+        try:
+            typed = any(self.query_one(f, Input).value for f in ("#phone", "#user-id"))
+        except NoMatches:  # not composed yet
+            typed = False
+        return self._session is None and not typed
+
+    def clear_message(self) -> None:
+        self.message = ""
+        self.query_one("#login-error", Static).update("")
 
     def _fail(self, message: str, focus: str = "#phone") -> None:
         self.query_one("#login-error", Static).update(message)

@@ -1,4 +1,8 @@
-"""Step 3 of the seed: the letter's number and registration date, then *show*."""
+"""Step 3 of the seed: the letter's number and registration date, then *show*.
+
+In operator mode one more field, `#caller-check`: the applicant's FIN or surname as the caller
+states it. The letter's details show only when it matches (DESIGN §2).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from data.letters import Agency, LetterView
+from data.caller import FOUND, UNVERIFIED, Lookup
+from data.letters import Agency
 from data.text import parse_date
 from screens.widgets import LocalFooter, TitleBar, data_text
 from tui.i18n import N_, _
@@ -44,6 +49,7 @@ class LookupScreen(Screen):
     def __init__(self, agency: Agency) -> None:
         super().__init__()
         self.agency = agency
+        self._result_shown = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -54,16 +60,35 @@ class LookupScreen(Screen):
             yield Input(placeholder=_("e.g. 01-31/3073"), id="reg-number", compact=True, max_length=40)
             yield Label(_("Registration date (DD.MM.YYYY)"), classes="field-label")
             yield Input(placeholder=_("DD.MM.YYYY"), id="reg-date", compact=True, max_length=10, restrict=DATE_CHARS)
+            if self.operator:
+                yield Label(_("Caller's FIN or surname, as the caller states it"), classes="field-label")
+                yield Input(placeholder=_("e.g. 5ZK9Q2M or Həsənov"), id="caller-check", compact=True,
+                            max_length=40)
             yield Button(_("Show in which customs authority the letter is"), id="show", variant="primary")
             yield Static("", id="lookup-error", classes="error", markup=False)
+            yield Static("", id="lookup-warning", classes="error", markup=False)
         yield LocalFooter()
+
+    @property
+    def operator(self) -> bool:
+        return self.app.mode == "operator"
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return ("#reg-number", "#reg-date", "#caller-check") if self.operator else ("#reg-number", "#reg-date")
 
     def on_mount(self) -> None:
         self.query_one("#reg-number", Input).focus()
 
     def on_screen_resume(self) -> None:
-        """Back from a result: ready for the next letter of the same person."""
-        for field in ("#reg-number", "#reg-date"):
+        """Back from a result: ready for the next letter of the same person.
+
+        Back from help or the idle prompt, the form stays as it was.
+        """
+        if not self._result_shown:
+            return
+        self._result_shown = False
+        for field in self.fields:
             self.query_one(field, Input).value = ""
         self.query_one("#lookup-error", Static).update("")
         self.query_one("#show", Button).disabled = False
@@ -77,6 +102,13 @@ class LookupScreen(Screen):
         self.query_one("#reg-date", Input).focus()
 
     @on(Input.Submitted, "#reg-date")
+    def _date_entered(self) -> None:
+        if self.operator:
+            self.query_one("#caller-check", Input).focus()
+        else:
+            self.show()
+
+    @on(Input.Submitted, "#caller-check")
     @on(Button.Pressed, "#show")
     def show(self) -> None:
         number = self.query_one("#reg-number", Input).value.strip()
@@ -87,34 +119,51 @@ class LookupScreen(Screen):
         if reg_date is None:
             self._error(problem, "#reg-date")
             return
+        caller = self.query_one("#caller-check", Input).value.strip() if self.operator else ""
+        if self.operator and not caller:
+            self._error(_("Ask the caller for the applicant's FIN or surname and enter it as they say it."), "#caller-check")
+            return
         self.query_one("#lookup-error", Static).update("")
         self.query_one("#show", Button).disabled = True
-        self._lookup(number, reg_date)
+        self._lookup(number, reg_date, caller)
 
     @work(thread=True, exclusive=True, group="lookup")
-    def _lookup(self, number: str, reg_date: date) -> None:
+    def _lookup(self, number: str, reg_date: date, caller: str) -> None:
         try:
-            letter = self.app.lookup(self.agency, number, reg_date)
+            result = self.app.lookup(self.agency, number, reg_date, caller)
         except Exception:  # the audit or the register failed: show nothing of the letter
             self.app.call_from_thread(self._failed)
             return
-        self.app.call_from_thread(self._answered, letter)
+        self.app.call_from_thread(self._answered, result)
 
     def _failed(self) -> None:
         self.query_one("#show", Button).disabled = False
         self._error(_("The lookup could not be completed. Please try again or ask staff for help."), "#reg-number")
 
-    def _answered(self, letter: LetterView | None) -> None:
+    def _answered(self, result: Lookup) -> None:
         from screens.result import ResultScreen
 
         self.query_one("#show", Button).disabled = False
-        if letter is not None:
-            self.app.push_screen(ResultScreen(letter))
+        if result.outcome == FOUND and result.letter is not None:
+            self.query_one("#lookup-warning", Static).update("")
+            self._result_shown = True
+            self.app.push_screen(ResultScreen(result.letter))
             return
-        if self.app.register_miss():
+        consequence = self.app.after_miss()
+        if consequence == "end":
             self.app.end_session("miss_limit", _("Too many unsuccessful searches: for your safety the session has ended."))
             return
-        self._error(_("No letter of yours with this number and registration date was found at this authority. Check both on your receipt."), "#reg-number")
+        if consequence == "flag":
+            self.query_one("#lookup-warning", Static).update(
+                _("Warning: several lookups in a row found nothing or could not verify the caller. This has been recorded for your supervisor."))
+        self._error(self._miss_message(result), "#caller-check" if result.outcome == UNVERIFIED else "#reg-number")
+
+    def _miss_message(self, result: Lookup) -> str:
+        if result.outcome == UNVERIFIED:
+            return _("The caller could not be verified: the FIN or surname they gave does not match the applicant. Give no details of this letter.")
+        if self.operator:
+            return _("No letter with this number and registration date was found at this authority.")
+        return _("No letter of yours with this number and registration date was found at this authority. Check both on your receipt.")
 
     def _error(self, message: str, focus: str) -> None:
         self.query_one("#lookup-error", Static).update(message)

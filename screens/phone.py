@@ -77,14 +77,15 @@ class PhoneScreen(ModalScreen[PinOutcome]):
     @work(thread=True, exclusive=True, group="pin")
     def _check_pin(self, pin: str) -> None:
         # scrypt is deliberately slow: keep it off the UI thread.
-        outcome = self.app.mobile_id.submit_pin(self.session, pin)
+        with self.app.state_lock:  # terminal.db is shared with the UI thread
+            outcome = self.app.mobile_id.submit_pin(self.session, pin)
         self.app.call_from_thread(self._pin_checked, outcome)
 
     def _pin_checked(self, outcome: PinOutcome) -> None:
         if outcome.result is not MidResult.WRONG_PIN:
             self.dismiss(outcome)
             return
-        self.app.record("pin", "WRONG_PIN", {"user_id": self.session.identity.user_id},
+        self.app.record_safely("pin", "WRONG_PIN", {"user_id": self.session.identity.user_id},
                         actor=self.session.identity.user_id)
         pin_input = self.query_one("#pin1", Input)
         pin_input.value = ""

@@ -27,6 +27,16 @@ def status_content(letter: LetterView, lang: str) -> Content:
     return Content.assemble((_(title), "bold"), "\n", _(sentence).format(**clean))
 
 
+CHANNELS = {"written": N_("written"), "electronic": N_("electronic")}
+
+
+def channel_text(channel: str | None) -> Content:
+    """How the letter came in; an unknown value from the register is shown as it is."""
+    if not channel:
+        return Content("-")
+    return Content(_(CHANNELS[channel])) if channel in CHANNELS else data_text(channel)
+
+
 def due_content(letter: LetterView) -> Content:
     """Due date with working days left or overdue: in words and a marker, not colour alone."""
     if letter.deadline is None:
@@ -61,6 +71,11 @@ class ResultScreen(Screen):
                     id="result-title",
                 )
                 with Grid(id="result-grid"):
+                    if self.app.mode == "operator":  # a caller needs this checked; a kiosk never shows it
+                        yield Label(_("Applicant"), classes="field-label")
+                        yield Static(data_text(letter.applicant_name or "-"), id="result-applicant")
+                        yield Label(_("Channel"), classes="field-label")
+                        yield Static(channel_text(letter.channel), id="result-channel")
                     yield Label(_("Structural unit"), classes="field-label")
                     yield Static(data_text(letter.unit.get(lang) if letter.unit else _("not assigned yet")), id="result-unit")
                     yield Label(_("Executor"), classes="field-label")

@@ -61,8 +61,31 @@ async def choose_agency(pilot: Pilot, typed: str) -> None:
     await pilot.pause()
 
 
-async def look_up(pilot: Pilot, number: str, day: str) -> None:
+async def look_up(pilot: Pilot, number: str, day: str, caller: str | None = None) -> None:
+    """Fill the lookup form and press *show*; `caller` is the operator's `#caller-check`."""
     await type_into(pilot, "#reg-number", number)
     await type_into(pilot, "#reg-date", day)
+    if caller is not None:
+        await type_into(pilot, "#caller-check", caller)
     await pilot.click("#show")
     await settle(pilot)
+
+
+def screen_text(app) -> str:
+    """Everything the current screen shows, as plain text (what a person reads)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def audit_rows(register, action: str | None = None) -> list[dict]:
+    """The audit log of the register's terminal.db, oldest first, as dicts."""
+    import json
+
+    from data.db import connect_write
+
+    conn = connect_write(register.with_name("terminal.db"))
+    sql = "SELECT * FROM audit" + (" WHERE action = ?" if action else "") + " ORDER BY seq"
+    rows = [dict(r) for r in conn.execute(sql, (action,) if action else ())]
+    conn.close()
+    for row in rows:
+        row["query"] = json.loads(row["query"])
+    return rows

@@ -1,0 +1,237 @@
+"""The kiosk: nobody can leave it, it forgets the last person, and it reads on a Linux console."""
+
+from __future__ import annotations
+
+import os
+import signal
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+from textual.scrollbar import ScrollBar
+
+from data import deadlines
+from screens.admin import AdminScreen
+from screens.agency import AgencyScreen
+from screens.idle import IdleScreen
+from screens.login import LoginScreen
+from screens.lookup import LookupScreen
+from screens.result import ResultScreen
+from tests.conftest import ADMIN, CITIZEN, OPERATOR
+from tests.pilot import (audit_rows, choose_agency, log_in, look_up, screen_text, settle,
+                         start_login, text_of, type_into)
+from tui.app import ADMIN_STOP_STATUS, DEFAULT_IDLE_TIMEOUT, IzleApp
+
+SIZE = (80, 25)
+LETTER = ("01-31/3073", "05.03.2026")
+IDLE = 0.3  # seconds; tests shorten both the idle timeout and the prompt's countdown
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setattr(deadlines, "today", lambda: date(2026, 11, 25))
+
+
+@pytest.fixture
+def short_prompt(monkeypatch):
+    monkeypatch.setattr(IzleApp, "IDLE_PROMPT_SECONDS", 0.6)
+
+
+def kiosk(register, **options) -> IzleApp:
+    return IzleApp(register, kiosk=True, **options)
+
+
+async def wait_for(pilot, condition, timeout: float = 3.0) -> None:
+    """Let timers run until `condition()` holds (or fail after `timeout` seconds)."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            await pilot.pause()  # and let it paint
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached")
+
+
+def test_the_product_defaults_respect_wcag_2_2_1():
+    assert IzleApp.IDLE_PROMPT_SECONDS >= 20
+    assert DEFAULT_IDLE_TIMEOUT == {"citizen": 60.0, "operator": 900.0}
+
+
+async def test_ctrl_q_ctrl_c_ctrl_p_do_nothing_on_a_kiosk(register):
+    app = kiosk(register)
+    async with app.run_test(size=SIZE) as pilot:
+        for keys in (("ctrl+q",), ("ctrl+c",), ("ctrl+p",), ("ctrl+z",), ("ctrl+backslash",)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert app.return_code is None and isinstance(app.screen, LoginScreen)
+        await log_in(pilot, CITIZEN)
+        await pilot.press("ctrl+q", "ctrl+c", "ctrl+p")
+        await pilot.pause()
+        assert app.return_code is None
+        assert isinstance(app.screen, AgencyScreen) and not isinstance(app.screen, CommandPalette)
+        # Nor can an action be reached another way, and the footer does not offer it.
+        await app.run_action("quit")
+        await app.run_action("screenshot")
+        await pilot.pause()
+        assert app.return_code is None
+        assert "quit" not in {b.binding.action for b in app.screen.active_bindings.values()}
+        assert not app.ALLOW_SELECT
+        assert "Ctrl+Q" not in screen_text(app) and "^q" not in screen_text(app)
+
+
+async def test_outside_a_kiosk_ctrl_q_still_quits(register):
+    app = IzleApp(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_idle_prompt_then_logout_leaves_nothing_of_the_last_person(register, short_prompt):
+    app = kiosk(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "baki")
+        await look_up(pilot, *LETTER)
+        assert isinstance(app.screen, ResultScreen)
+        app.idle_timeout = IDLE  # now the person walks away
+        await wait_for(pilot, lambda: isinstance(app.screen, IdleScreen))
+        assert "Hələ buradasınız?" in screen_text(app)
+        assert "saniyə" in text_of(app, "#idle-countdown")
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        assert app.session is None and len(app.screen_stack) == 2
+        assert app.screen.query_one("#phone").value == "" and app.screen.query_one("#user-id").value == ""
+        shown = screen_text(app)
+        for trace in ("Həsənov", "01-31/3073", "Gömrük nəzarəti", "Bakı Baş"):
+            assert trace not in shown
+    assert audit_rows(register, "logout")[-1]["outcome"] == "idle"
+
+
+async def test_a_half_typed_login_is_cleared_too(register, short_prompt):
+    app = kiosk(register, idle_timeout=IDLE)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, "#phone", CITIZEN.phone_typed)
+        await wait_for(pilot, lambda: isinstance(app.screen, IdleScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        assert app.screen.query_one("#phone").value == ""
+
+
+async def test_an_empty_login_screen_is_left_alone(register, short_prompt):
+    app = kiosk(register, idle_timeout=IDLE)
+    async with app.run_test(size=SIZE) as pilot:
+        login = app.screen
+        await pilot.pause(IDLE * 3)
+        assert app.screen is login
+
+
+@pytest.mark.parametrize("answer", ["key", "yes"])
+async def test_any_key_or_yes_keeps_the_session(register, short_prompt, answer):
+    app = kiosk(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "baki")
+        await type_into(pilot, "#reg-number", "01-31/3073")
+        app.idle_timeout = IDLE
+        await wait_for(pilot, lambda: isinstance(app.screen, IdleScreen))
+        app.IDLE_PROMPT_SECONDS = 30  # the next prompt must not come back during the asserts
+        if answer == "key":
+            await pilot.press("x")
+        else:
+            await pilot.click("#idle-yes")
+        await pilot.pause()
+        assert isinstance(app.screen, LookupScreen) and app.session is not None
+        assert app.screen.query_one("#reg-number").value == "01-31/3073"  # the key typed nothing
+    assert not audit_rows(register, "logout")
+
+
+async def test_five_misses_end_a_kiosk_session(register):
+    app = kiosk(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "baki")
+        for attempt in range(4):
+            await look_up(pilot, f"00-00/{attempt}", "05.03.2026")
+            assert isinstance(app.screen, LookupScreen)
+        await look_up(pilot, *LETTER[:1], "06.03.2026")  # the right number, the wrong date
+        assert isinstance(app.screen, LoginScreen) and app.session is None
+        assert app.screen.query_one("#phone").value == ""
+    assert audit_rows(register, "logout")[-1]["outcome"] == "miss_limit"
+
+
+async def test_an_administrator_can_stop_the_kiosk(register):
+    app = kiosk(register, terminal="KIOSK-7")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, ADMIN)
+        assert isinstance(app.screen, AdminScreen)
+        assert "KIOSK-7" in screen_text(app)
+        await pilot.click("#back-to-login")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and app.return_code is None
+        await log_in(pilot, ADMIN)
+        await pilot.click("#stop-terminal")
+        await pilot.pause()
+        assert app.return_code == ADMIN_STOP_STATUS == 10  # systemd: RestartPreventExitStatus=10
+    stop = audit_rows(register, "stop")[-1]
+    assert (stop["outcome"], stop["actor"], stop["terminal"]) == ("admin", ADMIN.user_id, "KIOSK-7")
+
+
+async def test_an_operator_on_a_kiosk_gets_no_admin_screen(register):
+    app = kiosk(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, OPERATOR)
+        assert isinstance(app.screen, AgencyScreen)
+
+
+async def test_sigterm_from_the_service_manager_stops_it_cleanly(register):
+    app = kiosk(register)
+    async with app.run_test(size=SIZE) as pilot:
+        app.install_signal_handlers()  # a real terminal does this on mount; headless tests do not
+        await log_in(pilot, CITIZEN)
+        os.kill(os.getpid(), signal.SIGTERM)
+        await pilot.pause(0.1)
+        assert app.return_code == 0
+    rows = audit_rows(register)
+    assert [(r["action"], r["outcome"]) for r in rows[-2:]] == [("logout", "stop"), ("stop", "SIGTERM")]
+
+
+CONSOLE_GLYPHS = Path(__file__).with_name("data") / "console_glyphs.txt"
+
+
+def console_font() -> set[str]:
+    lines = CONSOLE_GLYPHS.read_text(encoding="utf-8").splitlines()
+    return set("".join(line for line in lines if not line.startswith("# ")))
+
+
+async def test_every_kiosk_screen_fits_a_linux_console_font(register, monkeypatch, short_prompt):
+    monkeypatch.setenv("TERM", "linux")
+    monkeypatch.setattr(ScrollBar, "renderer", ScrollBar.renderer)  # restored after the test
+    font = console_font() | {"\n"}
+    app = kiosk(register)
+    seen: dict[str, str] = {}
+
+    def look(name: str) -> None:
+        seen[name] = "".join(sorted(set(screen_text(app)) - font))
+
+    async with app.run_test(size=SIZE) as pilot:
+        look("login")
+        await start_login(pilot, CITIZEN)
+        look("phone")
+        await pilot.click("#phone-confirm")
+        await type_into(pilot, "#pin1", CITIZEN.pin1)
+        look("pin")
+        await pilot.click("#pin1-ok")
+        await settle(pilot)
+        look("agency")
+        await pilot.press("f1")
+        await pilot.pause()
+        look("help")
+        await pilot.press("escape")
+        await choose_agency(pilot, "baki")
+        await look_up(pilot, "1", "05.03.2026")
+        look("lookup")
+        await look_up(pilot, *LETTER)
+        look("result")
+        app.push_screen(IdleScreen(20))
+        await pilot.pause()
+        look("idle")
+    assert seen == {name: "" for name in seen}
