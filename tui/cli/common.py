@@ -45,7 +45,6 @@ def open_terminal_db(db: Path | None, state: Path | None, *, create: bool = Fals
     """A read-write connection to terminal.db; created (and upgraded) only when `create`."""
     from data.db import connect_write
     from data.schema import ensure_terminal
-    from tui.i18n import _
 
     _register, terminal = resolve_paths(db, state)
     if not create and not terminal.exists():
