@@ -123,6 +123,17 @@ class Register:
             self._calendar = WorkCalendar({date.fromisoformat(d): kind for d, kind in rows})
         return self._calendar
 
+    def warm_up(self) -> None:
+        """Load now what the first lookup would otherwise wait for: the authorities and the
+        working days of last, this and next year (which imports `holidays`, ~0.1 s).
+
+        For a worker thread once the first screen is painted, never on the path to it.
+        """
+        self.agencies()
+        calendar, year = self.calendar(), self._today().year
+        for near in (year - 1, year, year + 1):
+            calendar.workdays_of(near)
+
     def _deadline(self, status: str, reg_date: str, due_date: str | None, needs_study: bool,
                   extended_to: str | None) -> Deadline:
         """The letter's Deadline as of today, remembered: it depends only on these values.
