@@ -26,7 +26,7 @@ class AdminScreen(Screen):
             yield Label(_("Kiosk administration"), classes="panel-title")
             yield Label(_("Terminal"), classes="field-label")
             yield Static(data_text(self.app.terminal_name), id="admin-terminal", classes="value")
-            yield Label(_("Stopping the terminal closes İzlə; its service manager may start it again."), classes="hint")
+            yield Static(_("Stopping the terminal closes İzlə; its service manager may start it again."), classes="hint")
             with Horizontal(id="admin-actions"):
                 yield Button(_("Stop this terminal"), id="stop-terminal", variant="error")
                 yield Button(_("Back to login"), id="back-to-login", variant="primary")

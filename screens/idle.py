@@ -31,7 +31,7 @@ class IdleScreen(ModalScreen[bool]):
         with Vertical(id="idle-body", classes="panel"):
             yield Label(_("Are you still there?"), classes="panel-title")
             yield Static(self._countdown_text(math.ceil(self.seconds)), id="idle-countdown")
-            yield Label(_("Press any key or choose Yes to continue."), classes="hint")
+            yield Static(_("Press any key or choose Yes to continue."), classes="hint")
             yield Button(_("Yes"), id="idle-yes", variant="primary")
 
     def on_mount(self) -> None:
