@@ -69,9 +69,16 @@ def _sqlite_shell() -> str:
     return out.stdout.split()[0] if out.stdout else "unknown"
 
 
+def _revision() -> str:
+    out = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                         capture_output=True, text=True)
+    return out.stdout.strip() or "not a git checkout"
+
+
 def machine() -> list[str]:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return [
+        f"- code: {_revision()}",
         f"- CPU: {os.cpu_count()} × {_cpu_model()} (nproc {len(os.sched_getaffinity(0))})",
         f"- memory: {_memory()}; OS: {platform.platform()}",
         f"- Python {platform.python_version()}; SQLite {sqlite3.sqlite_version} (Python's), "
