@@ -27,12 +27,10 @@ import tui.i18n
 from data import deadlines
 from data.statuses import DEADLINE_MARKERS
 from screens.agency import AgencyScreen
-from screens.help import HelpScreen
 from screens.login import LoginScreen
 from screens.lookup import LookupScreen
-from screens.phone import PhoneScreen
 from screens.result import ResultScreen
-from tests.conftest import AGENCIES, CITIZEN, EXECUTORS, LETTERS, UNITS
+from tests.conftest import ADMIN, AGENCIES, CITIZEN, EXECUTORS, LETTERS, OPERATOR, UNITS
 from tests.pilot import choose_agency, log_in, look_up, settle, start_login, text_of, type_into
 from tui.app import IzleApp
 from tui.i18n import LANGUAGES, requested_language
@@ -141,7 +139,8 @@ class Pseudo(gettext.NullTranslations):
 # names (printed on the keyboard itself) and the language codes of the switch.
 DATA = [*(n for a in AGENCIES for n in a[1:4] if n), *(n for u in UNITS for n in u[2:5] if n),
         *(e[2] for e in EXECUTORS), *(e[3] for e in EXECUTORS), *(letter[2] for letter in LETTERS),
-        CITIZEN.name, CITIZEN.phone_typed, CITIZEN.user_id, "+994 50 123 45 67"]
+        *(letter[5] for letter in LETTERS), *(p.name for p in (CITIZEN, OPERATOR, ADMIN)),
+        CITIZEN.phone_typed, CITIZEN.user_id, "+994 50 123 45 67", "kiosk-7"]
 UNTRANSLATABLE = ["İzlə", "Asan İmza", "Shift+Tab", "Tab", "Enter", "Esc", "AZ", "RU", "EN",
                   *DEADLINE_MARKERS.values()]
 WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
@@ -200,63 +199,125 @@ def fixed_today(monkeypatch):
     monkeypatch.setattr(deadlines, "today", lambda: date(2026, 11, 25))
 
 
-async def reach(pilot, where: str) -> None:
-    """Walk the citizen flow up to one screen (or one state of it)."""
-    if where == "login-error":
-        await pilot.click("#login")
-        await settle(pilot)
-        return
-    if where == "login":
-        return
+async def _login_error(pilot) -> None:
+    await pilot.click("#login")
+    await settle(pilot)
+
+
+async def _phone(pilot) -> None:
     await start_login(pilot, CITIZEN)
-    if where == "phone":
-        return
+
+
+async def _phone_pin(pilot) -> None:
+    await start_login(pilot, CITIZEN)
     await pilot.click("#phone-confirm")
     await pilot.pause()
-    if where == "phone-pin":
-        await type_into(pilot, "#pin1", "0000")
-        await pilot.click("#pin1-ok")
-        await settle(pilot)
-        return
-    await type_into(pilot, "#pin1", CITIZEN.pin1)
+    await type_into(pilot, "#pin1", "0000")
     await pilot.click("#pin1-ok")
     await settle(pilot)
-    if where == "agency-empty":
-        await type_into(pilot, "#agency-filter", "zzzzzz")
-        return
-    if where == "help":
-        await pilot.press("f1")
-        await pilot.pause()
-        return
-    if where == "agency":
-        return
+
+
+async def _agency(pilot) -> None:
+    await log_in(pilot, CITIZEN)
+
+
+async def _agency_empty(pilot) -> None:
+    await log_in(pilot, CITIZEN)
+    await type_into(pilot, "#agency-filter", "zzzzzz")
+
+
+async def _help(pilot) -> None:
+    await log_in(pilot, CITIZEN)
+    await pilot.press("f1")
+    await pilot.pause()
+
+
+async def _idle(pilot) -> None:
+    from screens.idle import IdleScreen
+
+    await log_in(pilot, CITIZEN)
+    pilot.app.push_screen(IdleScreen(20))
+    await pilot.pause()
+
+
+async def _lookup(pilot) -> None:
+    await log_in(pilot, CITIZEN)
     await choose_agency(pilot, "baki")
-    if where == "lookup-error":
-        await pilot.click("#show")
-        await settle(pilot)
-        return
-    if where == "lookup":
-        return
-    if where == "result-answered":
-        await look_up(pilot, "02-14/118", "12.10.2026")
-        return
+
+
+async def _lookup_error(pilot) -> None:
+    await _lookup(pilot)
+    await pilot.click("#show")
+    await settle(pilot)
+
+
+async def _lookup_miss(pilot) -> None:
+    await _lookup(pilot)
+    await look_up(pilot, "99-99/9999", "05.03.2026")
+
+
+async def _result(pilot) -> None:
+    await _lookup(pilot)
     await look_up(pilot, "01-31/3073", "05.03.2026")
 
 
+async def _result_answered(pilot) -> None:
+    await _lookup(pilot)
+    await look_up(pilot, "02-14/118", "12.10.2026")
+
+
+async def _operator_lookup(pilot) -> None:
+    await log_in(pilot, OPERATOR)
+    await choose_agency(pilot, "baki")
+
+
+async def _operator_unverified(pilot) -> None:
+    await _operator_lookup(pilot)
+    await look_up(pilot, "01-31/3073", "05.03.2026", caller="Quliyeva")
+
+
+async def _operator_result(pilot) -> None:
+    await _operator_lookup(pilot)
+    await look_up(pilot, "01-31/3073", "05.03.2026", caller="Həsənov")
+
+
+async def _kiosk_admin(pilot) -> None:
+    await log_in(pilot, ADMIN)
+
+
+CITIZEN_MODE: dict = {}
+OPERATOR_MODE = {"mode": "operator"}
+KIOSK = {"kiosk": True, "terminal": "kiosk-7"}
+# name: (how the app is built, the steps to the screen, the screen expected)
 SCREENS = {
-    "login": LoginScreen, "login-error": LoginScreen, "phone": PhoneScreen, "phone-pin": PhoneScreen,
-    "agency": AgencyScreen, "agency-empty": AgencyScreen, "help": HelpScreen,
-    "lookup": LookupScreen, "lookup-error": LookupScreen, "result": ResultScreen,
-    "result-answered": ResultScreen,
+    "login": (CITIZEN_MODE, None, "LoginScreen"),
+    "login-error": (CITIZEN_MODE, _login_error, "LoginScreen"),
+    "phone": (CITIZEN_MODE, _phone, "PhoneScreen"),
+    "phone-pin": (CITIZEN_MODE, _phone_pin, "PhoneScreen"),
+    "agency": (CITIZEN_MODE, _agency, "AgencyScreen"),
+    "agency-empty": (CITIZEN_MODE, _agency_empty, "AgencyScreen"),
+    "help": (CITIZEN_MODE, _help, "HelpScreen"),
+    "idle": (CITIZEN_MODE, _idle, "IdleScreen"),
+    "lookup": (CITIZEN_MODE, _lookup, "LookupScreen"),
+    "lookup-error": (CITIZEN_MODE, _lookup_error, "LookupScreen"),
+    "lookup-miss": (CITIZEN_MODE, _lookup_miss, "LookupScreen"),
+    "result": (CITIZEN_MODE, _result, "ResultScreen"),
+    "result-answered": (CITIZEN_MODE, _result_answered, "ResultScreen"),
+    "operator-lookup": (OPERATOR_MODE, _operator_lookup, "LookupScreen"),
+    "operator-unverified": (OPERATOR_MODE, _operator_unverified, "LookupScreen"),
+    "operator-result": (OPERATOR_MODE, _operator_result, "ResultScreen"),
+    "kiosk-admin": (KIOSK, _kiosk_admin, "AdminScreen"),
 }
 
 
 @pytest.mark.parametrize("where", SCREENS)
 async def test_every_text_on_screen_comes_from_the_catalog(register, pseudo, where):
-    app = IzleApp(register)
+    options, steps, expected = SCREENS[where]
+    app = IzleApp(register, **options)
     async with app.run_test(size=SIZE) as pilot:
-        await reach(pilot, where)
-        assert isinstance(app.screen, SCREENS[where])
+        if steps is not None:
+            await steps(pilot)
+        assert type(app.screen).__name__ == expected
         assert not_from_the_catalog(app.screen) == ""
 
 
