@@ -254,6 +254,15 @@ def test_strict_and_dry_run_say_nothing_was_written(register):
     assert rows(register, "SELECT count(*) FROM letters") == [(0,)]
 
 
+def test_without_a_terminal_progress_is_a_few_plain_lines(register, monkeypatch):
+    import tui.cli.importing
+
+    monkeypatch.setattr(tui.cli.importing, "PROGRESS_FROM_BYTES", 0)
+    result = izle("--db", str(register), "import", str(FIXTURES / "letters_bom.csv"), "--kind", "letters")
+    assert result.exit_code == 0
+    assert "100% read, 2 rows" in result.output and "\x1b" not in result.output
+
+
 @pytest.mark.parametrize("name, kind, message", [
     ("missing.csv", "letters", "file not found"),
     ("notes.txt", "letters", "unsupported file type"),

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -48,7 +49,7 @@ def import_command(file: Path, kind: str, strict: bool, dry_run: bool, db: Path 
         sys.exit(1)
 
 
-def _fail(file: Path, reason: str) -> None:
+def _fail(file: Path, reason: str) -> NoReturn:
     click.echo(_("Cannot import {file}: {reason}").format(file=file, reason=reason), err=True)
     sys.exit(2)
 
