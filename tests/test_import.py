@@ -344,10 +344,16 @@ print("finished", flush=True)
 """
 
 
-def test_kill_9_in_the_middle_of_an_import_leaves_the_register_unchanged(letters, tmp_path):
+@pytest.mark.parametrize("with_letters", [True, False], ids=["upsert", "bulk load"])
+def test_kill_9_in_the_middle_of_an_import_leaves_the_register_unchanged(register, tmp_path, with_letters):
+    letters = register
+    if with_letters:
+        run(letters, "letters.csv", "letters")
+    # else: an empty letters table, so the import drops its indexes to rebuild them
     source = tmp_path / "big.csv"
     write_letters(source, 200_000, first=100_000)
     before = dump(letters)
+    indexes = rows(letters, "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")
     child = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(letters), str(source)],
                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
@@ -358,6 +364,7 @@ def test_kill_9_in_the_middle_of_an_import_leaves_the_register_unchanged(letters
         child.wait(timeout=60)
     assert child.returncode == -signal.SIGKILL
     assert dump(letters) == before
+    assert rows(letters, "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name") == indexes
     assert check_register(letters, letters.with_name("terminal.db")) == []
 
 
