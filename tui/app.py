@@ -11,7 +11,6 @@ import asyncio
 import os
 import signal
 import socket
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -159,14 +158,6 @@ class IzleApp(App, inherit_bindings=False):
         self.record_safely("stop", reason)
         self.session = None
         self.exit(return_code=ADMIN_STOP_STATUS if reason == "admin" else 0)
-
-    def run(self, *args, **kwargs):
-        """Run; then end the process with the app's exit status when it is not 0 (a crash is 1,
-        an administrator's stop 10), so a service manager can tell them from a clean stop."""
-        result = super().run(*args, **kwargs)
-        if self.return_code:
-            sys.exit(self.return_code)
-        return result
 
     # --- the kiosk lockdown ----------------------------------------------------------------
 

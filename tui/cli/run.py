@@ -52,6 +52,8 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
                   lang=lang or "az", idle_timeout=idle_timeout, confirm_timeout=confirm_timeout,
                   terminal=terminal, state_path=terminal_db)
     app.run()
+    # A service manager tells a crash (1) or an administrator's stop (10) from a clean stop (0).
+    ctx.exit(app.return_code or 0)
 
 
 def _build_first_demo(register: Path, terminal_db: Path) -> None:
