@@ -374,29 +374,29 @@ IMPORTS = "import tui.cli, tui.app, screens.login"
 _IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 
 
-def import_profile(top: int = 10) -> list[tuple[int, int, str]]:
-    """(self µs, cumulative µs, module) of the `top` slowest imports on the path to login."""
+def import_profile() -> list[tuple[int, int, str]]:
+    """(self µs, cumulative µs, module) of every import on the path to the login screen."""
     out = subprocess.run([sys.executable, "-X", "importtime", "-c", IMPORTS], cwd=ROOT,
                          capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
-    rows = [(int(m[1]), int(m[2]), f"{m[3]}{m[4]}")
+    return [(int(m[1]), int(m[2]), m[4])
             for m in map(_IMPORT_LINE.match, out.stderr.splitlines()) if m]
-    return sorted(rows, key=lambda r: -r[1])[:top]
 
 
-def print_import_profile(rows: list[tuple[int, int, str]]) -> None:
+def print_import_profile(rows: list[tuple[int, int, str]], top: int = 10) -> None:
     print(f"\nSlowest imports of `{IMPORTS}` (python -X importtime; cumulative includes"
           " what the module imports):\n")
     print("| cumulative | self | module |")
     print("|---|---|---|")
-    for own, total, name in rows:
-        print(f"| {total / 1000:.1f} ms | {own / 1000:.1f} ms | `{name.strip()}` |")
-    heavy = {"holidays", "sqlite_utils", "babel"}
-    loaded = subprocess.run(
-        [sys.executable, "-c", f"{IMPORTS}\nimport sys; print(' '.join(sys.modules))"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout.split()
-    found = sorted(heavy & {name.split(".")[0] for name in loaded})
+    for own, total, name in sorted(rows, key=lambda r: -r[1])[:top]:
+        print(f"| {total / 1000:.1f} ms | {own / 1000:.1f} ms | `{name}` |")
+    packages: dict[str, int] = {}
+    for own, _total, name in rows:
+        packages[name.split(".")[0]] = packages.get(name.split(".")[0], 0) + own
+    biggest = sorted(packages.items(), key=lambda p: -p[1])[:8]
+    print("\nImport time by top-level package (sum of self times): "
+          + ", ".join(f"{name} {us / 1000:.1f} ms" for name, us in biggest) + ".")
+    found = sorted({"holidays", "sqlite_utils", "babel"} & set(packages))
     print(f"\nHeavy modules on the path to the first screen: {', '.join(found) or 'none'}"
           " (holidays, sqlite_utils and babel must load only where needed).")
 

@@ -167,15 +167,19 @@ def run_all(args: argparse.Namespace) -> list[str]:
 
 
 def summary(failed: list[str]) -> None:
+    """One line per table: how many figures are within budget, and which are over."""
     print("\n## Summary\n")
-    for title, row in REPORTED:
-        if row.ok is not None:
-            print(f"- {verdict(row.ok).split()[0]}: {row.what} ({title.split(':')[0]})")
+    titles = list(dict.fromkeys(title for title, _row in REPORTED))
+    for title in titles:
+        judged = [r for t, r in REPORTED if t == title and r.ok is not None]
+        over = [r.what for r in judged if not r.ok]
+        line = f"- {title}: {len(judged) - len(over)} of {len(judged)} within budget"
+        print(line + (f"; **OVER: {'; '.join(over)}**" if over else ""))
     for name in failed:
-        print(f"- FAILED TO RUN: {name}")
-    over = sum(1 for _t, r in REPORTED if r.ok is False)
-    if over or failed:
-        print(f"\n**{over} figure(s) OVER budget, {len(failed)} benchmark(s) failed to run.**")
+        print(f"- **FAILED TO RUN: {name}**")
+    over_count = sum(1 for _t, r in REPORTED if r.ok is False)
+    if over_count or failed:
+        print(f"\n**{over_count} figure(s) OVER budget, {len(failed)} benchmark(s) failed to run.**")
 
 
 # --- output -----------------------------------------------------------------------------------
