@@ -331,6 +331,36 @@ def test_a_big_file_goes_through_the_bulk_path_with_the_same_result(register, tm
         "letters_key", "letters_fin"}
 
 
+def test_the_second_reader_starts_outside_any_quoted_value(tmp_path):
+    source = tmp_path / "quoted.csv"
+    header = "agency_code,reg_no,reg_date,status,applicant_name\r\n"
+    body = [f'BBGI,01-31/{i},2025-01-15,registered,"Ad\r\nSoyad ""{i}"""\r\n' for i in range(1, 200)]
+    source.write_text(header + "".join(body), encoding="utf-8", newline="")
+    for fraction in (0.1, 0.33, 0.5, 0.77):
+        part = importer.split_point(source, fraction)
+        assert part is not None
+        data = source.read_bytes()
+        assert data[:part.start].count(b'"') % 2 == 0 and data[part.start - 2:part.start] == b"\r\n"
+        # Each letter takes two lines: the part starts on the first line of a letter.
+        assert part.line % 2 == 0 and data[part.start:].startswith(f"BBGI,01-31/{part.line // 2},".encode())
+    assert importer.split_point(source, 0.9999) is None  # nothing left after it
+
+
+def test_line_numbers_stay_true_across_the_two_readers(register, tmp_path, monkeypatch):
+    source = tmp_path / "many.csv"
+    write_letters(source, 300)
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace("5ZK9Q2M", '"5ZK9\nQ2M"')  # line 4 spans two lines: bad FIN
+    lines[250] = lines[250].replace("in_execution", "lost")  # on line 252 now
+    source.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(importer, "BIG_FILE_ROWS", 10)
+    monkeypatch.setattr(importer, "PARENT_SHARE", 0.3)  # the two-line value is in this share
+    result = import_file(register, source, "letters", today=TODAY)
+    assert refused_at(result) == {(4, "applicant_fin"), (252, "status")}
+    assert warned_at(result) == {(4, "applicant_fin")}
+    assert (result.read, result.added, result.refused) == (300, 298, 2)
+
+
 # --- a killed import leaves the register as it was; readers never wait ---------------------
 
 KILL_SCRIPT = """
