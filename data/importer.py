@@ -668,9 +668,9 @@ def _child_main() -> None:
     import pickle
 
     gc.disable()  # a short life of millions of acyclic values: the cyclic GC would only cost
-    path, kind, refs, today, part, out_path = pickle.load(sys.stdin.buffer)
+    path, kind, refs, today, part, out_fd = pickle.load(sys.stdin.buffer)
     problems: list[Problem] = []
-    with open(out_path, "wb") as out:
+    with os.fdopen(out_fd, "wb") as out:
         try:
             for batch in validated_batches(Path(path), kind, refs, today, problems, part=part):
                 found = [astuple(p) for p in problems]
@@ -678,6 +678,9 @@ def _child_main() -> None:
                 _send(out, ("batch", batch.values, batch.read, batch.refused, batch.position, found))
         except FileProblem as e:
             _send(out, ("file", e.reason, e.params))
+        except BrokenPipeError:  # the importing process is gone (killed): stop, quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
 
 
 def _send(out, message: tuple) -> None:
@@ -691,7 +694,10 @@ def _send(out, message: tuple) -> None:
 class ValidatingChild:
     """validated_batches of a part of a file, computed by a second process (a plain
     `python -c`, no multiprocessing: nothing depends on how the caller's main module is
-    written) while this one is busy; started at once, read with `batches()`."""
+    written) while this one is busy; started at once, read with `batches()`.
+
+    The batches go through a temporary file unlinked at once (POSIX): nothing is left
+    behind, even after a `kill -9`."""
 
     def __init__(self, path: Path, kind: str, refs: Refs, today: date, part: Part) -> None:
         import pickle
@@ -701,27 +707,28 @@ class ValidatingChild:
         root = str(Path(__file__).resolve().parent.parent)  # where `data` is, installed or not
         path_list = [root, os.environ.get("PYTHONPATH", "")]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path_list))}
-        self.folder = tempfile.TemporaryDirectory(prefix="izle-import-")
-        self.out_path = Path(self.folder.name) / "batches"
-        self.out_path.touch()
+        out_fd, name = tempfile.mkstemp(prefix="izle-import-")
+        try:
+            self.frames = open(name, "rb")  # a second opening: its own read position
+        finally:
+            os.unlink(name)
         self.process = subprocess.Popen(
             [sys.executable, "-c", "import data.importer as m; m._child_main()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-        self.process.stdin.write(pickle.dumps((str(path), kind, refs, today, part,  # type: ignore[union-attr]
-                                               str(self.out_path))))
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, pass_fds=(out_fd,))
+        os.close(out_fd)
+        self.process.stdin.write(pickle.dumps((str(path), kind, refs, today, part, out_fd)))  # type: ignore[union-attr]
         self.process.stdin.close()  # type: ignore[union-attr]
 
     def batches(self, problems: list[Problem]) -> Iterator[Batch]:
         try:
-            with open(self.out_path, "rb") as frames:
-                while self.process.stdout.read(1):  # type: ignore[union-attr]
-                    size = int.from_bytes(frames.read(8), "little")
-                    message = marshal.loads(frames.read(size))
-                    if message[0] == "file":
-                        raise FileProblem(message[1], **message[2])
-                    _, values, read, refused, position, found = message
-                    problems.extend(Problem(*p) for p in found)
-                    yield Batch(values, read, refused, position)
+            while self.process.stdout.read(1):  # type: ignore[union-attr]
+                size = int.from_bytes(self.frames.read(8), "little")
+                message = marshal.loads(self.frames.read(size))
+                if message[0] == "file":
+                    raise FileProblem(message[1], **message[2])
+                _, values, read, refused, position, found = message
+                problems.extend(Problem(*p) for p in found)
+                yield Batch(values, read, refused, position)
             if self.process.wait():
                 raise RuntimeError(f"the validating process failed (exit status {self.process.returncode})")
         finally:
@@ -732,7 +739,7 @@ class ValidatingChild:
             self.process.kill()
         self.process.wait()
         self.process.stdout.close()  # type: ignore[union-attr]
-        self.folder.cleanup()
+        self.frames.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -947,7 +954,7 @@ def _batches(path: Path, kind: str, refs: Refs, today: date, problems: list[Prob
              writer: TableWriter | MovementWriter, big: bool) -> Iterator[Batch]:
     """The file's validated batches, in file order; for a big letters file, the second process
     validates the bulk of it meanwhile."""
-    if not big or (split := split_point(path, PARENT_SHARE)) is None:
+    if not big or os.name != "posix" or (split := split_point(path, PARENT_SHARE)) is None:
         letter_id = writer.letter_id if isinstance(writer, MovementWriter) else None
         yield from validated_batches(path, kind, refs, today, problems, letter_id)
         return
