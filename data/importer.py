@@ -890,15 +890,16 @@ def import_file(
                                   strict=strict, dry_run=dry_run, today=today)
     ensure_register(register)
     conn = connect_write(register)
+    big = kind == "letters" and _estimate_rows(path) >= BIG_FILE_ROWS
     try:
         _tune_for_bulk(conn)
-        if kind == "letters" and _estimate_rows(path) >= BIG_FILE_ROWS:
-            # Every reference was checked against the register in this very transaction;
+        if big:
+            # Every reference is checked against the register in this very transaction;
             # SQLite checking them again costs three index lookups a row.
             conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("BEGIN IMMEDIATE")
         try:
-            result = _import_into(conn, path, kind, strict, dry_run, progress, today)
+            result = _import_into(conn, path, kind, strict, dry_run, progress, today, big)
             conn.execute("COMMIT" if result.committed else "ROLLBACK")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -917,14 +918,14 @@ def _tune_for_bulk(conn: sqlite3.Connection) -> None:
 
 
 def _import_into(conn: sqlite3.Connection, path: Path, kind: str, strict: bool, dry_run: bool,
-                 progress: Progress | None, today: date) -> ImportResult:
+                 progress: Progress | None, today: date, big: bool) -> ImportResult:
+    """The whole file inside the open transaction; `big`: a big letters file (bulk paths)."""
     result = ImportResult(kind, dry_run=dry_run, strict=strict)
     problems = result.problems
     total = path.stat().st_size
     table = TABLES.get(kind)
     before = _count(conn, table[0]) if table else 0
     changes = conn.total_changes
-    big = kind == "letters" and _estimate_rows(path) >= BIG_FILE_ROWS
     writer = TableWriter(conn, kind, bulk=big and before == 0) if table else MovementWriter(conn)
     with _without_gc():
         for batch in _batches(path, kind, load_refs(conn), today, problems, writer, big):
