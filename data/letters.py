@@ -112,7 +112,7 @@ class Register:
         self.path = Path(path)
         self._local = threading.local()
         self._agencies: dict[str, Agency] | None = None
-        self._today = today or deadlines.today
+        self._today = today or (lambda: deadlines.today())  # late-bound: monkeypatchable
         self._calendar: WorkCalendar | None = None
         self._deadlines: dict[tuple, Deadline] = {}  # see _deadline
 
