@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from data import deadlines
 from data.deadlines import (
     Deadline, WorkCalendar, deadline_for, due_date, public_holidays, working_days_between,
 )
@@ -116,7 +117,7 @@ def test_holidays_is_not_imported_until_a_deadline_is_computed():
 
 # --- the register's own calendar reaches the lookup ---------------------------------------
 
-def test_a_lookup_shows_the_deadline_with_the_registers_day_swaps(tmp_path):
+def test_a_lookup_shows_the_deadline_with_the_registers_day_swaps(tmp_path, monkeypatch):
     register = tmp_path / "register.db"
     for kind, name in (("agencies", "agencies.csv"), ("units", "units.csv"),
                        ("executors", "executors.csv"), ("calendar", "calendar.csv")):
@@ -131,6 +132,10 @@ def test_a_lookup_shows_the_deadline_with_the_registers_day_swaps(tmp_path):
     today = date(2025, 10, 1)
     found = Register(register, today=lambda: today).find_letter("BBGI", "01-31/1", date(2025, 9, 15))
     assert found is not None and found.deadline == Deadline(date(2025, 10, 4), 3, "open")
+    # Without `today=`, the register asks data.deadlines.today, which a test may replace.
+    monkeypatch.setattr(deadlines, "today", lambda: date(2025, 10, 7))
+    late = Register(register).find_letter("BBGI", "01-31/1", date(2025, 9, 15))
+    assert late is not None and late.deadline == Deadline(date(2025, 10, 4), -1, "overdue")
 
 
 # --- statuses explain themselves ---------------------------------------------------------
