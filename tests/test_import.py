@@ -260,7 +260,7 @@ def test_without_a_terminal_progress_is_a_few_plain_lines(register, monkeypatch)
     monkeypatch.setattr(tui.cli.importing, "PROGRESS_FROM_BYTES", 0)
     result = izle("--db", str(register), "import", str(FIXTURES / "letters_bom.csv"), "--kind", "letters")
     assert result.exit_code == 0
-    assert "100% read, 2 rows" in result.output and "\x1b" not in result.output
+    assert "2 rows read (100%)" in result.output and "\x1b" not in result.output
 
 
 @pytest.mark.parametrize("name, kind, message", [

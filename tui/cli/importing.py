@@ -116,7 +116,7 @@ def _plain_lines() -> Callable[[int, int, int], None]:
         percent = 100 * done // max(1, total)
         if percent >= shown[0] + PLAIN_STEP:
             shown[0] = percent - percent % PLAIN_STEP
-            click.echo(_("{percent}% read, {rows} rows").format(percent=shown[0], rows=rows),
+            click.echo(_("{rows} rows read ({percent}%)").format(percent=shown[0], rows=rows),
                        err=True)
 
     return update
