@@ -117,6 +117,13 @@ def test_translations_keep_the_placeholders(lang):
     assert wrong == []
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_babel_finds_no_error_in_the_catalog(lang):
+    """What `pybabel compile` would complain of: e.g. a msgid that looks like %-formatting."""
+    errors = [(message.id, [str(e) for e in found]) for message, found in load_po(lang).check()]
+    assert errors == []
+
+
 def test_azerbaijani_is_the_default_and_each_language_differs():
     assert tui.i18n.DEFAULT_LANGUAGE == "az"
     titles = {lang: tui.i18n.translate("Mobile number", lang) for lang in LANGUAGES}
