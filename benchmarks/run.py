@@ -92,9 +92,9 @@ def machine() -> list[str]:
 
 def _import_rows(output: str, letters: int) -> list[Row]:
     """bench_import prints its own lines (figures rounded, ratio exact): a table row of them."""
-    floor = re.search(r"floor \((.+?)\): ([\d.]+) s", output)
-    subject = re.search(r"data\.importer: ([\d.]+) s", output)
-    ratio = re.search(r"ratio: ([\d.]+)x", output)
+    floor = re.search(r"^floor \((.+?)\)[^:\n]*: ([\d.]+) s", output, re.M)
+    subject = re.search(r"^data\.importer[^:\n]*: ([\d.]+) s", output, re.M)
+    ratio = re.search(r"^ratio: ([\d.]+)x", output, re.M)
     if not (floor and subject and ratio):
         return []
     return [Row(f"import of {letters:,} letters from CSV vs {floor[1]}", float(subject[1]),

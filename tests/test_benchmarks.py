@@ -70,7 +70,7 @@ def test_the_one_command_writes_results_and_keeps_the_rest_of_the_file(work, tmp
     out = printed(capsys, run.main, "--quick", "--only", "lookup", "--only", "import",
                   "--letters", LETTERS, "--work", str(work), "--results", str(results))
     assert_report(out)
-    assert "## Summary" in out and "Import" in out
+    assert "## Summary" in out and "import of 300 letters from CSV vs" in out
     text = results.read_text()
     assert "old" not in text and "## Fixes\nkept" in text and "find_letter" in text
     assert "Textual" in text and "CPU" in text
