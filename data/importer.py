@@ -955,7 +955,7 @@ def _batches(path: Path, kind: str, refs: Refs, today: date, problems: list[Prob
              writer: TableWriter | MovementWriter, big: bool) -> Iterator[Batch]:
     """The file's validated batches, in file order; for a big letters file, the second process
     validates the bulk of it meanwhile."""
-    if not big or os.name != "posix" or (split := split_point(path, PARENT_SHARE)) is None:
+    if not big or _cores() < 2 or (split := split_point(path, PARENT_SHARE)) is None:
         letter_id = writer.letter_id if isinstance(writer, MovementWriter) else None
         yield from validated_batches(path, kind, refs, today, problems, letter_id)
         return
@@ -967,6 +967,14 @@ def _batches(path: Path, kind: str, refs: Refs, today: date, problems: list[Prob
         child.close()
         raise
     yield from child.batches(problems)
+
+
+def _cores() -> int:
+    """CPUs this process may run on (POSIX only: the second process needs pass_fds). On one
+    CPU a second process would only add the cost of sending the rows across."""
+    if os.name != "posix":
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @contextmanager

@@ -320,6 +320,7 @@ def test_a_big_file_goes_through_the_bulk_path_with_the_same_result(register, tm
     expected = import_file(small, source, "letters", today=TODAY)  # the ordinary path
     monkeypatch.setattr(importer, "BIG_FILE_ROWS", 10)
     monkeypatch.setattr(importer, "BATCH_ROWS", 64)
+    monkeypatch.setattr(importer, "_cores", lambda: 2)  # the second process, even on one CPU
     big = import_file(register, source, "letters", today=TODAY)
     assert refused_at(big) == refused_at(expected) == {(101, "status"), (201, "status"), (301, "status")}
     assert (big.read, big.added, big.updated, big.refused) == (301, 297, 1, 3)
@@ -355,6 +356,7 @@ def test_line_numbers_stay_true_across_the_two_readers(register, tmp_path, monke
     source.write_text("".join(lines), encoding="utf-8")
     monkeypatch.setattr(importer, "BIG_FILE_ROWS", 10)
     monkeypatch.setattr(importer, "PARENT_SHARE", 0.3)  # the two-line value is in this share
+    monkeypatch.setattr(importer, "_cores", lambda: 2)
     result = import_file(register, source, "letters", today=TODAY)
     assert refused_at(result) == {(4, "applicant_fin"), (252, "status")}
     assert warned_at(result) == {(4, "applicant_fin")}
