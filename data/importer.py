@@ -13,11 +13,16 @@ Messages are English msgids with `{placeholders}`; the CLI translates them. A PI
 part of a message.
 
 Speed (DESIGN §6: 1M letters within 3x the sqlite3 shell's `.import`) comes from facts
-measured here: binding `None` costs Python's sqlite3 an adapter lookup, so empty values are
-bound as '' and turned into NULL by `nullif`; many rows go into one INSERT statement; a bulk
-load into an empty letters table drops its indexes and rebuilds them once (a sort beats a
-million random B-tree inserts); and a big file is validated in a second process while this
-one writes.
+measured here (benchmarks/bench_import.py):
+- binding `None` costs Python's sqlite3 an adapter lookup: empty values are bound as '' and
+  turned into NULL by `nullif`, and columns that are never empty are bound bare;
+- many rows go into one INSERT statement (numbered parameters, the time stamp bound once);
+- a bulk load into an empty letters table drops its indexes and rebuilds them once (a sort
+  beats a million random B-tree inserts, whose statement journal is costly too);
+- letters take a quick path (cached dates, one dict look-up for unit and executor, C-speed
+  `isprintable` for controls); the cyclic GC is off while millions of tuples come and go;
+- on two CPUs, a second process validates most of a big file while this one validates the
+  first eighth and then writes every row (Part, split_point, ValidatingChild).
 """
 
 from __future__ import annotations
