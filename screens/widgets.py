@@ -19,7 +19,23 @@ def data_text(value: object | None) -> Content:
 
 
 class LocalFooter(Footer):
-    """The key legend, its descriptions in the current language."""
+    """The key legend, its descriptions in the current language.
+
+    Textual's footer rebuilds every key whenever focus moves; this one only when the legend
+    would read differently (a third of the time from *show* to the result, benchmarks/RESULTS.md).
+    """
+
+    _legend: tuple | None = None
+
+    def bindings_changed(self, screen) -> None:
+        legend = (getattr(self.app, "lang", None), *(
+            (binding.key, binding.action, binding.description, enabled)
+            for _node, binding, enabled, _tip in screen.active_bindings.values() if binding.show
+        ))
+        if legend == self._legend:
+            return
+        self._legend = legend
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():

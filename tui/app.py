@@ -133,6 +133,10 @@ class IzleApp(App, inherit_bindings=False):
     def on_mount(self) -> None:
         self.show_login()
         self.set_interval(IDLE_TICK, self._check_idle)
+        # After the first paint, load what the first lookup would otherwise wait for (holidays).
+        self.call_after_refresh(
+            lambda: self.run_worker(self.register.warm_up, thread=True, exit_on_error=False)
+        )
         if not self.is_headless:
             self.install_signal_handlers()
 
