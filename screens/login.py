@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
@@ -55,8 +56,9 @@ class LoginScreen(Screen):
             yield Static(self.message, id="login-error", classes="error", markup=False)
             with Horizontal(id="languages"):
                 for lang in LANGUAGES:
-                    yield Button(lang.upper(), id=f"lang-{lang}", classes="lang", compact=True,
-                                 variant="primary" if lang == self.app.lang else "default")
+                    current = lang == self.app.lang
+                    yield Button(Content(f"[{lang.upper()}]" if current else lang.upper()), id=f"lang-{lang}",
+                                 classes="lang current" if current else "lang", compact=True)
             hint = self.app.register.demo_hint()
             if hint:
                 yield Static(

@@ -163,7 +163,11 @@ def test_demo_identities_can_log_in_and_their_pins_are_hashed(demo):
             assert check_pin(conn, who["user_id"], who["pin1"])[0] is PinCheck.OK
             (stored,), = conn.execute("SELECT pin1_hash FROM identities WHERE user_id = ?",
                                       (who["user_id"],)).fetchall()
-            assert who["pin1"] not in stored
+            # Salted scrypt: the PIN is none of the hash's fields (a 4-digit run may occur by
+            # chance inside the random hex, so "not in stored" would fail now and then).
+            scheme, *params, salt, digest = stored.split("$")
+            assert scheme == "scrypt" and len(salt) == 32 and len(digest) == 64
+            assert who["pin1"] not in (salt, digest, *params)
     finally:
         conn.close()
 

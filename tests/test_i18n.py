@@ -376,7 +376,8 @@ async def test_the_language_buttons_and_the_footer_follow(register):
         await settle(pilot)
         assert labels(app) == ["Mobile number", "User ID"]
         assert "Language" in [k.description for k in app.screen.query(FooterKey)]
-        assert app.screen.query_one("#lang-en", Button).variant == "primary"
+        assert app.screen.query_one("#lang-en", Button).has_class("current")
+        assert str(app.screen.query_one("#lang-en", Button).label) == "[EN]"
         await pilot.click("#lang-ru")
         await settle(pilot)
         assert "Язык" in [k.description for k in app.screen.query(FooterKey)]

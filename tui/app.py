@@ -163,6 +163,15 @@ class IzleApp(App, inherit_bindings=False):
         self.session = None
         self.exit(return_code=ADMIN_STOP_STATUS if reason == "admin" else 0)
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as printed on the keyboard: F1, Esc, Ctrl+Q (Textual shows f1, escape, ^q)."""
+        if binding.key_display:
+            return binding.key_display
+        modifiers, key = binding.parse_key()
+        names = {"escape": "Esc", "enter": "Enter", "tab": "Tab"}
+        key = names.get(key, key.upper() if len(key) <= 3 else key.capitalize())
+        return "+".join([*(m.capitalize() for m in modifiers), key])
+
     # --- the kiosk lockdown ----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
