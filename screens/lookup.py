@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from data.caller import FOUND, UNVERIFIED, Lookup
-from data.letters import Agency
+from data.letters import Agency, LetterView
 from data.text import parse_date
 from screens.widgets import LocalFooter, TitleBar, data_text
 from tui.i18n import N_, _
@@ -141,13 +141,11 @@ class LookupScreen(Screen):
         self._error(_("The lookup could not be completed. Please try again or ask staff for help."), "#reg-number")
 
     def _answered(self, result: Lookup) -> None:
-        from screens.result import ResultScreen
-
         self.query_one("#show", Button).disabled = False
         if result.outcome == FOUND and result.letter is not None:
             self.query_one("#lookup-warning", Static).update("")
             self._result_shown = True
-            self.app.push_screen(ResultScreen(result.letter))
+            self._show_result(result.letter)
             return
         consequence = self.app.after_miss()
         if consequence == "end":
@@ -157,6 +155,32 @@ class LookupScreen(Screen):
             self.query_one("#lookup-warning", Static).update(
                 _("Warning: several lookups in a row found nothing or could not verify the caller. This has been recorded for your supervisor."))
         self._error(self._miss_message(result), "#caller-check" if result.outcome == UNVERIFIED else "#reg-number")
+
+    def _show_result(self, letter: LetterView) -> None:
+        """Push this form's result panel, built once and refilled for every next letter."""
+        from screens.result import ResultScreen
+
+        name = self._result_name
+        if self.app.is_screen_installed(name):
+            self.app.get_screen(name).show(letter)
+        else:
+            self.app.install_screen(ResultScreen(letter), name)
+        self.app.push_screen(name)
+
+    @property
+    def _result_name(self) -> str:
+        return f"result-{id(self)}"
+
+    def on_unmount(self) -> None:
+        """Leaving the form (another authority, logout, idle): its result panel goes with it."""
+        name = self._result_name
+        if not self.app.is_screen_installed(name):
+            return
+        screen = self.app.get_screen(name)
+        if screen in self.app.screen_stack:  # only while the whole app shuts down
+            return
+        self.app.uninstall_screen(name)
+        screen.remove()
 
     def _miss_message(self, result: Lookup) -> str:
         if result.outcome == UNVERIFIED:

@@ -48,6 +48,9 @@ def due_content(letter: LetterView) -> Content:
 
 
 class ResultScreen(Screen):
+    """The result panel. One instance serves every lookup of a number form (`show` refills it):
+    building 25 widgets anew was most of the time from *show* to the result (benchmarks/)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "back", N_("Back"), id="back", key_display="Esc/F12"),
         Binding("f3", "app.logout", N_("Log out"), id="logout"),
@@ -58,36 +61,19 @@ class ResultScreen(Screen):
         self.letter = letter
 
     def compose(self) -> ComposeResult:
-        letter, lang = self.letter, self.app.lang
         yield TitleBar()
         with Vertical(classes="panel wide"):
             with VerticalScroll(id="result-body"):
-                yield Static(
-                    Content.assemble(
-                        (_("Letter No. {number} of {date}").format(
-                            number=strip_controls(letter.reg_no), date=format_date(letter.reg_date)), "bold"),
-                        "\n", strip_controls(letter.agency.name.get(lang)),
-                    ),
-                    id="result-title",
-                )
+                yield Static(id="result-title")
                 with Grid(id="result-grid"):
                     if self.app.mode == "operator":  # a caller needs this checked; a kiosk never shows it
                         yield Label(_("Applicant"), classes="field-label")
-                        yield Static(data_text(letter.applicant_name or "-"), id="result-applicant")
+                        yield Static(id="result-applicant")
                         yield Label(_("Channel"), classes="field-label")
-                        yield Static(channel_text(letter.channel), id="result-channel")
-                    yield Label(_("Structural unit"), classes="field-label")
-                    yield Static(data_text(letter.unit.get(lang) if letter.unit else _("not assigned yet")), id="result-unit")
-                    yield Label(_("Executor"), classes="field-label")
-                    yield Static(data_text(letter.executor or _("not assigned yet")), id="result-executor")
-                    yield Label(_("Executor's phone"), classes="field-label")
-                    yield Static(data_text(letter.executor_phone or "-"), id="result-phone")
-                    yield Label(_("State of execution"), classes="field-label")
-                    yield Static(status_content(letter, lang), id="result-status")
-                    yield Label(_("Registered on"), classes="field-label")
-                    yield Static(format_date(letter.reg_date), id="result-registered")
-                    yield Label(_("Answer due"), classes="field-label")
-                    yield Static(due_content(letter), id="result-due")
+                        yield Static(id="result-channel")
+                    for label, widget_id in FIELDS:
+                        yield Label(_(label), classes="field-label")
+                        yield Static(id=widget_id)
                 yield Label(_("Movements of the letter (newest first)"), classes="section-title")
                 yield DataTable(id="result-history", cursor_type="row", zebra_stripes=False)
             with Horizontal(id="result-actions"):
@@ -95,18 +81,53 @@ class ResultScreen(Screen):
         yield LocalFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#result-history", DataTable).add_columns(
+            _("Date"), _("State"), _("Unit"), _("Executor"))
+        self.show(self.letter)
+
+    def show(self, letter: LetterView) -> None:
+        """Fill the panel with this letter; nothing of the previous one stays."""
+        self.letter, lang = letter, self.app.lang
+        values = {
+            "#result-title": Content.assemble(
+                (_("Letter No. {number} of {date}").format(
+                    number=strip_controls(letter.reg_no), date=format_date(letter.reg_date)), "bold"),
+                "\n", strip_controls(letter.agency.name.get(lang))),
+            "#result-unit": data_text(letter.unit.get(lang) if letter.unit else _("not assigned yet")),
+            "#result-executor": data_text(letter.executor or _("not assigned yet")),
+            "#result-phone": data_text(letter.executor_phone or "-"),
+            "#result-status": status_content(letter, lang),
+            "#result-registered": Content(format_date(letter.reg_date)),
+            "#result-due": due_content(letter),
+        }
+        if self.app.mode == "operator":
+            values["#result-applicant"] = data_text(letter.applicant_name or "-")
+            values["#result-channel"] = channel_text(letter.channel)
+        for selector, content in values.items():
+            self.query_one(selector, Static).update(content)
         table = self.query_one("#result-history", DataTable)
-        table.add_columns(_("Date"), _("State"), _("Unit"), _("Executor"))
-        for move in self.letter.movements:
+        table.clear()
+        for move in letter.movements:
             table.add_row(
                 Text(format_date(move.at)),
                 Text(_(STATUS_TITLES.get(move.status, move.status))),
-                Text(strip_controls(move.unit.get(self.app.lang) if move.unit else "")),
+                Text(strip_controls(move.unit.get(lang) if move.unit else "")),
                 Text(strip_controls(move.executor or move.note or "")),
             )
+        self.query_one("#result-body", VerticalScroll).scroll_home(animate=False)
         self.query_one("#back", Button).focus(scroll_visible=False)
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         self.app.pop_screen()
 
+
+# The rows every mode shows, in order: (label msgid, widget id).
+FIELDS = (
+    (N_("Structural unit"), "result-unit"),
+    (N_("Executor"), "result-executor"),
+    (N_("Executor's phone"), "result-phone"),
+    (N_("State of execution"), "result-status"),
+    (N_("Registered on"), "result-registered"),
+    (N_("Answer due"), "result-due"),
+)

@@ -230,3 +230,19 @@ async def test_the_agency_filter_matches_the_azerbaijani_way(register):
         await log_in(pilot, CITIZEN)
         await choose_agency(pilot, "HAVA NƏQLİYYATINDA")
         assert app.screen.agency.code == "HNBGI"
+
+
+async def test_logging_out_from_a_result_leaves_no_trace_of_the_letter(register):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "baki")
+        await look_up(pilot, "01-31/3073", "05.03.2026")
+        assert isinstance(app.screen, ResultScreen)
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert not [s for s in app.screen_stack if isinstance(s, ResultScreen)]
+        assert not [s for s in app._installed_screens.values() if isinstance(s, ResultScreen)]
+        assert not any(isinstance(node, ResultScreen) for node in app._registry)
