@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import sqlite3
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def _fail(error: IdentityError) -> click.ClickException:
 def _read_pin(from_stdin: bool) -> str:
     """PIN1 asked twice without echo, or the first line of stdin."""
     if from_stdin:
-        pin = click.get_text_stream("stdin").readline().strip()
+        pin = sys.stdin.readline().strip()
     else:
         pin = click.prompt(_("PIN1"), hide_input=True, confirmation_prompt=_("Repeat PIN1"))
     if not ids.valid_pin(pin):
