@@ -32,7 +32,7 @@ from importlib import metadata
 from pathlib import Path
 
 from benchmarks import bench_demo, bench_lookup, bench_memory, bench_tui
-from benchmarks.common import REPORTED, ROOT, WORK, Row, print_table, verdict
+from benchmarks.common import REPORTED, ROOT, WORK, Row, print_table
 
 NAMES = ("demo", "lookup", "show", "start", "memory", "import")
 QUICK_MAX = 100_000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +94,21 @@ def build_register(folder: Path) -> Path:
                         role=p.role, pin1=p.pin1)
     state.close()
     return register
+
+
+def rows(database: Path, sql: str, *params) -> list[tuple]:
+    """The rows a query gives, from a connection of its own."""
+    conn = sqlite3.connect(database)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def dump(register: Path) -> list[list[tuple]]:
+    """Every row of the register's data tables, in a fixed order (to compare two registers)."""
+    return [rows(register, f"SELECT * FROM {table} ORDER BY 1, 2")
+            for table in ("agencies", "units", "executors", "letters", "movements", "calendar")]
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from screens.lookup import LookupScreen
 from screens.phone import PhoneScreen
 from screens.result import ResultScreen
 from tests.conftest import CITIZEN, HOSTILE_EXECUTOR, HOSTILE_UNIT, OTHER
-from tests.pilot import choose_agency, enter_pin, log_in, look_up, settle, start_login, text_of
+from tests.pilot import choose_agency, enter_pin, log_in, look_up, start_login, text_of
 from tui.app import IzleApp
 
 SIZE = (100, 40)

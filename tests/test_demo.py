@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from click.testing import CliRunner
 
 from data.audit import append, verify
 from data.db import connect_write
+from tests.conftest import dump, rows
 from data.demo import AS_OF, build_demo
 from data.identities import PinCheck, check_pin
 from data.letters import Register
@@ -32,19 +32,6 @@ def build(folder: Path, *, seed: int = 1, letters: int = LETTERS) -> tuple[Path,
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> tuple[Path, dict]:
     return build(tmp_path_factory.mktemp("demo"))
-
-
-def rows(register: Path, sql: str, *params) -> list[tuple]:
-    conn = sqlite3.connect(register)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
-def dump(register: Path) -> list[list[tuple]]:
-    return [rows(register, f"SELECT * FROM {table} ORDER BY 1, 2")
-            for table in ("agencies", "units", "executors", "letters", "movements")]
 
 
 def citizens(result: dict) -> list[dict]:

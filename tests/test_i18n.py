@@ -31,7 +31,8 @@ from screens.login import LoginScreen
 from screens.lookup import LookupScreen
 from screens.result import ResultScreen
 from tests.conftest import ADMIN, AGENCIES, CITIZEN, EXECUTORS, LETTERS, OPERATOR, UNITS
-from tests.pilot import choose_agency, log_in, look_up, settle, start_login, text_of, type_into
+from tests.pilot import choose_agency, log_in, look_up, settle, text_of, type_into
+from tests.tour import SCREENS
 from tui.app import IzleApp
 from tui.i18n import LANGUAGES, requested_language
 
@@ -204,117 +205,6 @@ def pseudo(monkeypatch):
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     monkeypatch.setattr(deadlines, "today", lambda: date(2026, 11, 25))
-
-
-async def _login_error(pilot) -> None:
-    await pilot.click("#login")
-    await settle(pilot)
-
-
-async def _phone(pilot) -> None:
-    await start_login(pilot, CITIZEN)
-
-
-async def _phone_pin(pilot) -> None:
-    await start_login(pilot, CITIZEN)
-    await pilot.click("#phone-confirm")
-    await pilot.pause()
-    await type_into(pilot, "#pin1", "0000")
-    await pilot.click("#pin1-ok")
-    await settle(pilot)
-
-
-async def _agency(pilot) -> None:
-    await log_in(pilot, CITIZEN)
-
-
-async def _agency_empty(pilot) -> None:
-    await log_in(pilot, CITIZEN)
-    await type_into(pilot, "#agency-filter", "zzzzzz")
-
-
-async def _help(pilot) -> None:
-    await log_in(pilot, CITIZEN)
-    await pilot.press("f1")
-    await pilot.pause()
-
-
-async def _idle(pilot) -> None:
-    from screens.idle import IdleScreen
-
-    await log_in(pilot, CITIZEN)
-    pilot.app.push_screen(IdleScreen(20))
-    await pilot.pause()
-
-
-async def _lookup(pilot) -> None:
-    await log_in(pilot, CITIZEN)
-    await choose_agency(pilot, "baki")
-
-
-async def _lookup_error(pilot) -> None:
-    await _lookup(pilot)
-    await pilot.click("#show")
-    await settle(pilot)
-
-
-async def _lookup_miss(pilot) -> None:
-    await _lookup(pilot)
-    await look_up(pilot, "99-99/9999", "05.03.2026")
-
-
-async def _result(pilot) -> None:
-    await _lookup(pilot)
-    await look_up(pilot, "01-31/3073", "05.03.2026")
-
-
-async def _result_answered(pilot) -> None:
-    await _lookup(pilot)
-    await look_up(pilot, "02-14/118", "12.10.2026")
-
-
-async def _operator_lookup(pilot) -> None:
-    await log_in(pilot, OPERATOR)
-    await choose_agency(pilot, "baki")
-
-
-async def _operator_unverified(pilot) -> None:
-    await _operator_lookup(pilot)
-    await look_up(pilot, "01-31/3073", "05.03.2026", caller="Quliyeva")
-
-
-async def _operator_result(pilot) -> None:
-    await _operator_lookup(pilot)
-    await look_up(pilot, "01-31/3073", "05.03.2026", caller="Həsənov")
-
-
-async def _kiosk_admin(pilot) -> None:
-    await log_in(pilot, ADMIN)
-
-
-CITIZEN_MODE: dict = {}
-OPERATOR_MODE = {"mode": "operator"}
-KIOSK = {"kiosk": True, "terminal": "kiosk-7"}
-# name: (how the app is built, the steps to the screen, the screen expected)
-SCREENS = {
-    "login": (CITIZEN_MODE, None, "LoginScreen"),
-    "login-error": (CITIZEN_MODE, _login_error, "LoginScreen"),
-    "phone": (CITIZEN_MODE, _phone, "PhoneScreen"),
-    "phone-pin": (CITIZEN_MODE, _phone_pin, "PhoneScreen"),
-    "agency": (CITIZEN_MODE, _agency, "AgencyScreen"),
-    "agency-empty": (CITIZEN_MODE, _agency_empty, "AgencyScreen"),
-    "help": (CITIZEN_MODE, _help, "HelpScreen"),
-    "idle": (CITIZEN_MODE, _idle, "IdleScreen"),
-    "lookup": (CITIZEN_MODE, _lookup, "LookupScreen"),
-    "lookup-error": (CITIZEN_MODE, _lookup_error, "LookupScreen"),
-    "lookup-miss": (CITIZEN_MODE, _lookup_miss, "LookupScreen"),
-    "result": (CITIZEN_MODE, _result, "ResultScreen"),
-    "result-answered": (CITIZEN_MODE, _result_answered, "ResultScreen"),
-    "operator-lookup": (OPERATOR_MODE, _operator_lookup, "LookupScreen"),
-    "operator-unverified": (OPERATOR_MODE, _operator_unverified, "LookupScreen"),
-    "operator-result": (OPERATOR_MODE, _operator_result, "ResultScreen"),
-    "kiosk-admin": (KIOSK, _kiosk_admin, "AdminScreen"),
-}
 
 
 @pytest.mark.parametrize("where", SCREENS)

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import data.importer as importer
 from data.check import check_register
 from data.db import connect_write
+from tests.conftest import dump, rows
 from data.importer import FileProblem, import_file
 from data.letters import Register
 from data.text import az_lower, az_upper, format_date, normalize_reg_no, parse_date
@@ -44,19 +45,6 @@ def refused_at(result) -> set[tuple[int, str]]:
 
 def warned_at(result) -> set[tuple[int, str]]:
     return {(p.line, p.column) for p in result.problems if p.warning}
-
-
-def rows(register: Path, sql: str, *params) -> list[tuple]:
-    conn = sqlite3.connect(register)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
-def dump(register: Path) -> list[list[tuple]]:
-    return [rows(register, f"SELECT * FROM {t} ORDER BY 1, 2")
-            for t in ("agencies", "units", "executors", "letters", "movements", "calendar")]
 
 
 @pytest.fixture
@@ -231,7 +219,7 @@ def izle(*args: str):
 def test_the_command_reports_bad_rows_one_per_line_and_exits_1(register):
     result = izle("--db", str(register), "import", str(FIXTURES / "letters.csv"), "--kind", "letters")
     assert result.exit_code == 1, result.output
-    assert f"letters.csv:7: reg_date: not a date (use YYYY-MM-DD or DD.MM.YYYY)" in result.output
+    assert "letters.csv:7: reg_date: not a date (use YYYY-MM-DD or DD.MM.YYYY)" in result.output
     assert "letters.csv:17: expected 15 values, found 9" in result.output
     assert "letters.csv:18: applicant_name: warning: control characters removed" in result.output
     assert "20 read, 7 added, 0 updated, 0 unchanged, 13 refused." in result.output

@@ -1,0 +1,135 @@
+"""A tour of every screen and state İzlə can show, for tests that look at all of them
+(the catalog check in test_i18n.py, the snapshots in test_snapshots.py)."""
+
+from __future__ import annotations
+
+from tests.conftest import ADMIN, CITIZEN, OPERATOR
+from tests.pilot import choose_agency, log_in, look_up, settle, start_login, type_into
+
+
+async def login_error(pilot) -> None:
+    await pilot.click("#login")
+    await settle(pilot)
+
+
+async def phone(pilot) -> None:
+    await start_login(pilot, CITIZEN)
+
+
+async def phone_pin(pilot) -> None:
+    await start_login(pilot, CITIZEN)
+    await pilot.click("#phone-confirm")
+    await pilot.pause()
+
+
+async def phone_wrong_pin(pilot) -> None:
+    await phone_pin(pilot)
+    await type_into(pilot, "#pin1", "0000")
+    await pilot.click("#pin1-ok")
+    await settle(pilot)
+
+
+async def agency(pilot) -> None:
+    await log_in(pilot, CITIZEN)
+
+
+async def agency_filtered(pilot) -> None:
+    await log_in(pilot, CITIZEN)
+    await type_into(pilot, "#agency-filter", "Бакы Баш Гёмрюк")
+
+
+async def agency_empty(pilot) -> None:
+    await log_in(pilot, CITIZEN)
+    await type_into(pilot, "#agency-filter", "zzzzzz")
+
+
+async def help_(pilot) -> None:
+    await log_in(pilot, CITIZEN)
+    await pilot.press("f1")
+    await pilot.pause()
+
+
+async def idle(pilot) -> None:
+    from screens.idle import IdleScreen
+
+    await log_in(pilot, CITIZEN)
+    pilot.app.push_screen(IdleScreen(20))
+    await pilot.pause()
+
+
+async def lookup(pilot) -> None:
+    await log_in(pilot, CITIZEN)
+    await choose_agency(pilot, "baki")
+
+
+async def lookup_empty(pilot) -> None:
+    await lookup(pilot)
+    await pilot.click("#show")
+    await settle(pilot)
+
+
+async def lookup_error(pilot) -> None:
+    await lookup(pilot)
+    await look_up(pilot, "01-31/3073", "31.02.2026")
+
+
+async def lookup_miss(pilot) -> None:
+    await lookup(pilot)
+    await look_up(pilot, "99-99/9999", "05.03.2026")
+
+
+async def result(pilot) -> None:
+    await lookup(pilot)
+    await look_up(pilot, "01-31/3073", "05.03.2026")
+
+
+async def result_answered(pilot) -> None:
+    await lookup(pilot)
+    await look_up(pilot, "02-14/118", "12.10.2026")
+
+
+async def operator_lookup(pilot) -> None:
+    await log_in(pilot, OPERATOR)
+    await choose_agency(pilot, "baki")
+
+
+async def operator_unverified(pilot) -> None:
+    await operator_lookup(pilot)
+    await look_up(pilot, "01-31/3073", "05.03.2026", caller="Quliyeva")
+
+
+async def operator_result(pilot) -> None:
+    await operator_lookup(pilot)
+    await look_up(pilot, "01-31/3073", "05.03.2026", caller="Həsənov")
+
+
+async def kiosk_admin(pilot) -> None:
+    await log_in(pilot, ADMIN)
+
+
+CITIZEN_MODE: dict = {}
+OPERATOR_MODE = {"mode": "operator"}
+KIOSK = {"kiosk": True, "terminal": "kiosk-7"}
+# name: (how the app is built, the steps to the screen, the screen it shows)
+SCREENS = {
+    "login": (CITIZEN_MODE, None, "LoginScreen"),
+    "login-error": (CITIZEN_MODE, login_error, "LoginScreen"),
+    "phone": (CITIZEN_MODE, phone, "PhoneScreen"),
+    "phone-pin": (CITIZEN_MODE, phone_pin, "PhoneScreen"),
+    "phone-wrong-pin": (CITIZEN_MODE, phone_wrong_pin, "PhoneScreen"),
+    "agency": (CITIZEN_MODE, agency, "AgencyScreen"),
+    "agency-filtered": (CITIZEN_MODE, agency_filtered, "AgencyScreen"),
+    "agency-empty": (CITIZEN_MODE, agency_empty, "AgencyScreen"),
+    "help": (CITIZEN_MODE, help_, "HelpScreen"),
+    "idle": (CITIZEN_MODE, idle, "IdleScreen"),
+    "lookup": (CITIZEN_MODE, lookup, "LookupScreen"),
+    "lookup-empty": (CITIZEN_MODE, lookup_empty, "LookupScreen"),
+    "lookup-error": (CITIZEN_MODE, lookup_error, "LookupScreen"),
+    "lookup-miss": (CITIZEN_MODE, lookup_miss, "LookupScreen"),
+    "result": (CITIZEN_MODE, result, "ResultScreen"),
+    "result-answered": (CITIZEN_MODE, result_answered, "ResultScreen"),
+    "operator-lookup": (OPERATOR_MODE, operator_lookup, "LookupScreen"),
+    "operator-unverified": (OPERATOR_MODE, operator_unverified, "LookupScreen"),
+    "operator-result": (OPERATOR_MODE, operator_result, "ResultScreen"),
+    "kiosk-admin": (KIOSK, kiosk_admin, "AdminScreen"),
+}
