@@ -47,8 +47,18 @@ class AgencyScreen(Screen):
 
     def on_mount(self) -> None:
         self._agencies = self.app.register.agencies()
+        self._left_for_lookup = False
         self._fill("")
         self.query_one("#agency-filter", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from a number form: an empty filter, ready for the next authority's name
+        (not after Help or the idle prompt, which leave what was typed as it was)."""
+        if self._left_for_lookup:
+            self._left_for_lookup = False
+            self.query_one("#agency-filter", Input).value = ""
+            self._fill("")
+            self.query_one("#agency-filter", Input).focus()
 
     def _fill(self, query: str) -> None:
         scores = {a.code: s for a in self._agencies if (s := agency_score(a, query)) is not None}
@@ -98,4 +108,5 @@ class AgencyScreen(Screen):
         if agency is None:
             return
         self.app.session.agency = agency
+        self._left_for_lookup = True
         self.app.push_screen(LookupScreen(agency))

@@ -246,3 +246,16 @@ async def test_logging_out_from_a_result_leaves_no_trace_of_the_letter(register)
         assert not [s for s in app.screen_stack if isinstance(s, ResultScreen)]
         assert not [s for s in app._installed_screens.values() if isinstance(s, ResultScreen)]
         assert not any(isinstance(node, ResultScreen) for node in app._registry)
+
+
+async def test_back_to_the_authorities_the_filter_is_empty_for_the_next_name(register):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "baki")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AgencyScreen)
+        assert app.screen.query_one("#agency-filter").value == ""
+        await choose_agency(pilot, "astara")
+        assert isinstance(app.screen, LookupScreen) and app.screen.agency.code == "AGI"
