@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from data.db import connect_write, user_version
+from data.statuses import N_
 
 Migration = Callable[["sqlite_utils.Database"], None]  # noqa: F821 - imported lazily
 
@@ -126,9 +127,20 @@ def ensure_terminal(path: Path) -> None:
         conn.close()
 
 
-def register_is_current(path: Path) -> bool:
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+def register_problem(path: Path) -> tuple[str, dict] | None:
+    """Why the TUI cannot open this register (an English msgid and its values), or None.
+
+    Checked before the first screen, so a wrong file gets a sentence instead of a traceback.
+    """
     try:
-        return user_version(conn) == len(REGISTER_MIGRATIONS)
-    finally:
-        conn.close()
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = user_version(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        return N_("{path} cannot be opened: {error}"), {"path": path, "error": error}
+    if version != len(REGISTER_MIGRATIONS):
+        return (N_("{path} has schema version {found}; this program expects {expected}."),
+                {"path": path, "found": version, "expected": len(REGISTER_MIGRATIONS)})
+    return None

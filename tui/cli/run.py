@@ -46,6 +46,11 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
     terminal_db = state_path(register, state)
     if not register.exists():
         _build_first_demo(register, terminal_db)
+    from data.schema import register_problem
+
+    if problem := register_problem(register):
+        message, values = problem
+        raise click.ClickException(_(message).format(**values))
     from tui.app import IzleApp
 
     app = IzleApp(register, mode="operator" if operator else "citizen", kiosk=kiosk,

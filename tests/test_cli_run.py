@@ -1,0 +1,26 @@
+"""`izle` itself refuses a file that is not a register with a sentence, never a traceback."""
+
+import sqlite3
+
+from click.testing import CliRunner
+
+from tui.cli.run import run
+
+
+def test_a_file_that_is_not_a_database(tmp_path):
+    bad = tmp_path / "register.db"
+    bad.write_text("these are not the letters you are looking for")
+    result = CliRunner().invoke(run, ["--db", str(bad), "--lang", "en"])
+    assert result.exit_code == 1
+    assert f"{bad} cannot be opened: file is not a database" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_database_of_another_program(tmp_path):
+    other = tmp_path / "register.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (text)")
+    conn.close()
+    result = CliRunner().invoke(run, ["--db", str(other)])
+    assert result.exit_code == 1
+    assert f"{other}: sxem versiyası 0, bu proqram isə 1 versiyasını gözləyir." in result.output
