@@ -24,3 +24,11 @@ def test_a_database_of_another_program(tmp_path):
     result = CliRunner().invoke(run, ["--db", str(other)])
     assert result.exit_code == 1
     assert f"{other}: sxem versiyası 0, bu proqram isə 1 versiyasını gözləyir." in result.output
+
+
+def test_a_terminal_db_that_is_not_a_database(register, tmp_path):
+    bad = tmp_path / "state.db"
+    bad.write_text("not a database")
+    result = CliRunner().invoke(run, ["--db", str(register), "--state", str(bad), "--lang", "en"])
+    assert result.exit_code == 1
+    assert f"{bad} cannot be opened: file is not a database" in result.output

@@ -53,9 +53,15 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
         raise click.ClickException(_(message).format(**values))
     from tui.app import IzleApp
 
-    app = IzleApp(register, mode="operator" if operator else "citizen", kiosk=kiosk,
-                  lang=lang or "az", idle_timeout=idle_timeout, confirm_timeout=confirm_timeout,
-                  terminal=terminal, state_path=terminal_db)
+    import sqlite3
+
+    try:
+        app = IzleApp(register, mode="operator" if operator else "citizen", kiosk=kiosk,
+                      lang=lang or "az", idle_timeout=idle_timeout,
+                      confirm_timeout=confirm_timeout, terminal=terminal, state_path=terminal_db)
+    except (sqlite3.Error, OSError) as error:  # terminal.db unreadable or not writable
+        raise click.ClickException(
+            _("{path} cannot be opened: {error}").format(path=terminal_db, error=error))
     app.run()
     # A service manager tells a crash (1) or an administrator's stop (10) from a clean stop (0).
     ctx.exit(app.return_code or 0)
