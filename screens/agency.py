@@ -19,7 +19,7 @@ from tui.i18n import N_, _
 
 # Grouping as the Committee is organised: the Committee, main customs offices, customs offices.
 GROUPS = (
-    ("committee", N_("State Customs Committee")),
+    ("committee", N_("Central office of the Committee")),
     ("main_office", N_("Main customs offices")),
     ("office", N_("Customs offices")),
 )
