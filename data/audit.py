@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TextIO
 
+from data.db import transaction
+
 GENESIS = "0" * 64
 COLUMNS = ("seq", "at", "terminal", "mode", "actor", "action", "query", "outcome")
 HEAD_KEY = "audit_head"
@@ -58,10 +60,7 @@ def append(
     Runs in its own transaction, or in the caller's when one is open, so that a change and its
     audit row are written together or not at all.
     """
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         row = {
@@ -81,12 +80,6 @@ def append(
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (HEAD_KEY, json.dumps({"seq": seq, "hash": digest})),
         )
-        if own:
-            conn.execute("COMMIT")
-    except BaseException:
-        if own:
-            conn.execute("ROLLBACK")
-        raise
     return seq
 
 

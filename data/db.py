@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REGISTER_NAME = "register.db"
@@ -51,6 +53,23 @@ def connect_write(path: Path) -> sqlite3.Connection:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = _tune(sqlite3.connect(path, isolation_level=None, check_same_thread=False))
     return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """`BEGIN IMMEDIATE` … `COMMIT`, or `ROLLBACK` on any exception (the write lock is taken at
+    once, so two writers queue on busy_timeout instead of failing half-way). Inside a
+    transaction the caller already opened, it adds nothing: the caller's decides."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def user_version(conn: sqlite3.Connection) -> int:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from data.db import connect_write
+from data.db import connect_write, transaction
 from data.identities import upsert_identity
 from data.schema import LETTER_INDEXES, REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS, migrate
 from data.text import format_date, format_phone
@@ -514,15 +514,10 @@ def _store_identities(state: Path) -> None:
     conn = connect_write(state)
     try:
         migrate(conn, TERMINAL_MIGRATIONS)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             for who in IDENTITIES:
                 upsert_identity(conn, user_id=who.user_id, phone=who.phone, fin=who.fin,
                                 full_name=who.full_name, role=who.role, pin1=who.pin1)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     finally:
         conn.close()
 

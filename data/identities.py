@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 
+from data.db import transaction
+
 ROLES = ("citizen", "operator", "admin")
 MAX_PIN_TRIES = 3
 _PIN = re.compile(r"^\d{4,8}$")
@@ -172,18 +174,15 @@ def list_identities(conn: sqlite3.Connection) -> list[Identity]:
 
 def check_pin(conn: sqlite3.Connection, user_id: str, pin: str) -> tuple[PinCheck, int]:
     """Check PIN1 and count failures; returns the outcome and the tries left."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         row = conn.execute(
             "SELECT pin1_hash, failed_pins, blocked_at FROM identities WHERE user_id = ?",
             (user_id,),
         ).fetchone()
         if row is None or row["blocked_at"] is not None:
-            conn.execute("COMMIT")
             return PinCheck.BLOCKED, 0
         if pin_matches(pin, row["pin1_hash"]):
             conn.execute("UPDATE identities SET failed_pins = 0 WHERE user_id = ?", (user_id,))
-            conn.execute("COMMIT")
             return PinCheck.OK, MAX_PIN_TRIES
         failed = (row["failed_pins"] or 0) + 1
         blocked_at = now_iso() if failed >= MAX_PIN_TRIES else None
@@ -191,10 +190,6 @@ def check_pin(conn: sqlite3.Connection, user_id: str, pin: str) -> tuple[PinChec
             "UPDATE identities SET failed_pins = ?, blocked_at = ? WHERE user_id = ?",
             (failed, blocked_at, user_id),
         )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     if blocked_at:
         return PinCheck.BLOCKED, 0
     return PinCheck.WRONG, MAX_PIN_TRIES - failed

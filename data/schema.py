@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from data.db import connect_write, user_version
+from data.db import connect_write, transaction, user_version
 from data.statuses import N_
 
 Migration = Callable[["sqlite_utils.Database"], None]  # noqa: F821 - imported lazily
@@ -98,14 +98,9 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration]) -> int:
     conn.execute("PRAGMA journal_mode = WAL")
     db = sqlite_utils.Database(conn)
     for version, step in enumerate(migrations[current:], start=current + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             step(db)
             conn.execute(f"PRAGMA user_version = {version}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     return len(migrations)
 
 

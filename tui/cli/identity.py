@@ -16,6 +16,7 @@ import click
 
 from data import audit
 from data import identities as ids
+from data.db import transaction
 from data.identities import ROLES, IdentityError
 from data.text import format_phone, strip_controls
 from tui.cli.common import cli_actor, db_option, open_terminal_db, state_option
@@ -45,15 +46,10 @@ def _read_pin(from_stdin: bool) -> str:
 @contextmanager
 def _audited_change(conn: sqlite3.Connection, action: str, query: dict):
     """The change and its audit row commit together, or neither does."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         yield
         audit.append(conn, terminal=socket.gethostname(), mode="admin", actor=cli_actor(),
                      action=action, outcome="ok", query=query)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def _existing(conn: sqlite3.Connection, user_id: str) -> ids.Identity:
