@@ -902,15 +902,24 @@ def import_file(
             # Every reference is checked against the register in this very transaction;
             # SQLite checking them again costs three index lookups a row.
             conn.execute("PRAGMA foreign_keys = OFF")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            result = _import_into(conn, path, kind, strict, dry_run, progress, today, big)
-            conn.execute("COMMIT" if result.committed else "ROLLBACK")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        result = _all_or_nothing(
+            conn, lambda: _import_into(conn, path, kind, strict, dry_run, progress, today, big))
     finally:
         conn.close()
+    return result
+
+
+def _all_or_nothing(conn: sqlite3.Connection,
+                    work: Callable[[], ImportResult]) -> ImportResult:
+    """One transaction for the whole file: kept only when the result says so (not on --dry-run,
+    nor when --strict met a bad row), rolled back on any error, so the register is never half-done."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work()
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT" if result.committed else "ROLLBACK")
     return result
 
 
@@ -1040,8 +1049,8 @@ def _import_identities(state: Path, path: Path, *, strict: bool, dry_run: bool,
                     == (phone, fin, full_name, role) and pin_matches(pin1, stored[0]))
             plan.append((old is None, same, dict(user_id=user_id, phone=phone, fin=fin,
                                                  full_name=full_name, role=role, pin1=pin1)))
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+
+        def apply() -> ImportResult:
             for new, same, values in plan if not (strict and result.refused) else []:
                 if same:
                     result.unchanged += 1
@@ -1049,10 +1058,9 @@ def _import_identities(state: Path, path: Path, *, strict: bool, dry_run: bool,
                 upsert_identity(conn, **values)
                 result.added += new
                 result.updated += not new
-            conn.execute("COMMIT" if result.committed else "ROLLBACK")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            return result
+
+        _all_or_nothing(conn, apply)
     finally:
         conn.close()
     return result
