@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
+from data import deadlines
 from data.caller import FOUND, UNVERIFIED, Lookup
 from data.letters import Agency, LetterView
 from data.text import parse_date
@@ -115,7 +116,7 @@ class LookupScreen(Screen):
         if not number:
             self._error(_("Enter the letter's registration number."), "#reg-number")
             return
-        reg_date, problem = check_date(self.query_one("#reg-date", Input).value, date.today())
+        reg_date, problem = check_date(self.query_one("#reg-date", Input).value, deadlines.today())
         if reg_date is None:
             self._error(problem, "#reg-date")
             return
