@@ -16,7 +16,7 @@ import csv
 import hashlib
 import hmac
 import json
-import os
+import random
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,24 +36,25 @@ def row_hash(row: dict, prev_hash: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _secret(conn: sqlite3.Connection) -> bytes:
+def _secret(conn: sqlite3.Connection, rng: random.Random | None = None) -> bytes:
     """This terminal's key for hashing personal data that the audit must not hold in clear."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'audit_key'").fetchone()
     if row:
         return bytes.fromhex(row[0])
-    key = os.urandom(32)
+    key = (rng or random.SystemRandom()).randbytes(32)
     conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('audit_key', ?)", (key.hex(),))
     return bytes.fromhex(conn.execute("SELECT value FROM meta WHERE key = 'audit_key'").fetchone()[0])
 
 
-def keyed_tag(conn: sqlite3.Connection, value: str) -> str:
+def keyed_tag(conn: sqlite3.Connection, value: str, rng: random.Random | None = None) -> str:
     """A keyed hash (HMAC-SHA-256, 16 hex) of a FIN or other personal value."""
-    return hmac.new(_secret(conn), value.encode(), hashlib.sha256).hexdigest()[:16]
+    return hmac.new(_secret(conn, rng), value.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def append(
     conn: sqlite3.Connection, *, terminal: str, mode: str, actor: str, action: str,
-    outcome: str, query: dict | None = None,
+    outcome: str, query: dict | None = None, at: str | None = None,
+    rng: random.Random | None = None,
 ) -> int:
     """Append one row and return its seq; raises if it cannot.
 
@@ -64,7 +65,7 @@ def append(
         last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         row = {
-            "seq": seq, "at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "seq": seq, "at": at or datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
             "terminal": terminal, "mode": mode, "actor": actor, "action": action,
             "query": json.dumps(query or {}, ensure_ascii=False, sort_keys=True),
             "outcome": outcome,
@@ -118,6 +119,17 @@ def _check_head(conn: sqlite3.Connection, last_seq: int, last_hash: str) -> Brea
     if head["seq"] < last_seq:
         return Break(head["seq"] + 1, "extra")  # rows added behind the program's back
     return None
+
+
+MISS_OUTCOMES = ("miss", "unverified")
+
+
+def count_misses(conn: sqlite3.Connection, actor: str, since: str) -> int:
+    """Lookups and searches by `actor` at or after `since` (ISO) that found nothing to show."""
+    return conn.execute(
+        "SELECT count(*) FROM audit WHERE actor = ? AND at >= ? AND action IN ('lookup', 'search')"
+        " AND outcome IN (?, ?)", (actor, since, *MISS_OUTCOMES),
+    ).fetchone()[0]
 
 
 def count(conn: sqlite3.Connection) -> int:

@@ -1,31 +1,27 @@
-"""The operator's caller check, and the burst-of-misses flag (DESIGN §2).
+"""The operator's caller check (DESIGN §2): does what the caller states name the applicant?
 
-An operator may look up any letter, but its details are shown only when what the caller states —
-their FIN, or their surname — matches the letter's applicant. Plain Python: no Textual, no SQL.
+A caller gives the applicant's FIN (compared exactly) or surname. Surnames are compared the
+way they are really written: Azerbaijani Latin, its Russian Cyrillic rendering and the Latin of
+passports and foreign forms. *Əliyeva* is "Aliyeva" on a passport and "Алиева" in Russian,
+*Həsənov* is "Гасанов", *Məmmədov* "Мамедов", *Quliyeva* "Кулиева", *Cəfərov* "Jafarov".
+So each spelling is reduced to keys where those renderings meet: ə may stand for a or e,
+h/x/q/k/g/ğ for one another, j for c, "iye" for "ie", doubled letters single. A different
+surname (Məmmədov against Əliyeva) still has no key in common. Plain Python, no SQL.
 """
 
 from __future__ import annotations
 
-import time
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
+import itertools
+import re
 
-from data.letters import LetterView
-from data.text import fold, normalize_fin
+from data.text import az_lower, fold, normalize_fin
 
-# Lookup outcomes, as the audit log records them.
-FOUND = "found"            # shown: a citizen's own letter, or a verified caller's
-MISS = "miss"              # no such letter (for a citizen also: wrong date, not yours)
-UNVERIFIED = "unverified"  # operator mode: the letter exists, the caller check failed
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """What a lookup may show: the letter only when the outcome is FOUND."""
-
-    outcome: str
-    letter: LetterView | None = None
+# Consonants that the Azerbaijani, Russian and passport spellings of a name swap.
+_CONSONANTS = str.maketrans({"h": "k", "x": "k", "q": "k", "g": "k", "j": "c"})
+_DIGRAPHS = (("dzh", "c"), ("sh", "s"), ("ch", "c"), ("zh", "j"), ("kh", "x"), ("gh", "g"))
+_YOT = re.compile(r"(?<=i)y(?=[aeiou])")  # Aliyeva / Алиева: the y is not written in Russian
+_DOUBLE = re.compile(r"(.)\1+")
+MAX_SCHWAS = 6  # variants grow as 2**n; no surname has more
 
 
 def applicant_surname(name: str | None) -> str:
@@ -42,44 +38,38 @@ def caller_key(stated: str) -> str:
     return normalize_fin(stated) or fold(stated)
 
 
-def caller_matches(letter: LetterView, stated: str) -> bool:
-    """The caller's FIN (exact) or surname (Azerbaijani-insensitive) is the applicant's.
+def _reduce(folded: str) -> str:
+    for digraph, letter in _DIGRAPHS:
+        folded = folded.replace(digraph, letter)
+    folded = _YOT.sub("", folded.translate(_CONSONANTS))
+    return _DOUBLE.sub(r"\1", folded)
+
+
+def surname_keys(surname: str) -> frozenset[str]:
+    """The comparison keys of a surname in any of its usual spellings."""
+    lowered = az_lower(surname.strip())
+    parts = lowered.split("ə")
+    if len(parts) - 1 > MAX_SCHWAS:
+        return frozenset({_reduce(fold(lowered))})
+    keys = set()
+    for vowels in itertools.product("ae", repeat=len(parts) - 1):
+        spelled = parts[0] + "".join(v + p for v, p in zip(vowels, parts[1:]))
+        keys.add(_reduce(fold(spelled)))
+    return frozenset(k for k in keys if k)
+
+
+def same_surname(stated: str, applicant_name: str | None) -> bool:
+    """The stated surname is the applicant's, in any usual spelling."""
+    surname = applicant_surname(applicant_name)
+    return bool(surname and stated.strip()) and bool(surname_keys(stated) & surname_keys(surname))
+
+
+def caller_matches(applicant_fin: str | None, applicant_name: str | None, stated: str) -> bool:
+    """The caller's FIN (exact) or surname names this applicant.
 
     Both are tried: a 7-letter surname such as "Babayev" also has the shape of a FIN.
     """
     fin = normalize_fin(stated)
-    if fin is not None and letter.applicant_fin and fin == letter.applicant_fin:
+    if fin is not None and applicant_fin and fin == applicant_fin:
         return True
-    surname = fold(stated)
-    return bool(surname) and surname == fold(applicant_surname(letter.applicant_name))
-
-
-def operator_lookup(letter: LetterView | None, stated: str) -> Lookup:
-    """The operator rule: any letter, but its details only for a verified caller."""
-    if letter is None:
-        return Lookup(MISS)
-    if not caller_matches(letter, stated):
-        return Lookup(UNVERIFIED)
-    return Lookup(FOUND, letter)
-
-
-class MissBurst:
-    """Counts one operator's misses; `add()` is True when `limit` fall within `window` seconds.
-
-    After a flag the count starts again, so a long bad streak is flagged every `limit` misses.
-    """
-
-    def __init__(self, limit: int = 3, window: float = 600.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.window, self._clock = limit, window, clock
-        self._times: deque[float] = deque()
-
-    def add(self) -> bool:
-        now = self._clock()
-        self._times.append(now)
-        while self._times and now - self._times[0] > self.window:
-            self._times.popleft()
-        if len(self._times) >= self.limit:
-            self._times.clear()
-            return True
-        return False
+    return same_surname(stated, applicant_name)

@@ -24,15 +24,13 @@ def default_register_path() -> Path:
 
 
 def register_path(db: str | os.PathLike | None = None) -> Path:
-    """`--db`, else `IZLE_DB`, else the platform's user data folder."""
-    chosen = db or os.environ.get("IZLE_DB")
-    return Path(chosen).expanduser() if chosen else default_register_path()
+    """`--db` (or IZLE_DB, through click), else the platform's user data folder."""
+    return Path(db).expanduser() if db else default_register_path()
 
 
 def state_path(register: Path, state: str | os.PathLike | None = None) -> Path:
-    """`--state`, else `IZLE_STATE`, else `terminal.db` beside the register."""
-    chosen = state or os.environ.get("IZLE_STATE")
-    return Path(chosen).expanduser() if chosen else register.with_name(STATE_NAME)
+    """`--state` (or IZLE_STATE, through click), else `terminal.db` beside the register."""
+    return Path(state).expanduser() if state else register.with_name(STATE_NAME)
 
 
 def _tune(conn: sqlite3.Connection) -> sqlite3.Connection:

@@ -33,11 +33,6 @@ CALENDAR_KINDS = (WORKDAY, HOLIDAY)
 Overrides = Mapping[date, str]  # date -> "workday" | "holiday"
 
 
-def today() -> date:
-    """Today's date; tests monkeypatch this (or pass `today=` to data.letters.Register)."""
-    return date.today()
-
-
 @lru_cache(maxsize=64)
 def public_holidays(year: int) -> frozenset[date]:
     """Azerbaijan's public days off in `year` (including observed and swapped days)."""

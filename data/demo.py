@@ -479,11 +479,15 @@ def _load(conn: sqlite3.Connection, seed: int, letters: int, progress: Progress 
         done += len(rows)
         if progress:
             progress(done)
-    first = CITIZENS[0]
-    hint = {"phone": format_phone(first.phone), "user_id": first.user_id, "pin1": first.pin1}
+    def hint(person) -> str:
+        return json.dumps({"phone": format_phone(person.phone), "user_id": person.user_id,
+                           "pin1": person.pin1}, ensure_ascii=False)
+
+    operator = next(p for p in IDENTITIES if p.role == "operator")
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
         ("kind", "demo"), ("seed", str(seed)), ("letters", str(letters)),
-        ("as_of", AS_OF.isoformat()), ("demo_hint", json.dumps(hint, ensure_ascii=False)),
+        ("as_of", AS_OF.isoformat()), ("demo_hint", hint(CITIZENS[0])),
+        ("demo_hint_operator", hint(operator)),
     ])
     conn.execute("COMMIT")
 

@@ -172,8 +172,11 @@ def list_identities(conn: sqlite3.Connection) -> list[Identity]:
     return [_identity(r) for r in rows]  # type: ignore[misc]
 
 
-def check_pin(conn: sqlite3.Connection, user_id: str, pin: str) -> tuple[PinCheck, int]:
-    """Check PIN1 and count failures; returns the outcome and the tries left."""
+def check_pin(conn: sqlite3.Connection, user_id: str, pin: str,
+              now: str | None = None) -> tuple[PinCheck, int]:
+    """Check PIN1 and count failures; returns the outcome and the tries left.
+
+    `now` (ISO 8601) stamps a block; the caller's clock, so tests control it."""
     with transaction(conn):
         row = conn.execute(
             "SELECT pin1_hash, failed_pins, blocked_at FROM identities WHERE user_id = ?",
@@ -185,7 +188,7 @@ def check_pin(conn: sqlite3.Connection, user_id: str, pin: str) -> tuple[PinChec
             conn.execute("UPDATE identities SET failed_pins = 0 WHERE user_id = ?", (user_id,))
             return PinCheck.OK, MAX_PIN_TRIES
         failed = (row["failed_pins"] or 0) + 1
-        blocked_at = now_iso() if failed >= MAX_PIN_TRIES else None
+        blocked_at = (now or now_iso()) if failed >= MAX_PIN_TRIES else None
         conn.execute(
             "UPDATE identities SET failed_pins = ?, blocked_at = ? WHERE user_id = ?",
             (failed, blocked_at, user_id),
@@ -196,11 +199,24 @@ def check_pin(conn: sqlite3.Connection, user_id: str, pin: str) -> tuple[PinChec
 
 
 def unblock(conn: sqlite3.Connection, user_id: str) -> bool:
+    """Unblock PIN1 (as a PUK would) and lift a lock on the person's lookups."""
     cur = conn.execute(
-        "UPDATE identities SET failed_pins = 0, blocked_at = NULL, updated_at = ? WHERE user_id = ?",
+        "UPDATE identities SET failed_pins = 0, blocked_at = NULL, lookups_locked_at = NULL,"
+        " updated_at = ? WHERE user_id = ?",
         (now_iso(), user_id),
     )
     return cur.rowcount == 1
+
+
+def lock_lookups(conn: sqlite3.Connection, user_id: str, now: str) -> None:
+    conn.execute("UPDATE identities SET lookups_locked_at = ? WHERE user_id = ?"
+                 " AND lookups_locked_at IS NULL", (now, user_id))
+
+
+def lookups_locked(conn: sqlite3.Connection, user_id: str) -> bool:
+    row = conn.execute("SELECT lookups_locked_at FROM identities WHERE user_id = ?",
+                       (user_id,)).fetchone()
+    return bool(row and row[0])
 
 
 def set_pin(conn: sqlite3.Connection, user_id: str, pin1: str) -> bool:

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from data import deadlines
+from data.clock import Clock, SystemClock
 from data.db import connect_read_only
 from data.deadlines import Deadline, WorkCalendar
 from data.text import normalize_reg_no
@@ -96,6 +96,8 @@ LEFT JOIN executors e ON e.id = l.executor_id
 WHERE l.agency_code = ? AND l.reg_no_key = ? AND l.reg_date = ?
 """
 
+_LETTER_BY_ID_SQL = _LETTER_SQL.split("WHERE")[0] + "WHERE l.id = ?"
+
 _MOVEMENTS_SQL = """
 SELECT m.at, m.status, u.name_az, u.name_ru, u.name_en, e.full_name, m.note
 FROM movements m
@@ -108,11 +110,11 @@ WHERE m.letter_id = ? ORDER BY m.seq DESC
 class Register:
     """Read-only access to register.db, safe to call from worker threads."""
 
-    def __init__(self, path: Path, today: Callable[[], date] | None = None) -> None:
+    def __init__(self, path: Path, clock: Clock | None = None) -> None:
         self.path = Path(path)
         self._local = threading.local()
         self._agencies: dict[str, Agency] | None = None
-        self._today = today or (lambda: deadlines.today())  # late-bound: monkeypatchable
+        self._today = (clock or SystemClock()).today
         self._calendar: WorkCalendar | None = None
         self._deadlines: dict[tuple, Deadline] = {}  # see _deadline
 
@@ -171,9 +173,10 @@ class Register:
         row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def demo_hint(self) -> dict | None:
-        """The demo identity shown on the login screen, only in a register built by `izle demo`."""
-        raw = self.meta("demo_hint")
+    def demo_hint(self, mode: str = "citizen") -> dict | None:
+        """The demo identity shown on the login screen, only in a register built by `izle demo`:
+        a citizen's, or in operator mode an operator's (the mode would refuse a citizen)."""
+        raw = self.meta("demo_hint_operator" if mode == "operator" else "demo_hint")
         return json.loads(raw) if raw else None
 
     def agencies(self) -> list[Agency]:
@@ -204,12 +207,32 @@ class Register:
     ) -> LetterView | None:
         """The citizen rule: a letter is found only when its applicant is this citizen.
 
-        "No such letter", "wrong date" and "someone else's" are deliberately indistinguishable.
+        "No such letter", "wrong date" and "someone else's" are indistinguishable in content
+        and in time: the FIN is part of the query, so all three are one index probe that finds
+        nothing, and no row of another person is ever read.
         """
-        row = self._letter_row(agency_code, reg_no, reg_date)
-        if row is None or not fin or row[6] != fin:  # 6: applicant_fin
+        if not fin:
             return None
-        return self._view(row)
+        row = self._cursor().execute(
+            _LETTER_SQL + " AND l.applicant_fin = ?",
+            (agency_code, normalize_reg_no(reg_no), reg_date.isoformat(), fin),
+        ).fetchone()
+        return None if row is None else self._view(row)
+
+    def find_applicant(self, agency_code: str, reg_no: str,
+                       reg_date: date) -> tuple[int, str | None, str | None] | None:
+        """(letter id, applicant FIN, applicant name) of a letter: all the operator's caller
+        check needs, so no detail of the letter is built before the caller is verified."""
+        return self._cursor().execute(
+            "SELECT id, applicant_fin, applicant_name FROM letters"
+            " WHERE agency_code = ? AND reg_no_key = ? AND reg_date = ?",
+            (agency_code, normalize_reg_no(reg_no), reg_date.isoformat()),
+        ).fetchone()
+
+    def letter(self, letter_id: int) -> LetterView | None:
+        """The whole letter by its id, movements and deadline included."""
+        row = self._cursor().execute(_LETTER_BY_ID_SQL, (letter_id,)).fetchone()
+        return None if row is None else self._view(row)
 
     def _letter_row(self, agency_code: str, reg_no: str, reg_date: date) -> tuple | None:
         return self._cursor().execute(

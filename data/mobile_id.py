@@ -1,32 +1,38 @@
-"""An emulation of Asan İmza, the national mobile signature, modelled on Mobile-ID (MID-REST).
+"""Asan İmza, the national mobile signature, behind a seam shaped like Mobile-ID's MID-REST.
 
-The TUI talks only to `MobileIdProvider`; a real provider can replace `EmulatedMobileId`
-without touching a screen. The emulated phone is a panel on the same terminal.
+A relying party (İzlə) `start`s an authentication for a phone number and user ID and gets back
+the verification code to show and a session id; then it polls `status` until the session is
+COMPLETE with one of MID-REST's results. A real provider can replace `EmulatedMobileId`
+without touching the login screen: the emulated phone (Təsdiq / İmtina, PIN1) is part of the
+emulator, reached through `EmulatedMobileId`'s phone methods, and the one confirmation timeout
+lives here, in the provider.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import sqlite3
-import time
-from dataclasses import dataclass, field
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from data import identities
+from data.clock import Clock
 from data.identities import Identity, PinCheck
+from data.terminal import TerminalStore
+
+DEFAULT_TIMEOUT = 120.0
 
 
 class MidResult(Enum):
-    """Session outcomes as MID-REST names them, plus a wrong PIN with tries left."""
+    """Session results as MID-REST names them."""
 
     OK = "OK"
     USER_CANCELLED = "USER_CANCELLED"
     TIMEOUT = "TIMEOUT"
     NOT_MID_CLIENT = "NOT_MID_CLIENT"
     PIN_BLOCKED = "PIN_BLOCKED"
-    WRONG_PIN = "WRONG_PIN"
 
 
 def verification_code(digest: bytes) -> str:
@@ -34,71 +40,149 @@ def verification_code(digest: bytes) -> str:
     return f"{((digest[0] & 0xFC) << 5) | (digest[-1] & 0x7F):04d}"
 
 
-@dataclass
-class MidSession:
-    identity: Identity
+@dataclass(frozen=True)
+class MidStart:
+    """What `start` gives the relying party: the code to show and the session to poll."""
+
     code: str
-    deadline: float
-    confirmed: bool = False
-    finished: MidResult | None = field(default=None)
+    session_id: str
 
 
 @dataclass(frozen=True)
-class PinOutcome:
-    result: MidResult
-    tries_left: int
+class MidStatus:
+    """A session's state: RUNNING (result None), or COMPLETE with a result (and the
+    identity the signature proves, when the result is OK)."""
+
+    result: MidResult | None = None
     identity: Identity | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.result is not None
 
 
 class MobileIdProvider(Protocol):
-    def start(self, phone: str, user_id: str) -> MidSession | MidResult: ...
-    def confirm(self, session: MidSession) -> MidResult | None: ...
-    def cancel(self, session: MidSession) -> MidResult: ...
-    def submit_pin(self, session: MidSession, pin: str) -> PinOutcome: ...
+    def start(self, phone: str, user_id: str) -> MidStart: ...
+    def status(self, session_id: str) -> MidStatus: ...
+    def abandon(self, session_id: str) -> None: ...
+
+
+class PinAnswer(Enum):
+    """What the emulated phone says after PIN1: accepted, wrong (try again), blocked."""
+
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    BLOCKED = "blocked"
+
+
+@dataclass
+class _Session:
+    identity: Identity | None
+    phone: str
+    code: str
+    deadline: float
+    confirmed: bool = False
+    result: MidResult | None = None
 
 
 class EmulatedMobileId:
-    """Checks identities in terminal.db; the challenge and its code are real Mobile-ID maths."""
+    """Checks identities and PIN1 in terminal.db; the challenge and its code are real
+    Mobile-ID maths over randomness from the injected `rng`."""
 
-    def __init__(self, conn: sqlite3.Connection, confirm_timeout: float = 120,
-                 clock=time.monotonic) -> None:
-        self._conn = conn
-        self._timeout = confirm_timeout
-        self._clock = clock
+    def __init__(self, store: TerminalStore, clock: Clock, rng: random.Random,
+                 timeout: float = DEFAULT_TIMEOUT) -> None:
+        self._store, self._clock, self._rng, self.timeout = store, clock, rng, timeout
+        self._sessions: dict[str, _Session] = {}
+        # Told of every wrong PIN1 (user ID): the desk audits it, as a provider's log would.
+        self.on_wrong_pin: Callable[[str], object] | None = None
+        self._lock = threading.Lock()  # the login worker polls while the phone panel answers
 
-    def start(self, phone: str, user_id: str) -> MidSession | MidResult:
-        identity = identities.find_identity(self._conn, phone, user_id)
+    # --- the relying party's side (MID-REST) --------------------------------------------------
+
+    def start(self, phone: str, user_id: str) -> MidStart:
+        """Start an authentication; an unknown or blocked account completes at once, as
+        MID-REST reports NOT_MID_CLIENT in the session's status, not at the start."""
+        identity = self._store.find_identity(phone, user_id)
+        code = verification_code(hashlib.sha256(self._rng.randbytes(32)).digest())
+        session = _Session(identity, phone, code, self._clock.monotonic() + self.timeout)
         if identity is None:
-            return MidResult.NOT_MID_CLIENT
-        if identity.blocked:
-            return MidResult.PIN_BLOCKED
-        digest = hashlib.sha256(os.urandom(32)).digest()
-        return MidSession(identity, verification_code(digest), self._clock() + self._timeout)
+            session.result = MidResult.NOT_MID_CLIENT
+        elif identity.blocked:
+            session.result = MidResult.PIN_BLOCKED
+        session_id = self._rng.randbytes(16).hex()
+        with self._lock:
+            self._sessions[session_id] = session
+        return MidStart(code, session_id)
 
-    def _expired(self, session: MidSession) -> bool:
-        if session.finished is None and self._clock() > session.deadline:
-            session.finished = MidResult.TIMEOUT
-        return session.finished is MidResult.TIMEOUT
+    def status(self, session_id: str) -> MidStatus:
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is None:
+                return MidStatus(MidResult.TIMEOUT)
+            self._expire(session)
+            if session.result is None:
+                return MidStatus()
+            del self._sessions[session_id]  # a completed session is read once, as in MID-REST
+            ok = session.result is MidResult.OK
+            return MidStatus(session.result, session.identity if ok else None)
 
-    def confirm(self, session: MidSession) -> MidResult | None:
-        """The person pressed Təsdiq on the phone; None means: now ask for PIN1."""
-        if self._expired(session):
-            return MidResult.TIMEOUT
-        session.confirmed = True
-        return None
+    def abandon(self, session_id: str) -> None:
+        """The relying party gave up (logout, idle): the phone stops asking."""
+        with self._lock:
+            self._sessions.pop(session_id, None)
 
-    def cancel(self, session: MidSession) -> MidResult:
-        session.finished = session.finished or MidResult.USER_CANCELLED
-        return session.finished
+    def _expire(self, session: _Session) -> None:
+        if session.result is None and self._clock.monotonic() > session.deadline:
+            session.result = MidResult.TIMEOUT
 
-    def submit_pin(self, session: MidSession, pin: str) -> PinOutcome:
-        if self._expired(session):
-            return PinOutcome(MidResult.TIMEOUT, 0)
-        check, left = identities.check_pin(self._conn, session.identity.user_id, pin)
+    # --- the emulated phone's side ------------------------------------------------------------
+
+    def ringing(self, session_id: str) -> tuple[str, str] | None:
+        """(phone, code) the phone shows for this session, or None when nothing is asked of it."""
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is None or session.identity is None or session.result is not None:
+                return None
+            return session.phone, session.code
+
+    def confirm(self, session_id: str) -> bool:
+        """Təsdiq pressed: True when the phone should now ask for PIN1."""
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is None:
+                return False
+            self._expire(session)
+            if session.result is not None:
+                return False
+            session.confirmed = True
+            return True
+
+    def cancel(self, session_id: str) -> None:
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is not None and session.result is None:
+                session.result = MidResult.USER_CANCELLED
+
+    def enter_pin(self, session_id: str, pin: str) -> tuple[PinAnswer, int]:
+        """PIN1 typed on the phone (slow: scrypt; call it from a worker). Returns the answer
+        and the tries left."""
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is None or not session.confirmed or session.identity is None:
+                return PinAnswer.BLOCKED, 0
+            self._expire(session)
+            if session.result is not None:
+                return PinAnswer.BLOCKED, 0
+            user_id = session.identity.user_id
+        check, left = self._store.check_pin(user_id, pin)
+        with self._lock:
+            if session.result is None:
+                if check is PinCheck.OK:
+                    session.result = MidResult.OK
+                elif check is PinCheck.BLOCKED:
+                    session.result = MidResult.PIN_BLOCKED
         if check is PinCheck.OK:
-            session.finished = MidResult.OK
-            return PinOutcome(MidResult.OK, left, session.identity)
-        if check is PinCheck.BLOCKED:
-            session.finished = MidResult.PIN_BLOCKED
-            return PinOutcome(MidResult.PIN_BLOCKED, 0)
-        return PinOutcome(MidResult.WRONG_PIN, left)
+            return PinAnswer.ACCEPTED, left
+        if check is PinCheck.WRONG and self.on_wrong_pin is not None:
+            self.on_wrong_pin(user_id)
+        return (PinAnswer.BLOCKED, 0) if check is PinCheck.BLOCKED else (PinAnswer.WRONG, left)

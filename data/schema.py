@@ -82,8 +82,16 @@ def _terminal_v1(db) -> None:
     )
 
 
+def _terminal_v2(db) -> None:
+    """Misses per person over time are counted from the audit log (limits that survive a
+    restart): an index makes that a range scan."""
+    db.execute("CREATE INDEX IF NOT EXISTS audit_actor_at ON audit(actor, at)")
+    # An operator's lookups locked after a sustained burst of misses, until an admin unlocks.
+    db["identities"].add_column("lookups_locked_at", str)
+
+
 REGISTER_MIGRATIONS: list[Migration] = [_register_v1]
-TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1]
+TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1, _terminal_v2]
 
 
 def migrate(conn: sqlite3.Connection, migrations: list[Migration]) -> int:

@@ -1,7 +1,7 @@
 """The states of a letter, each with a title and one sentence giving its date and the next step.
 
 Titles and sentences are English gettext msgids with `{placeholders}`; data/ knows nothing of
-the TUI, so the screen layer translates them with `tui.i18n._` and then fills the values in:
+the TUI, so the screen layer translates them with `data.i18n._` and then fills the values in:
 
     title, sentence, values = explain(letter, deadline, lang)
     _(title), _(sentence).format(**values)

@@ -8,18 +8,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
+from data.i18n import N_, _
 from screens.widgets import LocalFooter, TitleBar, data_text
-from tui.i18n import N_, _
 
 
 class AdminScreen(Screen):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f3", "app.logout", N_("Log out"), id="logout"),
-    ]
-
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Vertical(id="admin-panel", classes="panel"):
@@ -37,8 +33,40 @@ class AdminScreen(Screen):
 
     @on(Button.Pressed, "#stop-terminal")
     def _stop(self) -> None:
-        self.app.stop_terminal("admin")
+        """Asked once more: Tab wraps onto this button, and a kiosk stopped by mistake is a
+        kiosk out of service until someone comes."""
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self.app.stop_terminal("admin")
+
+        self.app.push_screen(ConfirmStop(), answered)
 
     @on(Button.Pressed, "#back-to-login")
     def _back(self) -> None:
         self.app.action_logout()
+
+
+class ConfirmStop(ModalScreen[bool]):
+    """"Stop this terminal?" — No is focused, so Enter alone never stops it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "no", N_("Cancel"), id="cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-stop", classes="panel"):
+            yield Label(_("Stop this terminal?"), classes="panel-title")
+            yield Static(_("Nobody can use it until it is started again."), classes="hint")
+            with Horizontal(id="admin-actions"):
+                yield Button(_("No"), id="stop-no", variant="primary")
+                yield Button(_("Yes, stop it"), id="stop-yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#stop-no", Button).focus()
+
+    @on(Button.Pressed, "#stop-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#stop-no")
+    def action_no(self) -> None:
+        self.dismiss(False)

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from data.letters import Agency
 from data.matching import score
 from screens.widgets import LocalFooter, TitleBar, data_text
-from tui.i18n import N_, _
+from data.i18n import N_, _
 
 # Grouping as the Committee is organised: the Committee, main customs offices, customs offices.
 GROUPS = (
@@ -32,7 +32,6 @@ def agency_score(agency: Agency, query: str) -> int | None:
 
 class AgencyScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f3", "app.logout", N_("Log out"), id="logout"),
         Binding("down", "focus_list", show=False),
     ]
 
@@ -104,9 +103,8 @@ class AgencyScreen(Screen):
     def _open(self, code: str) -> None:
         from screens.lookup import LookupScreen
 
-        agency = self.app.register.agency(code)
+        agency = self.app.desk.choose_agency(code)
         if agency is None:
             return
-        self.app.session.agency = agency
         self._left_for_lookup = True
         self.app.push_screen(LookupScreen(agency))

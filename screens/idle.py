@@ -7,7 +7,6 @@ shows a fresh login screen.
 from __future__ import annotations
 
 import math
-import time
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -15,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from tui.i18n import _, ngettext
+from data.i18n import _, ngettext
 
 
 class IdleScreen(ModalScreen[bool]):
@@ -35,7 +34,7 @@ class IdleScreen(ModalScreen[bool]):
             yield Button(_("Yes"), id="idle-yes", variant="primary")
 
     def on_mount(self) -> None:
-        self._deadline = time.monotonic() + self.seconds
+        self._deadline = self.app.clock.monotonic() + self.seconds
         self.set_interval(min(1.0, self.seconds / 4), self._tick)
         self.query_one("#idle-yes", Button).focus()
 
@@ -46,7 +45,7 @@ class IdleScreen(ModalScreen[bool]):
         ).format(n=left)
 
     def _tick(self) -> None:
-        left = self._deadline - time.monotonic()
+        left = self._deadline - self.app.clock.monotonic()
         if left <= 0:
             self._answer(False)
             return

@@ -1,31 +1,41 @@
-"""Login with Asan İmza (emulated): phone number and user ID, then the phone panel."""
+"""Login with Asan İmza: phone number and user ID, then the code, confirmed on the phone.
+
+The screen shows the verification code and waits, in a worker, for the provider's outcome
+(data/desk.py polls it the MID-REST way); the emulated phone is the emulator's own panel.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
-from textual.css.query import NoMatches
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
+from textual.timer import Timer
 
-from data.mobile_id import MidResult, MidSession, PinOutcome
-from data.text import format_phone, normalize_phone
+from data.desk import FormProblem, LoginOutcome, LoginResult
+from data.i18n import LANGUAGES, N_, _
+from data.mobile_id import MidStart
+from data.terminal import StoreError
+from data.text import format_phone
 from screens.widgets import LocalFooter, TitleBar
-from tui.i18n import LANGUAGES, N_, _
 
 # One message per outcome; an unknown pair and a wrong pair read the same (no enumeration).
 OUTCOME_MESSAGES = {
-    MidResult.USER_CANCELLED: N_("You cancelled the login on the phone."),
-    MidResult.TIMEOUT: N_("The login was not confirmed in time. Please start again."),
-    MidResult.NOT_MID_CLIENT: N_("This phone number and user ID do not match an Asan İmza account."),
-    MidResult.PIN_BLOCKED: N_("PIN1 is blocked after 3 wrong attempts. Unblock it with your PUK code at an ASAN service centre."),
+    LoginOutcome.USER_CANCELLED: N_("You cancelled the login on the phone."),
+    LoginOutcome.TIMEOUT: N_("The login was not confirmed in time. Please start again."),
+    LoginOutcome.NOT_MID_CLIENT: N_("This phone number and user ID do not match an Asan İmza account."),
+    LoginOutcome.PIN_BLOCKED: N_("PIN1 is blocked after 3 wrong attempts. Unblock it with your PUK code at an ASAN service centre."),
+    LoginOutcome.ROLE_REFUSED: N_("Only call-centre operators may use operator mode. This account may not."),
+    LoginOutcome.NOT_RECORDED: N_("The login could not be recorded. Please try again or ask staff for help."),
 }
+FIELDS = {"phone": "#phone", "user_id": "#user-id"}
+POLL_SECONDS = 0.1  # how often a login in progress asks the provider for its outcome
 
 
 class LoginScreen(Screen):
@@ -38,8 +48,8 @@ class LoginScreen(Screen):
     def __init__(self, message: str = "") -> None:
         super().__init__()
         self.message = message
-        self._session: MidSession | None = None
-        self._timer: Timer | None = None
+        self._pending: tuple[str, str, MidStart] | None = None
+        self._poller: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -59,13 +69,20 @@ class LoginScreen(Screen):
                     current = lang == self.app.lang
                     yield Button(Content(f"[{lang.upper()}]" if current else lang.upper()), id=f"lang-{lang}",
                                  classes="lang current" if current else "lang", compact=True)
-            hint = self.app.register.demo_hint()
+            hint = self._demo_hint()
             if hint:
                 yield Static(
                     _("Demo register — try phone {phone}, user ID {user_id}, PIN1 {pin1}").format(**hint),
                     id="demo-hint", classes="hint", markup=False,
                 )
         yield LocalFooter()
+
+    def _demo_hint(self) -> dict | None:
+        """The demo identity to try, of this mode's kind (an operator's in operator mode)."""
+        try:
+            return self.app.register.demo_hint(self.app.mode)
+        except Exception:  # noqa: BLE001 - a hint is a courtesy; a broken register says so later
+            return None
 
     def on_mount(self) -> None:
         self.query_one("#phone", Input).focus()
@@ -82,6 +99,7 @@ class LoginScreen(Screen):
 
     def _switch_language(self, lang: str) -> None:
         phone, user_id = self.query_one("#phone", Input).value, self.query_one("#user-id", Input).value
+        focused = f"#{self.focused.id}" if self.focused is not None and self.focused.id else "#phone"
         self.app.set_lang(lang)
         self.message = ""
 
@@ -89,6 +107,10 @@ class LoginScreen(Screen):
             await self.recompose()
             self.query_one("#phone", Input).value = phone
             self.query_one("#user-id", Input).value = user_id
+            try:  # typing goes on where it was, not nowhere
+                self.query_one(focused).focus()
+            except NoMatches:
+                self.query_one("#phone", Input).focus()
 
         self.call_later(restore)
 
@@ -101,64 +123,79 @@ class LoginScreen(Screen):
     @on(Input.Submitted, "#user-id")
     @on(Button.Pressed, "#login")
     def start_login(self) -> None:
-        if self._session is not None:
+        if self._pending is not None:
             return
-        phone = normalize_phone(self.query_one("#phone", Input).value)
-        user_id = self.query_one("#user-id", Input).value.strip()
-        if phone is None:
-            self._fail(_("Enter a mobile number like 050 123 45 67 (+994 and an operator code 10, 50, 51, 55, 60, 70, 77 or 99)."), "#phone")
+        checked = self.app.desk.check_login(self.query_one("#phone", Input).value,
+                                            self.query_one("#user-id", Input).value)
+        if isinstance(checked, FormProblem):
+            self._fail(checked.problem.text(_), FIELDS[checked.field])
             return
-        if not user_id:
-            self._fail(_("Enter your user ID."), "#user-id")
-            return
-        started = self.app.mobile_id.start(phone, user_id)
-        if isinstance(started, MidResult):
-            # The phone number is personal data: the audit keeps only its keyed hash.
-            self.app.record_safely("login", started.value,
-                                   {"phone": self.app.tag(phone), "user_id": user_id}, actor=user_id)
-            self._fail(_(OUTCOME_MESSAGES[started]))
-            return
-        self._begin(started)
+        self.query_one("#login", Button).disabled = True
+        self._login(*checked)
 
-    def _begin(self, session: MidSession) -> None:
-        from screens.phone import PhoneScreen
+    @work(thread=True, exclusive=True, group="login")
+    def _login(self, phone: str, user_id: str) -> None:
+        """Start with the provider off the UI thread (it reads terminal.db), then show the code."""
+        try:
+            started = self.app.desk.start_login(phone, user_id)
+        except StoreError as error:
+            self.app.call_from_thread(self._finished, None, error.problem.text(_))
+            return
+        self.app.call_from_thread(self._show_code, phone, user_id, started)
 
-        self._session = session
+    def _show_code(self, phone: str, user_id: str, started: MidStart) -> None:
+        self._pending = (phone, user_id, started)
         self.query_one("#login-error", Static).update("")
         self.query_one("#verification-code", Static).update(
-            _("Verification code: {code}\nCheck that your phone shows the same code, then confirm.").format(code=session.code)
+            _("Verification code: {code}\nCheck that your phone shows the same code, then confirm.").format(code=started.code)
         )
-        self.query_one("#login", Button).disabled = True
-        self._timer = self.set_timer(self.app.confirm_timeout, self._timed_out)
-        self.app.push_screen(PhoneScreen(session, format_phone(session.identity.phone)), self._finished)
+        self._poller = self.set_interval(POLL_SECONDS, self._poll)
+        emulator = self.app.emulated_phone
+        ringing = emulator.ringing(started.session_id) if emulator else None
+        if ringing is not None:
+            from screens.phone import PhoneScreen
 
-    def _timed_out(self) -> None:
+            self.app.push_screen(PhoneScreen(emulator, started.session_id, format_phone(ringing[0]), ringing[1]))
+
+    def _poll(self) -> None:
+        if self._pending is not None:
+            self._ask_provider(*self._pending)
+
+    @work(thread=True, exclusive=True, group="login-poll")
+    def _ask_provider(self, phone: str, user_id: str, started: MidStart) -> None:
+        """One status request (MID-REST polls); the audit row is written here at completion."""
+        try:
+            result = self.app.desk.poll_login(phone, user_id, started)
+        except StoreError as error:
+            self.app.call_from_thread(self._finished, None, error.problem.text(_))
+            return
+        if result is not None:
+            self.app.call_from_thread(self._finished, result, "")
+
+    def on_unmount(self) -> None:
+        """Logged out or timed out mid-login: the provider stops asking the phone."""
+        if self._pending is not None:
+            self.app.desk.abandon_login(self._pending[2])
+
+    def _finished(self, result: LoginResult | None, failure: str) -> None:
         from screens.phone import PhoneScreen
 
-        if isinstance(self.app.screen, PhoneScreen):
-            self.app.screen.dismiss(PinOutcome(MidResult.TIMEOUT, 0))
-
-    def _finished(self, outcome: PinOutcome | None) -> None:
-        session, self._session = self._session, None
-        if self._timer is not None:
-            self._timer.stop()
+        if self._pending is None and result is not None:
+            return  # a second answer of the same login (two polls in flight)
+        self._pending = None
+        if self._poller is not None:
+            self._poller.stop()
+            self._poller = None
+        if isinstance(self.app.screen, PhoneScreen):  # timed out or refused while it was open
+            self.app.screen.dismiss()
+        if not self.is_mounted:
+            return
         self.query_one("#verification-code", Static).update("")
         self.query_one("#login", Button).disabled = False
-        result = outcome.result if outcome else MidResult.USER_CANCELLED
-        user_id = session.identity.user_id if session else "-"
-        identity = outcome.identity if outcome and result is MidResult.OK else None
-        refusal = self.app.refusal(identity) if identity else None
-        logged = "ROLE_REFUSED" if refusal else result.value
-        if result is MidResult.PIN_BLOCKED:
-            self.app.record_safely("pin_block", "blocked", {"user_id": user_id}, actor=user_id)
-        recorded = self.app.record_safely("login", logged, {"user_id": user_id}, actor=user_id)
-        if identity and not refusal:
-            if recorded:  # the audit row is part of the login: without it, no session
-                self.app.start_session(identity)
-            else:
-                self._fail(_("The login could not be recorded. Please try again or ask staff for help."))
+        if result is not None and result.outcome is LoginOutcome.OK:
+            self.app.start_session()
             return
-        self._fail(refusal or _(OUTCOME_MESSAGES.get(result, OUTCOME_MESSAGES[MidResult.USER_CANCELLED])))
+        self._fail(failure or _(OUTCOME_MESSAGES[result.outcome]))  # type: ignore[union-attr]
 
     def is_blank(self) -> bool:
         """Nothing typed and no login under way: nothing here belongs to anyone."""
@@ -166,11 +203,14 @@ class LoginScreen(Screen):
             typed = any(self.query_one(f, Input).value for f in ("#phone", "#user-id"))
         except NoMatches:  # not composed yet
             typed = False
-        return self._session is None and not typed
+        return self._pending is None and not typed
 
     def clear_message(self) -> None:
         self.message = ""
-        self.query_one("#login-error", Static).update("")
+        try:
+            self.query_one("#login-error", Static).update("")
+        except NoMatches:  # not composed yet: nothing shown to clear
+            pass
 
     def _fail(self, message: str, focus: str = "#phone") -> None:
         self.query_one("#login-error", Static).update(message)

@@ -6,7 +6,6 @@ states it. The letter's details show only when it matches (DESIGN §2).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
 from textual import on, work
@@ -16,35 +15,18 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from data import deadlines
-from data.caller import FOUND, UNVERIFIED, Lookup
+from data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Outcome
 from data.letters import Agency, LetterView
-from data.text import parse_date
 from screens.widgets import LocalFooter, TitleBar, data_text
-from tui.i18n import N_, _
+from data.i18n import N_, _
 
 DATE_CHARS = r"[0-9./\-]*"
-
-
-def check_date(text: str, today: date) -> tuple[date | None, str]:
-    """The registration date, or None and the reason in the user's language."""
-    if not text.strip():
-        return None, _("Enter the registration date, e.g. 05.03.2026.")
-    try:
-        value = parse_date(text)
-    except ValueError:
-        return None, _("There is no such date. Enter it as DD.MM.YYYY, e.g. 05.03.2026.")
-    if value > today:
-        return None, _("The registration date cannot be in the future.")
-    if value.year < 1991:
-        return None, _("There is no such date. Enter it as DD.MM.YYYY, e.g. 05.03.2026.")
-    return value, ""
+FIELDS = {"number": "#reg-number", "date": "#reg-date", "caller": "#caller-check"}
 
 
 class LookupScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "other_agency", N_("Other authority"), id="other-agency"),
-        Binding("f3", "app.logout", N_("Log out"), id="logout"),
+        Binding("escape,f12", "other_agency", N_("Other authority"), id="back"),
     ]
 
     def __init__(self, agency: Agency) -> None:
@@ -112,50 +94,35 @@ class LookupScreen(Screen):
     @on(Input.Submitted, "#caller-check")
     @on(Button.Pressed, "#show")
     def show(self) -> None:
-        number = self.query_one("#reg-number", Input).value.strip()
-        if not number:
-            self._error(_("Enter the letter's registration number."), "#reg-number")
-            return
-        reg_date, problem = check_date(self.query_one("#reg-date", Input).value, deadlines.today())
-        if reg_date is None:
-            self._error(problem, "#reg-date")
-            return
-        caller = self.query_one("#caller-check", Input).value.strip() if self.operator else ""
-        if self.operator and not caller:
-            self._error(_("Ask the caller for the applicant's FIN or surname and enter it as they say it."), "#caller-check")
+        caller = self.query_one("#caller-check", Input).value if self.operator else ""
+        request = self.app.desk.check_lookup(
+            self.agency, self.query_one("#reg-number", Input).value,
+            self.query_one("#reg-date", Input).value, caller)
+        if isinstance(request, FormProblem):
+            self._error(request.problem.text(_), FIELDS[request.field])
             return
         self.query_one("#lookup-error", Static).update("")
         self.query_one("#show", Button).disabled = True
-        self._lookup(number, reg_date, caller)
+        self._lookup(request)
 
     @work(thread=True, exclusive=True, group="lookup")
-    def _lookup(self, number: str, reg_date: date, caller: str) -> None:
-        try:
-            result = self.app.lookup(self.agency, number, reg_date, caller)
-        except Exception:  # the audit or the register failed: show nothing of the letter
-            self.app.call_from_thread(self._failed)
-            return
-        self.app.call_from_thread(self._answered, result)
+    def _lookup(self, request: LookupRequest) -> None:
+        self.app.call_from_thread(self._answered, self.app.desk.lookup(request))
 
-    def _failed(self) -> None:
+    def _answered(self, answer: LookupAnswer) -> None:
         self.query_one("#show", Button).disabled = False
-        self._error(_("The lookup could not be completed. Please try again or ask staff for help."), "#reg-number")
-
-    def _answered(self, result: Lookup) -> None:
-        self.query_one("#show", Button).disabled = False
-        if result.outcome == FOUND and result.letter is not None:
+        if answer.outcome is Outcome.FOUND and answer.letter is not None:
             self.query_one("#lookup-warning", Static).update("")
             self._result_shown = True
-            self._show_result(result.letter)
+            self._show_result(answer.letter)
             return
-        consequence = self.app.after_miss()
-        if consequence == "end":
-            self.app.end_session("miss_limit", _("Too many unsuccessful searches: for your safety the session has ended."))
+        if answer.consequence is Consequence.SESSION_ENDED:
+            self.app.end_session("miss_limit", N_("Too many unsuccessful searches: for your safety the session has ended."))
             return
-        if consequence == "flag":
+        if answer.consequence is Consequence.FLAGGED:
             self.query_one("#lookup-warning", Static).update(
                 _("Warning: several lookups in a row found nothing or could not verify the caller. This has been recorded for your supervisor."))
-        self._error(self._miss_message(result), "#caller-check" if result.outcome == UNVERIFIED else "#reg-number")
+        self._error(self._miss_message(answer), "#caller-check" if answer.outcome is Outcome.UNVERIFIED else "#reg-number")
 
     def _show_result(self, letter: LetterView) -> None:
         """Push this form's result panel, built once and refilled for every next letter."""
@@ -183,8 +150,14 @@ class LookupScreen(Screen):
         self.app.uninstall_screen(name)
         screen.remove()
 
-    def _miss_message(self, result: Lookup) -> str:
-        if result.outcome == UNVERIFIED:
+    def _miss_message(self, answer: LookupAnswer) -> str:
+        if answer.outcome is Outcome.FAILED:
+            return _("The lookup could not be completed. Please try again or ask staff for help.")
+        if answer.outcome is Outcome.REFUSED or answer.consequence is Consequence.LOCKED:
+            if self.operator:
+                return _("Lookups from this account are locked after too many unsuccessful searches. A supervisor can unlock them.")
+            return _("Too many unsuccessful searches for this account: please try again tomorrow or ask staff for help.")
+        if answer.outcome is Outcome.UNVERIFIED:
             return _("The caller could not be verified: the FIN or surname they gave does not match the applicant. Give no details of this letter.")
         if self.operator:
             return _("No letter with this number and registration date was found at this authority.")

@@ -1,4 +1,9 @@
-"""The emulated phone: shows the verification code, Təsdiq / İmtina, then asks for PIN1."""
+"""The emulated phone of Asan İmza: the code, Təsdiq / İmtina, then PIN1.
+
+It belongs to the emulator (data/mobile_id.py EmulatedMobileId): it talks to the emulator's
+phone side only, never to the login screen, which learns the outcome from the provider as it
+would from a real one.
+"""
 
 from __future__ import annotations
 
@@ -11,21 +16,23 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from data.mobile_id import MidResult, MidSession, PinOutcome
-from tui.i18n import N_, _, ngettext
+from data.i18n import N_, _, ngettext
+from data.mobile_id import EmulatedMobileId, PinAnswer
+from data.terminal import StoreError
 
 
-class PhoneScreen(ModalScreen[PinOutcome]):
-    """A panel drawn like a phone; dismisses with the outcome of the whole signature."""
+class PhoneScreen(ModalScreen[None]):
+    """A panel drawn like a phone."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="cancel"),
     ]
 
-    def __init__(self, session: MidSession, phone_display: str) -> None:
+    def __init__(self, phone: EmulatedMobileId, session_id: str, phone_display: str,
+                 code: str) -> None:
         super().__init__()
-        self.session = session
-        self.phone_display = phone_display
+        self.phone, self.session_id = phone, session_id
+        self.phone_display, self.code = phone_display, code
 
     def compose(self) -> ComposeResult:
         with Vertical(id="phone-body"):
@@ -33,7 +40,7 @@ class PhoneScreen(ModalScreen[PinOutcome]):
             yield Label(self.phone_display, classes="phone-number")
             with Vertical(id="phone-confirm-step"):
                 yield Label(_("Login request from İzlə. Verification code:"), classes="phone-text")
-                yield Static(self.session.code, id="phone-code", classes="code")
+                yield Static(self.code, id="phone-code", classes="code")
                 yield Label(_("Confirm only if the same code is on the screen."), classes="phone-text")
                 with Horizontal(classes="phone-buttons"):
                     yield Button(_("Confirm"), id="phone-confirm", variant="success")
@@ -52,9 +59,8 @@ class PhoneScreen(ModalScreen[PinOutcome]):
 
     @on(Button.Pressed, "#phone-confirm")
     def _confirm(self) -> None:
-        result = self.app.mobile_id.confirm(self.session)
-        if result is not None:
-            self.dismiss(PinOutcome(result, 0))
+        if not self.phone.confirm(self.session_id):
+            self.dismiss()  # too late: the login screen hears TIMEOUT from the provider
             return
         self.query_one("#phone-confirm-step").display = False
         self.query_one("#phone-pin-step").display = True
@@ -62,7 +68,8 @@ class PhoneScreen(ModalScreen[PinOutcome]):
 
     @on(Button.Pressed, "#phone-cancel, #pin1-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(PinOutcome(self.app.mobile_id.cancel(self.session), 0))
+        self.phone.cancel(self.session_id)
+        self.dismiss()
 
     @on(Input.Submitted, "#pin1")
     @on(Button.Pressed, "#pin1-ok")
@@ -76,17 +83,25 @@ class PhoneScreen(ModalScreen[PinOutcome]):
 
     @work(thread=True, exclusive=True, group="pin")
     def _check_pin(self, pin: str) -> None:
-        # scrypt is deliberately slow: keep it off the UI thread.
-        with self.app.state_lock:  # terminal.db is shared with the UI thread
-            outcome = self.app.mobile_id.submit_pin(self.session, pin)
-        self.app.call_from_thread(self._pin_checked, outcome)
-
-    def _pin_checked(self, outcome: PinOutcome) -> None:
-        if outcome.result is not MidResult.WRONG_PIN:
-            self.dismiss(outcome)
+        # scrypt is deliberately slow, and terminal.db may be busy: never on the UI thread.
+        try:
+            answer, left = self.phone.enter_pin(self.session_id, pin)
+        except StoreError as error:
+            self.app.call_from_thread(self._show_error, error.problem.text(_))
             return
-        self.app.record_safely("pin", "WRONG_PIN", {"user_id": self.session.identity.user_id},
-                        actor=self.session.identity.user_id)
+        self.app.call_from_thread(self._pin_checked, answer, left)
+
+    def _show_error(self, message: str) -> None:
+        if self.is_mounted:
+            self.query_one("#pin1-ok", Button).disabled = False
+            self.query_one("#pin1-error", Static).update(message)
+
+    def _pin_checked(self, answer: PinAnswer, left: int) -> None:
+        if not self.is_mounted:
+            return
+        if answer is not PinAnswer.WRONG:
+            self.dismiss()
+            return
         pin_input = self.query_one("#pin1", Input)
         pin_input.value = ""
         pin_input.focus()
@@ -94,5 +109,5 @@ class PhoneScreen(ModalScreen[PinOutcome]):
         self.query_one("#pin1-error", Static).update(
             ngettext("Wrong PIN1. {n} attempt left before PIN1 is blocked.",
                      "Wrong PIN1. {n} attempts left before PIN1 is blocked.",
-                     outcome.tries_left).format(n=outcome.tries_left)
+                     left).format(n=left)
         )

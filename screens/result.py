@@ -17,7 +17,7 @@ from data.letters import LetterView
 from data.statuses import STATUS_TITLES, describe_deadline, explain
 from data.text import format_date, strip_controls
 from screens.widgets import LocalFooter, TitleBar, data_text
-from tui.i18n import N_, _, ngettext
+from data.i18n import N_, _, ngettext
 
 
 def status_content(letter: LetterView, lang: str) -> Content:
@@ -53,7 +53,6 @@ class ResultScreen(Screen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "back", N_("Back"), id="back", key_display="Esc/F12"),
-        Binding("f3", "app.logout", N_("Log out"), id="logout"),
     ]
 
     def __init__(self, letter: LetterView) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Footer, Label, Static
 from textual.widgets._footer import FooterKey
 
 from data.text import strip_controls
-from tui.i18n import _
+from data.i18n import _
 
 
 def data_text(value: object | None) -> Content:

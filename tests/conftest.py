@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from data.clock import FixedClock
 from data.db import connect_write
 from data.identities import upsert_identity
 from data.schema import ensure_register, ensure_terminal
+
+TODAY = date(2026, 11, 25)  # the test register's "today"; no test reads the real date
+
+
+def izle_app(register, **options):
+    """İzlə as the tests run it: its own clock fixed at TODAY, its randomness seeded."""
+    from tui.app import IzleApp
+
+    options.setdefault("clock", FixedClock(TODAY))
+    options.setdefault("rng", random.Random(7))
+    return IzleApp(register, **options)
+
 
 HOSTILE_UNIT = "[bold]x[/] \x1b[31mRED"
 HOSTILE_EXECUTOR = "[/] \x1b[2J Hacker [link=x]y"

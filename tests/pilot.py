@@ -14,9 +14,23 @@ def text_of(app, selector: str) -> str:
     return str(widget.render())
 
 
+def _login_awaits_provider(app) -> bool:
+    """A login whose phone has answered, its outcome not polled from the provider yet."""
+    from screens.login import LoginScreen
+    from screens.phone import PhoneScreen
+
+    return not isinstance(app.screen, PhoneScreen) and any(
+        isinstance(s, LoginScreen) and s._pending is not None for s in app.screen_stack)
+
+
 async def settle(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Workers done, and a login's outcome fetched from the provider (it is polled)."""
+    for _ in range(100):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not _login_awaits_provider(pilot.app):
+            break
+        await pilot.pause(0.05)
     await pilot.pause()
 
 

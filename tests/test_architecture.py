@@ -46,3 +46,11 @@ def test_the_path_to_the_first_screen_stays_light():
     assert "holidays" not in loaded
     assert "sqlite_utils" not in loaded
     assert "babel" not in loaded
+
+
+def test_the_layer_contracts_hold():
+    """tui → screens → data, and data/ without textual, rich or click: import-linter's
+    contracts in pyproject.toml, checked on every import of every module."""
+    from importlinter.cli import lint_imports
+
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0

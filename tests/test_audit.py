@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from data import audit, deadlines
+from data import audit
 from data.db import connect_write
 from screens.lookup import LookupScreen
-from tests.conftest import CITIZEN, CITIZEN_FIN, OPERATOR, OTHER_FIN
+from tests.conftest import izle_app, CITIZEN, CITIZEN_FIN, OPERATOR, OTHER_FIN
 from tests.pilot import (audit_rows, choose_agency, enter_pin, log_in, look_up, start_login,
                          text_of)
 from tui.app import IzleApp
@@ -21,9 +21,6 @@ from tui.cli.run import run
 SIZE = (100, 40)
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(deadlines, "today", lambda: date(2026, 11, 25))
 
 
 def izle(*args: str, stdin: str | None = None):
@@ -120,13 +117,14 @@ def test_a_missing_terminal_db_is_an_error_not_a_traceback(tmp_path):
 
 
 async def test_a_lookup_is_not_shown_when_its_audit_row_cannot_be_written(register):
-    app = IzleApp(register)
+    app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, CITIZEN)
         await choose_agency(pilot, "baki")
-        with app.state_lock:  # as if the disk were full: every insert into audit fails
-            app.state.execute("CREATE TRIGGER no_audit BEFORE INSERT ON audit "
-                              "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        conn = connect_write(register.with_name("terminal.db"))  # as if the disk were full:
+        conn.execute("CREATE TRIGGER no_audit BEFORE INSERT ON audit "  # every insert fails
+                     "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        conn.close()
         await look_up(pilot, "01-31/3073", "05.03.2026")
         assert isinstance(app.screen, LookupScreen)
         assert "tamamlanmadı" in text_of(app, "#lookup-error")
@@ -134,7 +132,7 @@ async def test_a_lookup_is_not_shown_when_its_audit_row_cannot_be_written(regist
 
 async def test_the_audit_holds_no_pin_no_code_and_no_clear_fin_or_phone(register):
     codes = []
-    app = IzleApp(register)
+    app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         await start_login(pilot, CITIZEN)
         codes.append(text_of(app, "#phone-code"))
@@ -146,7 +144,7 @@ async def test_the_audit_holds_no_pin_no_code_and_no_clear_fin_or_phone(register
         await pilot.press("f3")
         await pilot.pause()
         await start_login(pilot, CITIZEN, user_id="999999")  # an unknown pair: the phone is logged
-    operator = IzleApp(register, mode="operator")
+    operator = izle_app(register, mode="operator")
     async with operator.run_test(size=SIZE) as pilot:
         await start_login(pilot, OPERATOR)
         codes.append(text_of(operator, "#phone-code"))

@@ -7,27 +7,24 @@ from datetime import date
 
 import pytest
 
-from data import deadlines
+from data.clock import FixedClock
 from data.db import connect_write
 from screens.agency import AgencyScreen
 from screens.login import LoginScreen
 from screens.lookup import LookupScreen
 from screens.phone import PhoneScreen
 from screens.result import ResultScreen
-from tests.conftest import CITIZEN, HOSTILE_EXECUTOR, HOSTILE_UNIT, OTHER
-from tests.pilot import choose_agency, enter_pin, log_in, look_up, start_login, text_of
+from tests.conftest import TODAY, izle_app, CITIZEN, HOSTILE_EXECUTOR, HOSTILE_UNIT, OTHER
+from tests.pilot import settle, choose_agency, enter_pin, log_in, look_up, start_login, text_of
 from tui.app import IzleApp
 
 SIZE = (100, 40)
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(deadlines, "today", lambda: date(2026, 11, 25))
 
 
 def make_app(register, **options) -> IzleApp:
-    return IzleApp(register, **options)
+    return izle_app(register, **options)
 
 
 def audit_rows(register, action=None):
@@ -154,18 +151,23 @@ async def test_cancel_on_the_phone(register):
         code = text_of(app, "#phone-code")
         assert len(code) == 4 and code in str(login_screen.query_one("#verification-code").render())
         await pilot.click("#phone-cancel")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         assert "imtina" in text_of(app, "#login-error")
     assert audit_rows(register, "login")[-1][1] == "USER_CANCELLED"
 
 
 async def test_confirmation_timeout(register):
-    app = make_app(register, confirm_timeout=1.5)
+    clock = FixedClock(TODAY)
+    app = make_app(register, clock=clock, idle_timeout=600)  # the default 120 s, on its own clock
     async with app.run_test(size=SIZE) as pilot:
         await start_login(pilot, CITIZEN)
         assert isinstance(app.screen, PhoneScreen)
-        for _tick in range(50):  # the timer fires after 1.5 s (not before the phone shows, even on a busy machine)
+        clock.advance(119)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, PhoneScreen)  # not a second early
+        clock.advance(2)
+        for _tick in range(30):
             await pilot.pause(0.1)
             if isinstance(app.screen, LoginScreen):
                 break

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data import deadlines
+from data.clock import FixedClock
 from data.deadlines import (
     Deadline, WorkCalendar, deadline_for, due_date, public_holidays, working_days_between,
 )
@@ -117,7 +117,7 @@ def test_holidays_is_not_imported_until_a_deadline_is_computed():
 
 # --- the register's own calendar reaches the lookup ---------------------------------------
 
-def test_a_lookup_shows_the_deadline_with_the_registers_day_swaps(tmp_path, monkeypatch):
+def test_a_lookup_shows_the_deadline_with_the_registers_day_swaps(tmp_path):
     register = tmp_path / "register.db"
     for kind, name in (("agencies", "agencies.csv"), ("units", "units.csv"),
                        ("executors", "executors.csv"), ("calendar", "calendar.csv")):
@@ -130,11 +130,10 @@ def test_a_lookup_shows_the_deadline_with_the_registers_day_swaps(tmp_path, monk
     # register's calendar makes Saturday 04.10 a working day (and 06.10 a day off).
     assert due_date(date(2025, 9, 15)) == date(2025, 10, 6)
     today = date(2025, 10, 1)
-    found = Register(register, today=lambda: today).find_letter("BBGI", "01-31/1", date(2025, 9, 15))
+    found = Register(register, clock=FixedClock(today)).find_letter("BBGI", "01-31/1", date(2025, 9, 15))
     assert found is not None and found.deadline == Deadline(date(2025, 10, 4), 3, "open")
-    # Without `today=`, the register asks data.deadlines.today, which a test may replace.
-    monkeypatch.setattr(deadlines, "today", lambda: date(2025, 10, 7))
-    late = Register(register).find_letter("BBGI", "01-31/1", date(2025, 9, 15))
+    late = Register(register, clock=FixedClock(date(2025, 10, 7))).find_letter(
+        "BBGI", "01-31/1", date(2025, 9, 15))
     assert late is not None and late.deadline == Deadline(date(2025, 10, 4), -1, "overdue")
 
 

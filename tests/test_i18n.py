@@ -23,21 +23,21 @@ from babel.messages.pofile import read_po
 from textual.widgets import Button, DataTable, Input, OptionList, Static
 from textual.widgets._footer import FooterKey
 
-import tui.i18n
+import data.i18n
 from data import deadlines
 from data.statuses import DEADLINE_MARKERS
 from screens.agency import AgencyScreen
 from screens.login import LoginScreen
 from screens.lookup import LookupScreen
 from screens.result import ResultScreen
-from tests.conftest import ADMIN, AGENCIES, CITIZEN, EXECUTORS, LETTERS, OPERATOR, UNITS
+from tests.conftest import izle_app, ADMIN, AGENCIES, CITIZEN, EXECUTORS, LETTERS, OPERATOR, UNITS
 from tests.pilot import choose_agency, log_in, look_up, settle, text_of, type_into
 from tests.tour import SCREENS
 from tui.app import IzleApp
-from tui.i18n import LANGUAGES, requested_language
+from data.i18n import LANGUAGES, requested_language
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALE = ROOT / "tui" / "locale"
+LOCALE = ROOT / "data" / "locale"
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NP_": (1, 2), "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 SIZE = (100, 40)
@@ -46,7 +46,7 @@ SIZE = (100, 40)
 # --- the catalogs ----------------------------------------------------------------------------
 
 def extract_template() -> Catalog:
-    """Every message of the code, extracted afresh the way tui/locale/refresh.sh does."""
+    """Every message of the code, extracted afresh the way data/locale/refresh.sh does."""
     with open(ROOT / "babel.cfg") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     template = Catalog()
@@ -84,7 +84,7 @@ def test_every_message_of_the_code_is_translated(template, lang):
         if entry is None or entry.fuzzy or not all(forms(entry.string)) \
                 or len(forms(entry.string)) != (po.num_plurals if message.pluralizable else 1):
             untranslated.append(message.id)
-    assert untranslated == [], f"{lang}: run /tmp/i18n/sync.sh or tui/locale/refresh.sh and translate"
+    assert untranslated == [], f"{lang}: run /tmp/i18n/sync.sh or data/locale/refresh.sh and translate"
 
 
 def catalog_messages(translations: gettext.GNUTranslations) -> dict:
@@ -101,7 +101,7 @@ def test_each_compiled_catalog_is_its_po_compiled(lang):
     with open(LOCALE / lang / "LC_MESSAGES" / "izle.mo", "rb") as shipped:
         ours = catalog_messages(gettext.GNUTranslations(shipped))
     assert ours == catalog_messages(gettext.GNUTranslations(compiled)), \
-        f"{lang}: izle.mo is stale — run `pybabel compile -d tui/locale -D izle`"
+        f"{lang}: izle.mo is stale — run `pybabel compile -d data/locale -D izle`"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -134,8 +134,8 @@ def test_babel_finds_no_error_in_the_catalog(lang):
 
 
 def test_azerbaijani_is_the_default_and_each_language_differs():
-    assert tui.i18n.DEFAULT_LANGUAGE == "az"
-    titles = {lang: tui.i18n.translate("Mobile number", lang) for lang in LANGUAGES}
+    assert data.i18n.DEFAULT_LANGUAGE == "az"
+    titles = {lang: data.i18n.translate("Mobile number", lang) for lang in LANGUAGES}
     assert titles == {"az": "Mobil nömrə", "ru": "Мобильный номер", "en": "Mobile number"}
 
 
@@ -207,18 +207,15 @@ def not_from_the_catalog(screen) -> str:
 
 @pytest.fixture
 def pseudo(monkeypatch):
-    monkeypatch.setattr(tui.i18n, "_catalog", lambda lang: Pseudo())
+    monkeypatch.setattr(data.i18n, "_catalog", lambda lang: Pseudo())
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(deadlines, "today", lambda: date(2026, 11, 25))
 
 
 @pytest.mark.parametrize("where", SCREENS)
 async def test_every_text_on_screen_comes_from_the_catalog(register, pseudo, where):
     options, steps, expected = SCREENS[where]
-    app = IzleApp(register, **options)
+    app = izle_app(register, **options)
     async with app.run_test(size=SIZE) as pilot:
         if steps is not None:
             await steps(pilot)
@@ -229,7 +226,7 @@ async def test_every_text_on_screen_comes_from_the_catalog(register, pseudo, whe
 async def test_the_check_finds_a_hard_coded_label(register, pseudo):
     from textual.widgets import Label
 
-    app = IzleApp(register)
+    app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         await app.screen.mount(Label("Hello"))
         await pilot.pause()
@@ -245,7 +242,7 @@ def labels(app) -> list[str]:
 
 
 async def test_f2_switches_the_language_and_keeps_what_was_typed(register):
-    app = IzleApp(register)
+    app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         assert labels(app) == ["Mobil nömrə", "İstifadəçi ID"]
         await type_into(pilot, "#phone", CITIZEN.phone_typed)
@@ -267,7 +264,7 @@ async def test_f2_switches_the_language_and_keeps_what_was_typed(register):
 
 
 async def test_the_language_buttons_and_the_footer_follow(register):
-    app = IzleApp(register)
+    app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, "#phone", CITIZEN.phone_typed)
         await pilot.click("#lang-en")
@@ -289,7 +286,7 @@ async def test_the_language_buttons_and_the_footer_follow(register):
      "In execution", "Customs Control Department"),
 ])
 async def test_the_chosen_language_lasts_the_whole_session(register, lang, agency_name, title, status, unit):
-    app = IzleApp(register)
+    app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.click(f"#lang-{lang}")
         await settle(pilot)
@@ -315,7 +312,7 @@ async def test_the_chosen_language_lasts_the_whole_session(register, lang, agenc
 
 
 async def test_a_kiosk_returns_to_its_own_language_at_logout(register):
-    app = IzleApp(register, kiosk=True, lang="az")
+    app = izle_app(register, kiosk=True, lang="az")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.click("#lang-en")
         await settle(pilot)
@@ -328,7 +325,7 @@ async def test_a_kiosk_returns_to_its_own_language_at_logout(register):
 
 
 async def test_a_console_keeps_the_operators_language_after_logout(register):
-    app = IzleApp(register, lang="az")
+    app = izle_app(register, lang="az")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.click("#lang-ru")
         await settle(pilot)
@@ -364,7 +361,7 @@ def highlighted(app) -> str | None:
     ("state customs", ["DGK"]),                        # English
 ])
 async def test_the_filter_understands_every_script(register, typed, expected):
-    app = IzleApp(register)
+    app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, CITIZEN)
         assert len(listed(app)) == len(AGENCIES)
@@ -377,7 +374,7 @@ async def test_the_filter_understands_every_script(register, typed, expected):
 
 
 async def test_the_best_match_is_highlighted_and_nothing_matching_is_said(register):
-    app = IzleApp(register)
+    app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, CITIZEN)
         await type_into(pilot, "#agency-filter", "astara gömrük")
@@ -426,12 +423,12 @@ def test_the_language_is_read_before_click_parses(args, env, lang):
 
 
 HELP_DUMP = """
-import json, sys, click, tui.i18n
-from tui.i18n import _catalog
+import json, sys, click, data.i18n
+from data.i18n import _catalog
 class Pseudo(__import__("gettext").NullTranslations):
     def gettext(self, m): return "⟦" + m + "⟧"
     def ngettext(self, s, p, n): return "⟦" + (s if n == 1 else p) + "⟧"
-tui.i18n._catalog = lambda lang: Pseudo()
+data.i18n._catalog = lambda lang: Pseudo()
 from tui.cli import LazyGroup, SUBCOMMANDS
 from tui.cli.run import run
 ctx = click.Context(run)

@@ -11,35 +11,31 @@ import pytest
 from textual.command import CommandPalette
 from textual.scrollbar import ScrollBar
 
-from data import deadlines
+from data.clock import FixedClock
 from screens.admin import AdminScreen
 from screens.agency import AgencyScreen
 from screens.idle import IdleScreen
 from screens.login import LoginScreen
 from screens.lookup import LookupScreen
 from screens.result import ResultScreen
-from tests.conftest import ADMIN, CITIZEN, OPERATOR
+from tests.conftest import TODAY, izle_app, ADMIN, CITIZEN, OPERATOR
 from tests.pilot import (audit_rows, choose_agency, log_in, look_up, screen_text, settle,
                          start_login, text_of, type_into)
-from tui.app import ADMIN_STOP_STATUS, DEFAULT_IDLE_TIMEOUT, IzleApp
+from tui.app import ADMIN_STOP_STATUS, IzleApp
+from tui.settings import DEFAULT_IDLE_TIMEOUT, Settings
 
 SIZE = (80, 25)
 LETTER = ("01-31/3073", "05.03.2026")
-IDLE = 0.3  # seconds; tests shorten both the idle timeout and the prompt's countdown
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(deadlines, "today", lambda: date(2026, 11, 25))
 
 
 @pytest.fixture
-def short_prompt(monkeypatch):
-    monkeypatch.setattr(IzleApp, "IDLE_PROMPT_SECONDS", 0.6)
+def clock() -> FixedClock:
+    """The app's clock: idle time passes only when a test says so, never by a busy machine."""
+    return FixedClock(TODAY)
 
 
 def kiosk(register, **options) -> IzleApp:
-    return IzleApp(register, kiosk=True, **options)
+    return izle_app(register, kiosk=True, **options)
 
 
 async def wait_for(pilot, condition, timeout: float = 3.0) -> None:
@@ -53,7 +49,7 @@ async def wait_for(pilot, condition, timeout: float = 3.0) -> None:
 
 
 def test_the_product_defaults_respect_wcag_2_2_1():
-    assert IzleApp.IDLE_PROMPT_SECONDS >= 20
+    assert Settings(db_path=Path("register.db")).idle_prompt >= 20
     assert DEFAULT_IDLE_TIMEOUT == {"citizen": 60.0, "operator": 900.0}
 
 
@@ -80,24 +76,28 @@ async def test_ctrl_q_ctrl_c_ctrl_p_do_nothing_on_a_kiosk(register):
 
 
 async def test_outside_a_kiosk_ctrl_q_still_quits(register):
-    app = IzleApp(register)
+    app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert app.return_code == 0
 
 
-async def test_idle_prompt_then_logout_leaves_nothing_of_the_last_person(register, short_prompt):
-    app = kiosk(register)
+async def test_idle_prompt_then_logout_leaves_nothing_of_the_last_person(register, clock):
+    app = kiosk(register, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, CITIZEN)
         await choose_agency(pilot, "baki")
         await look_up(pilot, *LETTER)
         assert isinstance(app.screen, ResultScreen)
-        app.idle_timeout = IDLE  # now the person walks away
+        clock.advance(59)  # the person walks away; a minute less a second is not yet idle
+        await pilot.pause(0.4)
+        assert isinstance(app.screen, ResultScreen)
+        clock.advance(2)
         await wait_for(pilot, lambda: isinstance(app.screen, IdleScreen))
         assert "Hələ buradasınız?" in screen_text(app)
-        assert "saniyə" in text_of(app, "#idle-countdown")
+        assert "20 saniyə" in text_of(app, "#idle-countdown")
+        clock.advance(21)
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
         assert app.session is None and len(app.screen_stack) == 2
         assert app.screen.query_one("#phone").value == "" and app.screen.query_one("#user-id").value == ""
@@ -107,33 +107,35 @@ async def test_idle_prompt_then_logout_leaves_nothing_of_the_last_person(registe
     assert audit_rows(register, "logout")[-1]["outcome"] == "idle"
 
 
-async def test_a_half_typed_login_is_cleared_too(register, short_prompt):
-    app = kiosk(register, idle_timeout=IDLE)
+async def test_a_half_typed_login_is_cleared_too(register, clock):
+    app = kiosk(register, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, "#phone", CITIZEN.phone_typed)
+        clock.advance(61)
         await wait_for(pilot, lambda: isinstance(app.screen, IdleScreen))
+        clock.advance(21)
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
         assert app.screen.query_one("#phone").value == ""
 
 
-async def test_an_empty_login_screen_is_left_alone(register, short_prompt):
-    app = kiosk(register, idle_timeout=IDLE)
+async def test_an_empty_login_screen_is_left_alone(register, clock):
+    app = kiosk(register, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         login = app.screen
-        await pilot.pause(IDLE * 3)
+        clock.advance(3600)
+        await pilot.pause(0.6)
         assert app.screen is login
 
 
 @pytest.mark.parametrize("answer", ["key", "yes"])
-async def test_any_key_or_yes_keeps_the_session(register, short_prompt, answer):
-    app = kiosk(register)
+async def test_any_key_or_yes_keeps_the_session(register, clock, answer):
+    app = kiosk(register, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, CITIZEN)
         await choose_agency(pilot, "baki")
         await type_into(pilot, "#reg-number", "01-31/3073")
-        app.idle_timeout = IDLE
+        clock.advance(61)
         await wait_for(pilot, lambda: isinstance(app.screen, IdleScreen))
-        app.IDLE_PROMPT_SECONDS = 30  # the next prompt must not come back during the asserts
         if answer == "key":
             await pilot.press("x")
         else:
@@ -170,6 +172,13 @@ async def test_an_administrator_can_stop_the_kiosk(register):
         await log_in(pilot, ADMIN)
         await pilot.click("#stop-terminal")
         await pilot.pause()
+        await pilot.press("enter")  # No is focused: Enter alone does not stop it
+        await pilot.pause()
+        assert isinstance(app.screen, AdminScreen) and app.return_code is None
+        await pilot.click("#stop-terminal")
+        await pilot.pause()
+        await pilot.click("#stop-yes")
+        await pilot.pause()
         assert app.return_code == ADMIN_STOP_STATUS == 10  # systemd: RestartPreventExitStatus=10
     stop = audit_rows(register, "stop")[-1]
     assert (stop["outcome"], stop["actor"], stop["terminal"]) == ("admin", ADMIN.user_id, "KIOSK-7")
@@ -202,7 +211,7 @@ def console_font() -> set[str]:
     return set("".join(line for line in lines if not line.startswith("# ")))
 
 
-async def test_every_kiosk_screen_fits_a_linux_console_font(register, monkeypatch, short_prompt):
+async def test_every_kiosk_screen_fits_a_linux_console_font(register, monkeypatch):
     monkeypatch.setenv("TERM", "linux")
     monkeypatch.setattr(ScrollBar, "renderer", ScrollBar.renderer)  # restored after the test
     font = console_font() | {"\n"}

@@ -1,11 +1,16 @@
 """Asan İmza emulation: the Mobile-ID verification code, PIN1 hashing and blocking."""
 
 import hashlib
+import random
+
+import pytest
 
 from data.db import connect_write
 from data.identities import PinCheck, check_pin, get_identity, hash_pin, pin_matches, unblock
-from data.mobile_id import EmulatedMobileId, MidResult, MidSession, verification_code
-from tests.conftest import CITIZEN
+from data.clock import FixedClock
+from data.mobile_id import EmulatedMobileId, MidResult, MidStatus, PinAnswer, verification_code
+from data.terminal import TerminalStore
+from tests.conftest import TODAY, CITIZEN
 
 
 def test_verification_code_matches_mobile_id_reference_vectors():
@@ -48,16 +53,43 @@ def test_a_right_pin_resets_the_counter(register):
     assert check_pin(conn, CITIZEN.user_id, "0000") == (PinCheck.WRONG, 2)
 
 
-def test_emulator_outcomes(register):
-    now = [0.0]
-    mid = EmulatedMobileId(connect_write(register.with_name("terminal.db")), 120, clock=lambda: now[0])
-    assert mid.start(CITIZEN.phone, "999999") is MidResult.NOT_MID_CLIENT
-    session = mid.start(CITIZEN.phone, CITIZEN.user_id)
-    assert isinstance(session, MidSession) and len(session.code) == 4
-    assert mid.confirm(session) is None
-    assert mid.submit_pin(session, CITIZEN.pin1).result is MidResult.OK
-    late = mid.start(CITIZEN.phone, CITIZEN.user_id)
-    now[0] = 121
-    assert mid.confirm(late) is MidResult.TIMEOUT
-    cancelled = mid.start(CITIZEN.phone, CITIZEN.user_id)
-    assert mid.cancel(cancelled) is MidResult.USER_CANCELLED
+def emulator(register, clock: FixedClock) -> EmulatedMobileId:
+    store = TerminalStore(register.with_name("terminal.db"), clock, random.Random(1))
+    return EmulatedMobileId(store, clock, random.Random(1), timeout=120)
+
+
+def test_the_seam_is_shaped_like_mid_rest(register):
+    """start → (code, session id); status polled: RUNNING until the phone answers, then
+    COMPLETE once, with the identity only when OK."""
+    clock = FixedClock(TODAY)
+    mid = emulator(register, clock)
+    started = mid.start(CITIZEN.phone, CITIZEN.user_id)
+    assert len(started.code) == 4 and started.code.isdigit() and started.session_id
+    assert mid.status(started.session_id) == MidStatus()  # running
+    assert mid.ringing(started.session_id) == (CITIZEN.phone, started.code)
+    assert mid.confirm(started.session_id)
+    assert mid.enter_pin(started.session_id, "0000") == (PinAnswer.WRONG, 2)
+    assert mid.status(started.session_id) == MidStatus()  # a wrong PIN: the phone asks again
+    assert mid.enter_pin(started.session_id, CITIZEN.pin1)[0] is PinAnswer.ACCEPTED
+    done = mid.status(started.session_id)
+    assert done.result is MidResult.OK and done.identity.user_id == CITIZEN.user_id
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("unknown", MidResult.NOT_MID_CLIENT), ("cancel", MidResult.USER_CANCELLED),
+    ("late", MidResult.TIMEOUT), ("blocked", MidResult.PIN_BLOCKED),
+])
+def test_each_outcome_comes_from_the_status(register, case, expected):
+    clock = FixedClock(TODAY)
+    mid = emulator(register, clock)
+    started = mid.start(CITIZEN.phone, "999999" if case == "unknown" else CITIZEN.user_id)
+    if case == "cancel":
+        mid.cancel(started.session_id)
+    elif case == "late":
+        clock.advance(121)  # the one timeout is the provider's
+    elif case == "blocked":
+        assert mid.confirm(started.session_id)
+        for _ in range(3):
+            mid.enter_pin(started.session_id, "0000")
+    status = mid.status(started.session_id)
+    assert status.result is expected and status.identity is None

@@ -10,7 +10,7 @@ from data import deadlines
 from screens.login import LoginScreen
 from screens.lookup import LookupScreen
 from screens.result import ResultScreen
-from tests.conftest import CITIZEN, CITIZEN_FIN, OPERATOR, OTHER_FIN
+from tests.conftest import izle_app, CITIZEN, CITIZEN_FIN, OPERATOR, OTHER_FIN
 from tests.pilot import audit_rows, choose_agency, log_in, look_up, screen_text, settle, text_of
 from tui.app import IzleApp
 
@@ -18,14 +18,11 @@ SIZE = (100, 40)
 LETTER = ("01-31/3073", "05.03.2026")  # Həsənov Orxan's letter at Bakı Baş Gömrük İdarəsi
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(deadlines, "today", lambda: date(2026, 11, 25))
 
 
 @pytest.mark.parametrize("caller", ["Həsənov", "hesenov", "HƏSƏNOV", CITIZEN_FIN.lower(), f" {CITIZEN_FIN} "])
 async def test_a_verified_caller_hears_where_the_letter_is(register, caller):
-    app = IzleApp(register, mode="operator")
+    app = izle_app(register, mode="operator")
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, OPERATOR)
         await choose_agency(pilot, "baki bas")
@@ -43,7 +40,7 @@ async def test_a_verified_caller_hears_where_the_letter_is(register, caller):
 
 @pytest.mark.parametrize("caller", ["Quliyeva", OTHER_FIN, "Həsən", "Orxan"])
 async def test_an_unverified_caller_learns_nothing_about_the_letter(register, caller):
-    app = IzleApp(register, mode="operator")
+    app = izle_app(register, mode="operator")
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, OPERATOR)
         await choose_agency(pilot, "baki bas")
@@ -59,7 +56,7 @@ async def test_an_unverified_caller_learns_nothing_about_the_letter(register, ca
 
 
 async def test_the_caller_check_is_asked_for_before_any_lookup(register):
-    app = IzleApp(register, mode="operator")
+    app = izle_app(register, mode="operator")
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, OPERATOR)
         await choose_agency(pilot, "baki bas")
@@ -71,7 +68,7 @@ async def test_the_caller_check_is_asked_for_before_any_lookup(register):
 
 
 async def test_an_operator_is_told_plainly_when_there_is_no_such_letter(register):
-    app = IzleApp(register, mode="operator")
+    app = izle_app(register, mode="operator")
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, OPERATOR)
         await choose_agency(pilot, "baki bas")
@@ -81,7 +78,7 @@ async def test_an_operator_is_told_plainly_when_there_is_no_such_letter(register
 
 
 async def test_a_citizen_is_refused_operator_mode(register):
-    app = IzleApp(register, mode="operator")
+    app = izle_app(register, mode="operator")
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, CITIZEN)
         assert isinstance(app.screen, LoginScreen)
@@ -91,7 +88,7 @@ async def test_a_citizen_is_refused_operator_mode(register):
 
 
 async def test_a_burst_of_misses_is_flagged_and_the_session_goes_on(register):
-    app = IzleApp(register, mode="operator")
+    app = izle_app(register, mode="operator")
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, OPERATOR)
         await choose_agency(pilot, "baki bas")
@@ -112,7 +109,7 @@ async def test_a_burst_of_misses_is_flagged_and_the_session_goes_on(register):
 
 
 async def test_back_from_a_result_clears_the_caller_check(register):
-    app = IzleApp(register, mode="operator")
+    app = izle_app(register, mode="operator")
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, OPERATOR)
         await choose_agency(pilot, "baki bas")

@@ -7,25 +7,30 @@ and only then run `pytest tests/test_snapshots.py --snapshot-update`.
 
 from __future__ import annotations
 
+import random
+
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 from textual.widgets import Input
 
-from data import deadlines, mobile_id
+from tests.conftest import izle_app
 from tests.tour import SCREENS
 from tui.app import IzleApp
-from tui.i18n import LANGUAGES, set_language
+from data.i18n import LANGUAGES, set_language
 
 SIZE = (80, 24)
 
 
+class ZeroRandom(random.Random):
+    """The challenge's bytes decide the verification code: all zeros give one fixed code."""
+
+    def randbytes(self, n: int) -> bytes:
+        return bytes(n)
+
+
 @pytest.fixture(autouse=True)
 def deterministic(monkeypatch):
-    monkeypatch.setattr(deadlines, "today", lambda: date(2026, 11, 25))
-    # The challenge's bytes decide the verification code: all zeros give one fixed code.
-    monkeypatch.setattr(mobile_id, "os", SimpleNamespace(urandom=lambda n: bytes(n)))
     monkeypatch.setattr(Input, "cursor_blink", False)
     yield
     set_language("az")
@@ -48,5 +53,5 @@ def settled(steps):
 @pytest.mark.parametrize("screen", SCREENS)
 def test_screen(snap_compare, register, screen, lang):
     options, steps, _shows = SCREENS[screen]
-    assert snap_compare(IzleApp(register, lang=lang, **options), terminal_size=SIZE,
+    assert snap_compare(izle_app(register, lang=lang, **options), terminal_size=SIZE,
                         run_before=settled(steps))

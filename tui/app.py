@@ -1,4 +1,5 @@
-"""IzleApp: the application shell — modes, the logged-in session, routing and the audit trail.
+"""IzleApp: the application shell — it wires the desk (data/desk.py) to the screens, routes
+between them, and locks a kiosk down. Every rule of a session lives in the desk.
 
 Modes (DESIGN §2): citizen (the default), operator, and the kiosk lockdown on top of citizen
 mode. In every mode an idle terminal asks "still there?" and then logs out (citizen 60 s,
@@ -9,12 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import signal
 import socket
-import threading
-import time
-from dataclasses import dataclass, field
-from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,22 +21,16 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from data import audit
-from data.caller import FOUND, MISS, UNVERIFIED, Lookup, MissBurst, caller_key, operator_lookup
-from data.db import connect_write, state_path as default_state_path
-from data.identities import Identity
-from data.letters import Agency, Register
+from data.clock import Clock, SystemClock, system_random
+from data.desk import Desk, Limits, Mode, Session
+from data.letters import Register
 from data.mobile_id import EmulatedMobileId, MobileIdProvider
 from data.schema import ensure_terminal
-from data.text import normalize_reg_no
-from tui.i18n import DEFAULT_LANGUAGE, N_, _, set_language
+from data.terminal import TerminalStore
+from data.i18n import DEFAULT_LANGUAGE, N_, _, set_language
+from tui.settings import DEFAULT_KEYS, Settings
 
-MODES = ("citizen", "operator")
-DEFAULT_IDLE_TIMEOUT = {"citizen": 60.0, "operator": 900.0}
-IDLE_TICK = 0.25          # seconds between idle checks: cheap, and a prompt is never late
-MISS_LIMIT = 5            # a citizen's misses in one session before it ends
-BURST_LIMIT, BURST_WINDOW = 3, 600.0  # an operator's misses within 10 minutes are flagged
-OPERATOR_ROLES = ("operator", "admin")
+IDLE_TICK = 0.25  # seconds between idle checks: cheap, and a prompt is never late
 # What no key may do on a kiosk: leave, suspend, open the palette or save the screen.
 KIOSK_LOCKED_ACTIONS = frozenset({"quit", "help_quit", "suspend_process", "command_palette",
                                   "screenshot"})
@@ -62,27 +55,16 @@ def use_console_glyphs() -> None:
     ScrollBar.renderer = ConsoleScrollBarRender
 
 
-@dataclass
-class Session:
-    """The person logged in on this terminal, and what they have done so far."""
-
-    identity: Identity
-    agency: Agency | None = None
-    misses: int = 0
-    looked_up: list[str] = field(default_factory=list)
-    bursts: MissBurst = field(default_factory=lambda: MissBurst(BURST_LIMIT, BURST_WINDOW))
-
-
 class IzleApp(App, inherit_bindings=False):
     """İzlə: where is my letter to the State Customs Committee?"""
 
     CSS_PATH = "app.tcss"
     TITLE = "İzlə"
     ENABLE_COMMAND_PALETTE = False
-    # How long the "still there?" prompt waits. WCAG 2.2.1 asks for at least 20 s; tests shorten it.
-    IDLE_PROMPT_SECONDS: ClassVar[float] = 20.0
+    # The app-wide keys, declared once for every screen; ids let a keymap move them.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", N_("Help"), id="help"),
+        Binding(DEFAULT_KEYS["help"], "help", N_("Help"), id="help"),
+        Binding(DEFAULT_KEYS["logout"], "logout", N_("Log out"), id="logout"),
         Binding("ctrl+q", "quit", N_("Quit"), priority=True, id="quit"),
         Binding("tab", "app.focus_next", show=False, id="focus-next"),
         Binding("shift+tab", "app.focus_previous", show=False, id="focus-previous"),
@@ -90,7 +72,7 @@ class IzleApp(App, inherit_bindings=False):
 
     def __init__(
         self,
-        db_path: str | Path,
+        db_path: str | Path | None = None,
         mode: str = "citizen",
         kiosk: bool = False,
         lang: str = DEFAULT_LANGUAGE,
@@ -98,42 +80,62 @@ class IzleApp(App, inherit_bindings=False):
         confirm_timeout: float = 120,
         terminal: str | None = None,
         state_path: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        provider: MobileIdProvider | None = None,
+        limits: Limits | None = None,
     ) -> None:
-        if mode not in MODES:
-            raise ValueError(f"unknown mode: {mode}")
+        settings = settings or Settings(
+            db_path=Path(db_path), state_path=Path(state_path) if state_path else None,  # type: ignore[arg-type]
+            mode=mode, kiosk=kiosk, lang=lang, idle_timeout=idle_timeout,
+            confirm_timeout=confirm_timeout, terminal=terminal, limits=limits or Limits())
         console = on_linux_console()
         if console:
             use_console_glyphs()
         super().__init__(css_path=[self.CSS_PATH, "console.tcss"] if console else None)
-        set_language(lang)
-        self.lang = lang
-        self.default_lang = lang
-        self.mode = mode
-        self.kiosk = kiosk
-        self.idle_timeout = idle_timeout if idle_timeout is not None else DEFAULT_IDLE_TIMEOUT[mode]
-        self.confirm_timeout = confirm_timeout
-        self.terminal_name = terminal or socket.gethostname()
-        self.register = Register(Path(db_path))
-        state = Path(state_path) if state_path else default_state_path(Path(db_path))
-        ensure_terminal(state)
-        self.state = connect_write(state)
-        # terminal.db is written from the UI thread and from workers through one connection.
-        self.state_lock = threading.RLock()
-        self.mobile_id: MobileIdProvider = EmulatedMobileId(self.state, confirm_timeout)
-        self.session: Session | None = None
-        self._last_input = time.monotonic()
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        set_language(settings.lang)
+        self.lang = settings.lang
+        self.mode, self.kiosk = settings.mode, settings.kiosk
+        self.terminal_name = settings.terminal or socket.gethostname()
+        self.register = Register(settings.register, clock=self.clock)
+        ensure_terminal(settings.terminal_db)
+        rng = rng or system_random()
+        store = TerminalStore(settings.terminal_db, self.clock, rng)
+        self.provider = provider or EmulatedMobileId(store, self.clock, rng, settings.confirm_timeout)
+        self.desk = Desk(register=self.register, store=store, provider=self.provider,
+                         clock=self.clock, mode=Mode(settings.mode), audit_mode=settings.audit_mode,
+                         terminal=self.terminal_name, limits=settings.limits)
+        if isinstance(self.provider, EmulatedMobileId):
+            self.provider.on_wrong_pin = lambda user_id: self.desk.record_safely(
+                "pin", "WRONG_PIN", {"user_id": user_id}, actor=user_id)
+        self._last_input = self.clock.monotonic()
         self._idle_prompt_open = False
-        if kiosk:
+        if settings.kiosk:
             self.ALLOW_SELECT = False
             # With this set, ctrl+c/ctrl+z would reach the process as signals again.
             os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
 
+    @property
+    def session(self) -> Session | None:
+        return self.desk.session
+
+    @property
+    def emulated_phone(self) -> EmulatedMobileId | None:
+        """The emulator's phone, when the provider is the emulator (a real one has its own)."""
+        return self.provider if isinstance(self.provider, EmulatedMobileId) else None
+
     # --- lifecycle -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
         self.show_login()
         self.set_interval(IDLE_TICK, self._check_idle)
-        # After the first paint, load what the first lookup would otherwise wait for (holidays).
+        # After the first paint, load what the first lookup would otherwise wait for.
         self.call_after_refresh(
             lambda: self.run_worker(self.register.warm_up, thread=True, exit_on_error=False)
         )
@@ -157,27 +159,31 @@ class IzleApp(App, inherit_bindings=False):
 
     def stop_terminal(self, reason: str) -> None:
         """Stop this terminal: on a signal (exit status 0), or an administrator's choice."""
-        if self.session is not None:
-            self.record_safely("logout", "stop")
-        self.record_safely("stop", reason)
-        self.session = None
+        actor = self.desk.actor
+        self.desk.end_session("stop")
+        self.desk.record_safely("stop", reason, actor=actor)
         self.exit(return_code=ADMIN_STOP_STATUS if reason == "admin" else 0)
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as printed on the keyboard: F1, Esc, Ctrl+Q (Textual shows f1, escape, ^q)."""
         if binding.key_display:
             return binding.key_display
-        modifiers, key = binding.parse_key()
         names = {"escape": "Esc", "enter": "Enter", "tab": "Tab"}
-        key = names.get(key, key.upper() if len(key) <= 3 else key.capitalize())
-        return "+".join([*(m.capitalize() for m in modifiers), key])
+        shown = []
+        for key in binding.key.split(","):
+            *modifiers, name = key.strip().split("+")
+            name = names.get(name, name.upper() if len(name) <= 3 else name.capitalize())
+            shown.append("+".join([*(m.capitalize() for m in modifiers), name]))
+        return "/".join(shown)
 
     # --- the kiosk lockdown ----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """On a kiosk the locked actions are off and hidden from the footer."""
+        """On a kiosk the locked actions are off; logout only where someone is logged in."""
         if self.kiosk and action in KIOSK_LOCKED_ACTIONS:
             return False
+        if action == "logout":
+            return self.session is not None
         return True
 
     async def action_quit(self) -> None:
@@ -200,27 +206,35 @@ class IzleApp(App, inherit_bindings=False):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseEvent)):
-            self._last_input = time.monotonic()
+            self._last_input = self.clock.monotonic()
         await super().on_event(event)
 
     def _check_idle(self) -> None:
-        if self._idle_prompt_open or time.monotonic() - self._last_input < self.idle_timeout:
+        """Never raises: a kiosk must not end on a timer, whatever state the screens are in."""
+        try:
+            self._idle_step()
+        except Exception as error:  # noqa: BLE001 - logged; the next tick tries again
+            self.log.error(f"idle check: {error!r}")
+
+    def _idle_step(self) -> None:
+        idle = self.clock.monotonic() - self._last_input
+        if self._idle_prompt_open or idle < self.settings.idle_seconds:
             return
         login = self._login_screen()
         if self.session is None and (login is None or login.is_blank()):
-            if login is not None:
+            if login is not None and login.is_mounted:
                 login.clear_message()  # the last person's "wrong PIN" does not greet the next
             return
         from screens.idle import IdleScreen
 
         self._idle_prompt_open = True
-        self.push_screen(IdleScreen(self.IDLE_PROMPT_SECONDS), self._idle_answered)
+        self.push_screen(IdleScreen(self.settings.idle_prompt), self._idle_answered)
 
     def _idle_answered(self, stay: bool | None) -> None:
         self._idle_prompt_open = False
-        self._last_input = time.monotonic()
+        self._last_input = self.clock.monotonic()
         if not stay:
-            self.end_session("idle", _("You were logged out because the terminal was not used."))
+            self.end_session("idle", N_("You were logged out because the terminal was not used."))
 
     def _login_screen(self):
         from screens.login import LoginScreen
@@ -234,103 +248,37 @@ class IzleApp(App, inherit_bindings=False):
 
     # --- the session -----------------------------------------------------------------------
 
-    def refusal(self, identity: Identity) -> str | None:
-        """Why this identity may not use this terminal's mode, or None when it may."""
-        if self.mode == "operator" and identity.role not in OPERATOR_ROLES:
-            return _("Only call-centre operators may use operator mode. This account may not.")
-        return None
-
-    def start_session(self, identity: Identity) -> None:
+    def start_session(self) -> None:
         from screens.admin import AdminScreen
         from screens.agency import AgencyScreen
 
-        self.session = Session(identity)
-        if self.kiosk and identity.role == "admin":
+        session = self.session
+        if session is None:
+            return
+        if self.kiosk and session.identity.role == "admin":
             self.switch_screen(AdminScreen())
         else:
             self.switch_screen(AgencyScreen())
 
     def end_session(self, reason: str, message: str = "") -> None:
-        if self.session is not None:
-            self.record("logout", reason)
-        self.session = None
-        if self.kiosk:
-            self.set_lang(self.default_lang)
-        self.show_login(message)
+        """Log out: the audit row is written by a worker, the screens are cleared at once.
+
+        `message` is a msgid, translated after a kiosk's language is reset, so the next person
+        reads it in the terminal's own language, not in the last person's.
+        """
+        closed = self.desk.close_session()
+        if closed is not None:
+            self.run_worker(partial(self.desk.record_logout, closed, reason), thread=True,
+                            exit_on_error=False)
+        if self.kiosk and self.lang != self.settings.lang:
+            self.set_lang(self.settings.lang)
+        self.show_login(_(message) if message else "")
 
     def action_logout(self) -> None:
-        self.end_session("user", _("You have logged out."))
+        self.end_session("user", N_("You have logged out."))
 
     def action_help(self) -> None:
         from screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
-
-    # --- the register and the audit ----------------------------------------------------------
-
-    @property
-    def actor(self) -> str:
-        return self.session.identity.user_id if self.session else "-"
-
-    def record(self, action: str, outcome: str, query: dict | None = None,
-               actor: str | None = None) -> int:
-        """Append to the audit log; raises if it cannot, so the caller shows nothing."""
-        with self.state_lock:
-            return audit.append(
-                self.state, terminal=self.terminal_name, mode=self.audit_mode,
-                actor=actor or self.actor, action=action, outcome=outcome, query=query,
-            )
-
-    def record_safely(self, action: str, outcome: str, query: dict | None = None,
-                      actor: str | None = None) -> bool:
-        """Like `record`, for steps that go on anyway (a refusal, a logout); False if it failed."""
-        try:
-            self.record(action, outcome, query, actor)
-        except Exception:
-            self.log.error(f"audit row not written: {action} {outcome}")
-            return False
-        return True
-
-    def tag(self, value: str) -> str:
-        """A keyed hash of personal data (phone, FIN, surname) for the audit log."""
-        with self.state_lock:
-            return audit.keyed_tag(self.state, value)
-
-    @property
-    def audit_mode(self) -> str:
-        return "kiosk" if self.kiosk else self.mode
-
-    def lookup(self, agency: Agency, reg_no: str, reg_date: date, caller: str = "") -> Lookup:
-        """One lookup under this mode's rule, audited before anything is shown.
-
-        Citizen: only the logged-in citizen's own letters. Operator: any letter, its details only
-        when `caller` (the FIN or surname the caller states) matches the applicant.
-        Runs in a worker thread; if the audit row cannot be written this raises.
-        """
-        assert self.session is not None
-        query = {"agency": agency.code, "reg_no": normalize_reg_no(reg_no),
-                 "reg_date": reg_date.isoformat()}
-        if self.mode == "operator":
-            result = operator_lookup(self.register.find_letter(agency.code, reg_no, reg_date), caller)
-            query["caller"] = self.tag(caller_key(caller))
-            query["check"] = {FOUND: "match", UNVERIFIED: "mismatch"}.get(result.outcome, "none")
-        else:
-            letter = self.register.find_citizen_letter(
-                agency.code, reg_no, reg_date, self.session.identity.fin
-            )
-            result = Lookup(FOUND, letter) if letter else Lookup(MISS)
-        self.record("lookup", result.outcome, query)
-        return result
-
-    def after_miss(self) -> str | None:
-        """Count a miss: "end" when a citizen reaches the limit, "flag" on an operator's burst."""
-        assert self.session is not None
-        self.session.misses += 1
-        if self.mode == "operator":
-            if self.session.bursts.add():
-                self.record_safely("flag", "miss_burst", {"limit": BURST_LIMIT,
-                                                          "window_s": int(BURST_WINDOW)})
-                return "flag"
-            return None
-        return "end" if self.session.misses >= MISS_LIMIT else None

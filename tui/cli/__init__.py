@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from tui.i18n import N_
+from data.i18n import N_
 
 # name -> "module:attribute"; each module holds one click command or group.
 SUBCOMMANDS = {
@@ -53,7 +53,7 @@ TYPE_METAVARS = {
 
 def localize_metavars(command: click.Command) -> None:
     """`[OPTIONS]`, `COMMAND [ARGS]...` and the value names of the help in the chosen language."""
-    from tui.i18n import _
+    from data.i18n import _
 
     if command.options_metavar == "[OPTIONS]":
         command.options_metavar = _("[OPTIONS]")
@@ -69,7 +69,7 @@ def localize_metavars(command: click.Command) -> None:
 
 
 def main(args: list[str] | None = None) -> None:
-    from tui.i18n import requested_language, use_language_process_wide
+    from data.i18n import requested_language, use_language_process_wide
 
     args = sys.argv[1:] if args is None else args
     use_language_process_wide(requested_language(args, os.environ))

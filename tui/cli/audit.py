@@ -10,7 +10,7 @@ import click
 from data import audit as audit_log
 from data.text import strip_controls
 from tui.cli.common import db_option, open_terminal_db, state_option
-from tui.i18n import N_, _, ngettext
+from data.i18n import N_, _, ngettext
 
 # Why a row breaks the chain, for the supervisor.
 REASONS = {

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from tui.cli.common import db_option, resolve_paths, state_option
-from tui.i18n import _, ngettext
+from data.i18n import _, ngettext
 
 
 @click.command("check", help=_("Check the register and this terminal's audit log; "

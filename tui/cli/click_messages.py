@@ -1,12 +1,12 @@
 """Click's own words, marked here so that `pybabel extract` puts them in our catalog.
 
 Click translates them with the process-wide `gettext.gettext`, which `izle` binds to the izle
-catalog in the chosen language (tui.i18n.use_language_process_wide). The msgids must be
+catalog in the chosen language (data.i18n.use_language_process_wide). The msgids must be
 exactly click's (click 8.x: core.py, exceptions.py, formatting.py, parser.py, types.py); this
 module is never imported.
 """
 
-from tui.i18n import N_, ngettext
+from data.i18n import N_, ngettext
 
 N_("Usage:")
 N_("Options")

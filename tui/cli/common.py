@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 
 from data.db import register_path, state_path
-from tui.i18n import _
+from data.i18n import _
 
 
 def db_option(func):
     """`--db PATH`: the register (default: IZLE_DB, then the platform's data folder)."""
     return click.option(
         "--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar=_("FILE"),
+        envvar="IZLE_DB",
         help=_("register.db (default: $IZLE_DB or the user data folder)"),
     )(func)
 
@@ -22,6 +23,7 @@ def state_option(func):
     """`--state PATH`: the terminal's own database (default: terminal.db beside the register)."""
     return click.option(
         "--state", "state", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        envvar="IZLE_STATE",
         metavar=_("FILE"),
         help=_("terminal.db (default: $IZLE_STATE or beside the register)"),
     )(func)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from tui.cli.common import db_option, resolve_paths, state_option
-from tui.i18n import _
+from data.i18n import _
 
 PROGRESS_FROM = 100_000  # smaller registers build in a couple of seconds: no bar
 

@@ -20,7 +20,7 @@ from data.db import transaction
 from data.identities import ROLES, IdentityError
 from data.text import format_phone, strip_controls
 from tui.cli.common import cli_actor, db_option, open_terminal_db, state_option
-from tui.i18n import _, ngettext
+from data.i18n import _, ngettext
 
 
 @click.group(help=_("Manage who may log in: citizens, operators and administrators."))

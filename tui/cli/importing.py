@@ -18,7 +18,7 @@ import click
 from data.importer import KINDS, FileProblem, ImportResult, Problem, import_file
 from data.text import strip_controls
 from tui.cli.common import db_option, resolve_paths, state_option
-from tui.i18n import _
+from data.i18n import _
 
 PROGRESS_FROM_BYTES = 1 << 20  # smaller files import in a blink: no progress shown
 PLAIN_STEP = 10  # percent between two plain progress lines

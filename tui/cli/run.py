@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from tui.cli import LazyGroup
-from tui.i18n import LANGUAGES, _, set_language
+from data.i18n import LANGUAGES, _, set_language
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True,
@@ -17,54 +17,80 @@ from tui.i18n import LANGUAGES, _, set_language
                     "Without a command, runs the terminal application. With no register yet, "
                     "it first builds a demo register and says where."))
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar=_("FILE"),
-              help=_("register.db (default: $IZLE_DB or the user data folder)"))
+              envvar="IZLE_DB", help=_("register.db (default: $IZLE_DB or the user data folder)"))
 @click.option("--state", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar=_("FILE"),
-              help=_("terminal.db (default: $IZLE_STATE or beside the register)"))
+              envvar="IZLE_STATE", help=_("terminal.db (default: $IZLE_STATE or beside the register)"))
 @click.option("--operator", is_flag=True, help=_("call-centre operator mode"))
 @click.option("--kiosk", is_flag=True, help=_("kiosk lockdown (citizen mode, no way out)"))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, envvar="IZLE_LANG",
               help=_("language: az (default), ru or en"))
-@click.option("--terminal", default=None, metavar=_("NAME"), help=_("this terminal's name in the audit log (default: host name)"))
+@click.option("--terminal", default=None, metavar=_("NAME"), envvar="IZLE_TERMINAL",
+              help=_("this terminal's name in the audit log (default: host name)"))
 @click.option("--idle-timeout", type=click.FloatRange(min=1), default=None, metavar=_("SECONDS"),
               help=_("seconds of inactivity before the 'still there?' prompt"))
 @click.option("--confirm-timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
               metavar=_("SECONDS"),
               help=_("seconds to confirm the login on the phone"))
+@click.option("--keymap", default=None, metavar=_("KEYS"), envvar="IZLE_KEYMAP",
+              help=_("other keys for help, logout, language and back, e.g. \"help=ctrl+h logout=ctrl+l\""))
 @click.pass_context
 def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool, kiosk: bool,
         lang: str | None, terminal: str | None, idle_timeout: float | None,
-        confirm_timeout: float) -> None:
+        confirm_timeout: float, keymap: str | None) -> None:
     """Run the TUI, or prepare the context of an administrator's subcommand (help above)."""
     set_language(lang or "az")
     if ctx.invoked_subcommand is not None:
         return
     if operator and kiosk:
         raise click.UsageError(_("--kiosk is for citizens; it cannot be combined with --operator."))
-    from data.db import register_path, state_path
-
-    register = register_path(db)
-    terminal_db = state_path(register, state)
-    if not register.exists():
-        _build_first_demo(register, terminal_db)
-    from data.schema import register_problem
-
-    if problem := register_problem(register):
-        message, values = problem
-        raise click.ClickException(_(message).format(**values))
+    settings = _settings(db, state, operator, kiosk, lang, terminal, idle_timeout,
+                         confirm_timeout, keymap)
+    _ensure_register(settings, named=db is not None)
     from tui.app import IzleApp
 
     import sqlite3
 
     try:
-        app = IzleApp(register, mode="operator" if operator else "citizen", kiosk=kiosk,
-                      lang=lang or "az", idle_timeout=idle_timeout,
-                      confirm_timeout=confirm_timeout, terminal=terminal, state_path=terminal_db)
+        app = IzleApp(settings=settings)
     except (sqlite3.Error, OSError) as error:  # terminal.db unreadable or not writable
         raise click.ClickException(
-            _("{path} cannot be opened: {error}").format(path=terminal_db, error=error))
+            _("{path} cannot be opened: {error}").format(path=settings.terminal_db, error=error))
     app.run()
     # A service manager tells a crash (1) or an administrator's stop (10) from a clean stop (0).
     ctx.exit(app.return_code or 0)
+
+
+def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_timeout,
+              keymap) -> "Settings":
+    from data.db import register_path, state_path
+    from tui.settings import Settings, parse_keymap
+
+    try:
+        keys = parse_keymap(keymap)
+    except ValueError as bad:
+        raise click.BadParameter(_("not a key assignment: {part}").format(part=bad),
+                                 param_hint="--keymap") from None
+    register = register_path(db)
+    return Settings(db_path=register, state_path=state_path(register, state),
+                    mode="operator" if operator else "citizen", kiosk=kiosk, lang=lang or "az",
+                    idle_timeout=idle_timeout, confirm_timeout=confirm_timeout,
+                    terminal=terminal, keymap=keys)
+
+
+def _ensure_register(settings, named: bool) -> None:
+    """Only a plain `izle` (no --db, no kiosk) builds a demo where no register is: a kiosk
+    whose disk is missing, or a register path someone typed, must not quietly become a demo
+    that shows a demo PIN1 to the public."""
+    register = settings.register
+    if not register.exists():
+        if settings.kiosk or named:
+            raise click.ClickException(_("No register at {path}. Load one with `izle import` or build a demo with `izle demo --db {path}`.").format(path=register))
+        _build_first_demo(register, settings.terminal_db)
+    from data.schema import register_problem
+
+    if problem := register_problem(register):
+        message, values = problem
+        raise click.ClickException(_(message).format(**values))
 
 
 def _build_first_demo(register: Path, terminal_db: Path) -> None:

@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pybabel extract -F babel.cfg -k N_ -k NP_:1,2 -k ngettext:1,2 --no-location --omit-header --sort-output \
-    -o tui/locale/izle.pot . >/dev/null
-pybabel update -i tui/locale/izle.pot -d tui/locale -D izle --no-fuzzy-matching --ignore-obsolete >/dev/null
-pybabel compile -d tui/locale -D izle --statistics
+    -o data/locale/izle.pot . >/dev/null
+pybabel update -i data/locale/izle.pot -d data/locale -D izle --no-fuzzy-matching --ignore-obsolete >/dev/null
+pybabel compile -d data/locale -D izle --statistics

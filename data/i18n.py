@@ -2,7 +2,7 @@
 
 Message ids are English; Azerbaijani is the default language. `_()` looks the text up in the
 current language at call time, so a screen re-composed after a switch speaks the new language.
-Catalogs: tui/locale/<lang>/LC_MESSAGES/izle.po, compiled to .mo by `pybabel compile`.
+Catalogs: data/locale/<lang>/LC_MESSAGES/izle.po, compiled to .mo by `pybabel compile`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,178 @@
+"""The desk (data/desk.py): every rule of a session, tested without Textual.
+
+Stories of one terminal: who may log in, what a lookup may show, how misses are counted
+within a session and across restarts, and that each step leaves its audit row.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+
+from data.clock import FixedClock
+from data.db import connect_write
+from data.desk import (Consequence, Desk, FormProblem, Limits, LoginOutcome, LookupRequest,
+                       Mode, Outcome)
+from data.identities import unblock
+from data.letters import Register
+from data.mobile_id import EmulatedMobileId
+from data.terminal import TerminalStore
+from tests.conftest import CITIZEN, OPERATOR, OTHER, TODAY, Person
+from tests.pilot import audit_rows
+
+
+def make_desk(register, mode: Mode = Mode.CITIZEN, clock: FixedClock | None = None,
+              limits: Limits | None = None, register_class=Register) -> Desk:
+    clock = clock or FixedClock(TODAY)
+    store = TerminalStore(register.with_name("terminal.db"), clock, random.Random(3))
+    provider = EmulatedMobileId(store, clock, random.Random(3))
+    return Desk(register=register_class(register, clock=clock), store=store, provider=provider,
+                clock=clock, mode=mode, terminal="T-1", limits=limits)
+
+
+def log_in(desk: Desk, person: Person) -> LoginOutcome:
+    """Through the seam as the login screen does: start, the phone answers, poll."""
+    started = desk.start_login(person.phone, person.user_id)
+    phone = desk.provider
+    assert desk.poll_login(person.phone, person.user_id, started) is None  # still running
+    assert phone.confirm(started.session_id)
+    phone.enter_pin(started.session_id, person.pin1)
+    return desk.poll_login(person.phone, person.user_id, started).outcome
+
+
+def request(desk: Desk, number: str, day: str, caller: str = "") -> LookupRequest:
+    checked = desk.check_lookup(desk.register.agency("BBGI"), number, day, caller)
+    assert isinstance(checked, LookupRequest), checked
+    return checked
+
+
+def test_a_citizen_finds_their_own_letter_and_nothing_of_anyone_else(register):
+    desk = make_desk(register)
+    assert log_in(desk, CITIZEN) is LoginOutcome.OK
+    own = desk.lookup(request(desk, "№ 01-31/3073", "05.03.2026"))
+    assert own.outcome is Outcome.FOUND and own.letter.executor == "Məmmədov Elvin Rauf oğlu"
+    others = desk.lookup(request(desk, "01-31/4000", "01.04.2026"))  # OTHER's letter, right date
+    missing = desk.lookup(request(desk, "01-31/9999", "01.04.2026"))
+    wrong_day = desk.lookup(request(desk, "01-31/3073", "06.03.2026"))
+    assert others == missing == wrong_day  # one and the same answer
+    assert others.outcome is Outcome.MISS and others.letter is None
+    lookups = audit_rows(register, "lookup")
+    assert [r["outcome"] for r in lookups] == ["found", "miss", "miss", "miss"]
+    assert all(r["actor"] == CITIZEN.user_id and r["terminal"] == "T-1" for r in lookups)
+
+
+def test_the_fifth_miss_ends_a_citizens_session(register):
+    desk = make_desk(register)
+    log_in(desk, CITIZEN)
+    answers = [desk.lookup(request(desk, f"00-00/{n}", "05.03.2026")) for n in range(5)]
+    assert [a.consequence for a in answers] == [Consequence.NONE] * 4 + [Consequence.SESSION_ENDED]
+
+
+def test_misses_are_counted_per_person_across_sessions_and_restarts(register):
+    limits = Limits(session_misses=5, person_misses=8, slow_from=100)
+    clock = FixedClock(TODAY)
+    for _restart in range(2):  # a new Desk is a restarted terminal: only terminal.db remembers
+        desk = make_desk(register, clock=clock, limits=limits)
+        log_in(desk, CITIZEN)
+        for n in range(4):
+            desk.lookup(request(desk, f"00-00/{n}", "05.03.2026"))
+        desk.end_session("user")
+    desk = make_desk(register, clock=clock, limits=limits)
+    log_in(desk, CITIZEN)
+    refused = desk.lookup(request(desk, "01-31/3073", "05.03.2026"))  # even the right letter
+    assert refused.outcome is Outcome.REFUSED and refused.letter is None
+    clock.advance(limits.person_window + 1)  # a day later the person may look again
+    assert desk.lookup(request(desk, "01-31/3073", "05.03.2026")).outcome is Outcome.FOUND
+    # Another citizen at the same terminal was never limited by the first one's guesses.
+    other = make_desk(register, clock=FixedClock(TODAY), limits=limits)
+    log_in(other, OTHER)
+    assert other.lookup(request(other, "01-31/4000", "01.04.2026")).outcome is Outcome.FOUND
+
+
+def test_repeated_misses_slow_every_answer_down(register):
+    clock = FixedClock(TODAY)
+    desk = make_desk(register, clock=clock, limits=Limits(slow_from=2, slow_max=4.0))
+    log_in(desk, CITIZEN)
+    waited = []
+    for n in range(5):
+        before = clock.monotonic()
+        desk.lookup(request(desk, f"00-00/{n}", "05.03.2026"))
+        waited.append(clock.monotonic() - before)
+    assert waited == [0, 0, 0.5, 1.0, 2.0]
+    before = clock.monotonic()
+    assert desk.lookup(request(desk, "01-31/3073", "05.03.2026")).outcome is Outcome.FOUND
+    assert clock.monotonic() - before == 4.0  # a found letter waits too: time tells nothing
+
+
+class CountingRegister(Register):
+    """A register that counts how often a whole letter is built."""
+
+    built = 0
+
+    def _view(self, row):
+        CountingRegister.built += 1
+        return super()._view(row)
+
+
+@pytest.mark.parametrize("stated, verified", [
+    ("Həsənov", True), ("HƏSƏNOV", True), ("hesenov", True), ("Hasanov", True),
+    ("Гасанов", True), ("5ZK9Q2M", True), ("Quliyeva", False), ("7HT2LPA", False),
+])
+def test_an_operator_sees_details_only_after_the_caller_check(register, stated, verified):
+    CountingRegister.built = 0
+    desk = make_desk(register, Mode.OPERATOR, register_class=CountingRegister)
+    assert log_in(desk, OPERATOR) is LoginOutcome.OK
+    answer = desk.lookup(request(desk, "01-31/3073", "05.03.2026", stated))
+    assert answer.outcome is (Outcome.FOUND if verified else Outcome.UNVERIFIED)
+    assert CountingRegister.built == (1 if verified else 0)  # nothing built for a wrong caller
+    row = audit_rows(register, "lookup")[-1]
+    assert row["query"]["check"] == ("match" if verified else "mismatch")
+    assert stated not in str(row)  # only a keyed hash of what the caller said
+
+
+def test_an_operators_sustained_burst_locks_lookups_until_an_admin_unlocks(register):
+    limits = Limits(burst_misses=3, lock_misses=6, slow_from=100)
+    desk = make_desk(register, Mode.OPERATOR, limits=limits)
+    log_in(desk, OPERATOR)
+    answers = [desk.lookup(request(desk, f"00-00/{n}", "05.03.2026", "Həsənov")) for n in range(6)]
+    assert [a.consequence for a in answers] == [Consequence.NONE, Consequence.NONE, Consequence.FLAGGED,
+                                                Consequence.NONE, Consequence.NONE, Consequence.LOCKED]
+    # Locked across a restart, even for a letter that exists and a caller who matches.
+    desk = make_desk(register, Mode.OPERATOR, limits=limits)
+    log_in(desk, OPERATOR)
+    assert desk.lookup(request(desk, "01-31/3073", "05.03.2026", "Həsənov")).outcome is Outcome.REFUSED
+    conn = connect_write(register.with_name("terminal.db"))
+    assert unblock(conn, OPERATOR.user_id)  # `izle identity unblock`: the supervisor's key
+    conn.close()
+    assert desk.lookup(request(desk, "01-31/3073", "05.03.2026", "Həsənov")).outcome is Outcome.FOUND
+    flags = [r["outcome"] for r in audit_rows(register, "flag")]
+    assert flags == ["miss_burst", "lookups_locked"]
+
+
+def test_operator_mode_refuses_a_citizen_and_says_so_in_the_audit(register):
+    desk = make_desk(register, Mode.OPERATOR)
+    assert log_in(desk, CITIZEN) is LoginOutcome.ROLE_REFUSED
+    assert desk.session is None
+    assert audit_rows(register, "login")[-1]["outcome"] == "ROLE_REFUSED"
+
+
+def test_no_session_without_its_audit_row(register):
+    desk = make_desk(register)
+    conn = connect_write(register.with_name("terminal.db"))
+    conn.execute("CREATE TRIGGER full BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    conn.close()
+    assert log_in(desk, CITIZEN) is LoginOutcome.NOT_RECORDED
+    assert desk.session is None
+
+
+@pytest.mark.parametrize("text, code", [
+    ("", "empty"), ("31.02.2026", "no_such_date"), ("2026-13-01", "no_such_date"),
+    ("26.11.2026", "future"), ("01.01.1990", "too_early"),
+])
+def test_a_date_is_checked_against_the_desks_clock(register, text, code):
+    desk = make_desk(register, clock=FixedClock(date(2026, 11, 25)))
+    problem = desk.check_date(text)
+    assert isinstance(problem, FormProblem) and problem.problem.code == code
+    assert desk.check_date("25.11.2026") == date(2026, 11, 25)  # today is not the future
