@@ -30,6 +30,7 @@ from pathlib import Path
 
 from benchmarks.common import WORK, Row, demo_register, median, percentile, print_table
 from data import letters as letters_module
+from data.clock import FixedClock
 from data.demo import AS_OF
 from data.letters import Register
 
@@ -94,7 +95,7 @@ def measure(register: Path, keys: list[Key], rounds: int) -> dict[str, list[floa
     """
     from data.text import normalize_reg_no
 
-    plain, citizen = Register(register, today=lambda: AS_OF), Register(register, today=lambda: AS_OF)
+    plain, citizen = Register(register, clock=FixedClock(AS_OF)), Register(register, clock=FixedClock(AS_OF))
     row_floor, full_floor = RawFloor(register), RawFloor(register)
     prepared = [(a, normalize_reg_no(n), d.isoformat()) for a, n, d, _fin in keys]
     contenders: dict[str, Callable[[int], object]] = {

@@ -9,14 +9,13 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS.parent))
 
-from data import deadlines  # noqa: E402
-from data.demo import build_demo  # noqa: E402
+from data.clock import FixedClock  # noqa: E402
+from data.demo import AS_OF, build_demo  # noqa: E402
 from tui.app import IzleApp  # noqa: E402
 
 SIZE = (100, 30)
@@ -26,7 +25,7 @@ async def walk(register: Path, demo: dict) -> None:
     citizen = next(i for i in demo["identities"] if i["role"] == "citizen")
     letter = next(s for s in demo["samples"]
                   if s["owner_user_id"] == citizen["user_id"] and s["status"] == "in_execution")
-    app = IzleApp(register)
+    app = IzleApp(register, clock=FixedClock(AS_OF))  # the demo register's "today"
     async with app.run_test(size=SIZE) as pilot:
         async def fill(selector: str, text: str) -> None:
             app.screen.query_one(selector).value = text
@@ -47,8 +46,9 @@ async def walk(register: Path, demo: dict) -> None:
         await pilot.click("#phone-confirm")
         await fill("#pin1", citizen["pin1"])
         await pilot.click("#pin1-ok")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        while app.session is None:  # the login screen polls the provider for the outcome
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
         await fill("#agency-filter", letter["agency_name"].split()[0])
         await shot("agency")
         await pilot.press("enter")
@@ -63,7 +63,6 @@ async def walk(register: Path, demo: dict) -> None:
 
 
 def main() -> None:
-    deadlines.today = lambda: date(2026, 11, 25)  # the demo register's "today"
     with tempfile.TemporaryDirectory() as folder:
         register = Path(folder) / "register.db"
         demo = build_demo(register, Path(folder) / "terminal.db", letters=3000, seed=1)

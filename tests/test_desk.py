@@ -176,3 +176,17 @@ def test_a_date_is_checked_against_the_desks_clock(register, text, code):
     problem = desk.check_date(text)
     assert isinstance(problem, FormProblem) and problem.problem.code == code
     assert desk.check_date("25.11.2026") == date(2026, 11, 25)  # today is not the future
+
+
+@pytest.mark.parametrize("stated, applicant, same", [
+    ("Aliyeva", "Əliyeva Günel Tofiq qızı", True), ("Алиева", "Əliyeva Günel Tofiq qızı", True),
+    ("ALİYEVA", "Əliyeva Günel", True), ("Мамедов", "Məmmədov Elvin", True),
+    ("Mammadov", "Məmmədov Elvin", True), ("Джафаров", "Cəfərov Anar", True),
+    ("Jafarov", "Cəfərov Anar", True), ("Гусейнов", "Hüseynov Tural", True),
+    ("Məmmədov", "Əliyeva Günel", False), ("Aliyev", "Əliyeva Günel", False),
+    ("Həsənov", "Hüseynov Tural", False), ("", "Əliyeva Günel", False),
+])
+def test_surnames_match_in_the_spellings_callers_and_passports_use(stated, applicant, same):
+    from data.caller import caller_matches
+
+    assert caller_matches("5ZK9Q2M", applicant, stated) is same

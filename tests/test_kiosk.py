@@ -12,10 +12,12 @@ from textual.command import CommandPalette
 from textual.scrollbar import ScrollBar
 
 from data.clock import FixedClock
+from data.db import connect_write
 from screens.admin import AdminScreen
 from screens.agency import AgencyScreen
 from screens.idle import IdleScreen
 from screens.login import LoginScreen
+from screens.phone import PhoneScreen
 from screens.lookup import LookupScreen
 from screens.result import ResultScreen
 from tests.conftest import TODAY, izle_app, ADMIN, CITIZEN, OPERATOR
@@ -244,3 +246,78 @@ async def test_every_kiosk_screen_fits_a_linux_console_font(register, monkeypatc
         await pilot.pause()
         look("idle")
     assert seen == {name: "" for name in seen}
+
+
+# --- what a kiosk got wrong before (issue 9) ------------------------------------------------
+
+@pytest.mark.parametrize("leave", ["f3", "idle"])
+async def test_after_a_logout_nothing_of_the_last_persons_language_remains(register, clock, leave):
+    app = kiosk(register, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#lang-ru")
+        await pilot.pause()
+        await log_in(pilot, CITIZEN)
+        assert isinstance(app.screen, AgencyScreen)
+        if leave == "f3":
+            await pilot.press("f3")
+        else:
+            clock.advance(61)
+            await wait_for(pilot, lambda: isinstance(app.screen, IdleScreen))
+            clock.advance(21)
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        shown = screen_text(app)
+        assert app.lang == "az" and "Asan İmza ilə giriş" in shown
+        assert "Вы вышли" not in shown and "Вы" not in text_of(app, "#login-error")
+        assert text_of(app, "#login-error").startswith(("Sistemdən çıxdınız", "Terminal"))  # in Azerbaijani
+
+
+async def test_the_idle_check_survives_a_login_screen_not_yet_built(register, clock):
+    app = kiosk(register, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        clock.advance(61)
+        app.show_login("")  # a fresh login screen, its widgets not composed yet …
+        app._check_idle()   # … and the timer fires at that very moment
+        await pilot.pause()
+        assert app.return_code is None and app.is_running
+
+
+async def test_a_broken_terminal_db_at_pin1_gives_a_sentence_and_the_app_goes_on(register):
+    app = kiosk(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_login(pilot, CITIZEN)
+        conn = connect_write(register.with_name("terminal.db"))  # the disk fails under it
+        conn.execute("CREATE TRIGGER broken BEFORE UPDATE ON identities "
+                     "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+        conn.close()
+        await pilot.click("#phone-confirm")
+        await type_into(pilot, "#pin1", "0000")
+        await pilot.click("#pin1-ok")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, PhoneScreen)
+        assert "Terminalın məlumatları" in text_of(app, "#pin1-error")
+
+
+async def test_f12_and_esc_go_back_from_the_number_form(register):
+    app = kiosk(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        for key in ("f12", "escape"):
+            await choose_agency(pilot, "baki")
+            assert isinstance(app.screen, LookupScreen)
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, AgencyScreen), key
+
+
+async def test_f2_changes_the_language_and_typing_goes_on_in_the_same_field(register):
+    app = kiosk(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, "#user-id", "10")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("0", "0")
+        await pilot.pause()
+        assert app.lang == "ru"
+        assert app.screen.query_one("#user-id").value == "1000"

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from data import deadlines
 from screens.login import LoginScreen
 from screens.lookup import LookupScreen
 from screens.result import ResultScreen
@@ -20,7 +19,8 @@ LETTER = ("01-31/3073", "05.03.2026")  # Həsənov Orxan's letter at Bakı Baş 
 
 
 
-@pytest.mark.parametrize("caller", ["Həsənov", "hesenov", "HƏSƏNOV", CITIZEN_FIN.lower(), f" {CITIZEN_FIN} "])
+@pytest.mark.parametrize("caller", ["Həsənov", "hesenov", "HƏSƏNOV", "Hasanov", "Гасанов",
+                                    CITIZEN_FIN.lower(), f" {CITIZEN_FIN} "])
 async def test_a_verified_caller_hears_where_the_letter_is(register, caller):
     app = izle_app(register, mode="operator")
     async with app.run_test(size=SIZE) as pilot:
@@ -118,3 +118,28 @@ async def test_back_from_a_result_clears_the_caller_check(register):
         await settle(pilot)
         assert isinstance(app.screen, LookupScreen)
         assert app.screen.query_one("#caller-check").value == ""
+
+
+@pytest.mark.parametrize("caller", ["Quliyeva", "Kuliyeva", "Кулиева", "QULIYEVA"])
+async def test_the_usual_spellings_of_a_surname_verify_a_caller(register, caller):
+    """Callers and passports write Quliyeva as Kuliyeva, Кулиева (and Əliyeva as Aliyeva,
+    Алиева: tests/test_desk.py); a different surname is still refused (above)."""
+    app = izle_app(register, mode="operator")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, OPERATOR)
+        await choose_agency(pilot, "baki bas")
+        await look_up(pilot, "01-31/4000", "01.04.2026", caller=caller)
+        assert isinstance(app.screen, ResultScreen)
+        assert text_of(app, "#result-applicant") == "Quliyeva Səbinə Elşən qızı"
+
+
+async def test_operator_mode_hints_an_operator_identity(tmp_path):
+    from data.demo import IDENTITIES, build_demo
+    from data.text import format_phone
+
+    build_demo(tmp_path / "register.db", tmp_path / "terminal.db", letters=50)
+    operator = next(i for i in IDENTITIES if i.role == "operator")
+    app = izle_app(tmp_path / "register.db", mode="operator")
+    async with app.run_test(size=SIZE):
+        hint = text_of(app, "#demo-hint")
+        assert operator.user_id in hint and format_phone(operator.phone) in hint

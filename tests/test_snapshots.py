@@ -1,32 +1,21 @@
 """Every screen in each language, as a console of 80x24 shows it (SVG snapshots).
 
-Deterministic: a fixed "today", a fixed verification code, no blinking cursor, the small
+Deterministic: izle_app's fixed clock and seeded randomness (so one verification code), no blinking cursor, the small
 register of conftest.py. After a deliberate change of a screen, review `snapshot_report.html`
 and only then run `pytest tests/test_snapshots.py --snapshot-update`.
 """
 
 from __future__ import annotations
 
-import random
-
-from datetime import date
 
 import pytest
 from textual.widgets import Input
 
 from tests.conftest import izle_app
 from tests.tour import SCREENS
-from tui.app import IzleApp
 from data.i18n import LANGUAGES, set_language
 
 SIZE = (80, 24)
-
-
-class ZeroRandom(random.Random):
-    """The challenge's bytes decide the verification code: all zeros give one fixed code."""
-
-    def randbytes(self, n: int) -> bytes:
-        return bytes(n)
 
 
 @pytest.fixture(autouse=True)
