@@ -60,6 +60,8 @@ CREATE TABLE movements (
     at text NOT NULL, status text NOT NULL, unit_id text REFERENCES units(id),
     executor_id text REFERENCES executors(id), note text, PRIMARY KEY (letter_id, seq));
 CREATE TABLE calendar (date text PRIMARY KEY, kind text NOT NULL, note text);
+CREATE TABLE izle_identity (id text NOT NULL DEFAULT gen_random_uuid()::text);
+INSERT INTO izle_identity DEFAULT VALUES;
 CREATE TABLE tombstones (
     "table" text NOT NULL, key text[] NOT NULL,
     change xid8 NOT NULL DEFAULT pg_current_xact_id());
@@ -140,6 +142,11 @@ def migrate(conn) -> tuple[int, int]:
             conn.execute(sql)
             conn.execute("INSERT INTO izle_schema (version) VALUES (%s)", (version,))
     return before, len(MIGRATIONS)
+
+
+def identity(conn) -> str:
+    """This central register's own id: a terminal that synced from another starts afresh."""
+    return conn.execute("SELECT id FROM izle_identity").fetchone()[0]
 
 
 def require_current(conn) -> None:
