@@ -303,3 +303,10 @@ def test_a_push_that_does_not_continue_the_central_chain_is_refused(central, tmp
     with pytest.raises(CentralError, match="does not continue"):
         push(central, conn, "kiosk")
     conn.close()
+
+
+def test_psycopg_stays_off_the_tui_path():
+    loaded = subprocess.run([sys.executable, "-c", "import tui.app, tui.cli.run, data.central.sync;"
+                             "import sys; print('psycopg' in sys.modules)"], cwd=ROOT,
+                            capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "False"
