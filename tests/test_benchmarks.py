@@ -80,3 +80,13 @@ def test_percentile_is_nearest_rank():
     values = list(range(1, 101))
     assert percentile(values, 99) == 99 and percentile(values, 50) == 50
     assert percentile([5.0], 99) == 5.0
+
+
+def test_sync_benchmark_runs_against_the_server(capsys):
+    from benchmarks import bench_sync
+    from tests.central_pg import admin_url
+
+    out = printed(capsys, bench_sync.main, "--letters", "300", "--changed", "50", "--terminals", "3",
+                  "--small", "50", "--pg", admin_url())
+    assert_report(out)
+    assert "first sync of 300 letters" in out and "queries per sync" in out

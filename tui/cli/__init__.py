@@ -22,6 +22,8 @@ SUBCOMMANDS = {
     "check": "tui.cli.check:check",
     "audit": "tui.cli.audit:audit",
     "identity": "tui.cli.identity:identity",
+    "central": "tui.cli.central:central",
+    "sync": "tui.cli.central:sync",
 }
 
 

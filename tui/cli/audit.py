@@ -22,15 +22,20 @@ REASONS = {
 }
 
 
-@click.group(help=_("Read, verify and export the audit log of this terminal."))
+@click.group(help=_("Read, verify and export the audit log of this terminal, and push it to the centre."))
 def audit() -> None:
     pass
 
 
 @audit.command(help=_("Check the hash chain: exit status 0 when intact, 1 naming the first broken seq."))
+@click.option("--central", "url", default=None, metavar="URL",
+              help=_("verify every terminal's chain in the central register at this URL instead"))
 @db_option
 @state_option
-def verify(db: Path | None, state: Path | None) -> None:
+def verify(url: str | None, db: Path | None, state: Path | None) -> None:
+    if url is not None:
+        _verify_central(url)
+        return
     conn = open_terminal_db(db, state)
     broken = audit_log.verify(conn)
     if broken is not None:
@@ -40,6 +45,51 @@ def verify(db: Path | None, state: Path | None) -> None:
         sys.exit(1)
     n = audit_log.count(conn)
     click.echo(ngettext("Audit log intact: {n} row.", "Audit log intact: {n} rows.", n).format(n=n))
+
+
+def _verify_central(url: str) -> None:
+    from data.central.audit import verify as verify_central
+    from data.central.connection import CentralError
+    from tui.cli.central import explain, fail
+
+    try:
+        terminals, rows, broken = verify_central(url)
+    except CentralError as error:
+        fail(explain(error), 2)
+    for found in broken:
+        reason = _(REASONS[found.broken.reason]).format(seq=found.broken.seq)
+        click.echo(_("Terminal “{terminal}”: audit log broken at seq {seq}: {reason}").format(
+            terminal=strip_controls(found.terminal), seq=found.broken.seq, reason=reason), err=True)
+    if broken:
+        sys.exit(1)
+    click.echo(_("Central audit intact: {terminals} terminals, {rows} rows.").format(
+        terminals=terminals, rows=rows))
+
+
+@audit.command(help=_("Send this terminal's audit rows that the central register does not hold "
+                      "yet; run it again at any time, nothing is sent twice."))
+@click.option("--to", "url", required=True, metavar="URL",
+              help=_("the central register: a PostgreSQL connection string"))
+@click.option("--terminal", default=None, metavar=_("NAME"),
+              help=_("the name this terminal's log is kept under centrally (default: the name "
+                     "of its first push, else the host name)"))
+@db_option
+@state_option
+def push(url: str, terminal: str | None, db: Path | None, state: Path | None) -> None:
+    from data.central.audit import push as push_log
+    from data.central.connection import CentralError
+    from tui.cli.central import explain, fail
+
+    conn = open_terminal_db(db, state)
+    try:
+        pushed = push_log(url, conn, terminal)
+    except CentralError as error:
+        fail(_("Audit push failed; nothing was lost, run it again later. {reason}").format(
+            reason=explain(error)), 1)
+    click.echo(ngettext("Sent {n} audit row as “{terminal}”; the centre holds {total}.",
+                        "Sent {n} audit rows as “{terminal}”; the centre holds {total}.",
+                        pushed.sent).format(n=pushed.sent, terminal=strip_controls(pushed.terminal),
+                                            total=pushed.total))
 
 
 @audit.command(help=_("Show the latest rows: seq, time, terminal, mode, actor, action, outcome, query."))

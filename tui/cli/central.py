@@ -1,0 +1,140 @@
+"""`izle central`: create the central PostgreSQL register and load the agency's records into it;
+`izle sync`: bring this terminal's register up to date from it (DESIGN §8, docs/central.md).
+
+Exit status as `izle import`: 0 done, 1 some rows refused (import) or the sync failed, 2 the
+file or the central register could not be used at all. No message ever shows a password.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from tui.cli.common import db_option, resolve_paths
+from data.i18n import _
+
+CENTRAL_KINDS = ("agencies", "units", "executors", "letters", "movements", "calendar")
+
+
+def explain(error) -> str:
+    """A CentralError as one sentence in the current language (already redacted)."""
+    return _(error.reason).format(**error.params)
+
+
+def fail(message: str, status: int) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(status)
+
+
+def shown(url: str) -> str:
+    from data.central.connection import redact
+
+    return redact(url, url)
+
+
+@click.group(help=_("The central PostgreSQL register: create it, and load the agency's records into it."))
+def central() -> None:
+    pass
+
+
+@central.command(help=_("Create the central register's tables at URL, or upgrade them to this "
+                        "program's version (a PostgreSQL connection string)."))
+@click.argument("url", metavar="URL")
+def init(url: str) -> None:
+    from data.central.connection import CentralError, connect, failure
+    from data.central.schema import migrate
+
+    try:
+        conn = connect(url, autocommit=True)
+        try:
+            before, after = migrate(conn)
+        except Exception as error:  # noqa: BLE001 - psycopg's, said in one sentence
+            raise error if isinstance(error, CentralError) else failure(error, url) from None
+        finally:
+            conn.close()
+    except CentralError as error:
+        fail(explain(error), 2)
+    if before == after:
+        click.echo(_("Central register at {url}: schema version {version}, already current.")
+                   .format(url=shown(url), version=after))
+    else:
+        click.echo(_("Central register at {url}: schema version {version} (was {before}).")
+                   .format(url=shown(url), version=after, before=before))
+
+
+@central.command("import", help=_("Import agencies, units, executors, letters, movements or calendar "
+                                  "days into the central register, validated as by `izle import`."))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar=_("FILE"))
+@click.option("--kind", required=True, type=click.Choice(CENTRAL_KINDS), help=_("what the file holds"))
+@click.option("--to", "url", required=True, metavar="URL", help=_("the central register: a PostgreSQL connection string"))
+@click.option("--strict", is_flag=True, help=_("refuse the whole file if any row is bad"))
+@click.option("--dry-run", is_flag=True, help=_("check and count, but write nothing"))
+def import_command(file: Path, kind: str, url: str, strict: bool, dry_run: bool) -> None:
+    from data.central.connection import CentralError
+    from data.central.load import central_import
+    from data.importer import FileProblem
+    from tui.cli.importing import _fail, _progress, _report
+
+    try:
+        with _progress(file) as progress:
+            result = central_import(url, file, kind, strict=strict, dry_run=dry_run,
+                                    progress=progress)
+    except FileProblem as problem:
+        _fail(file, _(problem.reason).format(**problem.params))
+    except CentralError as error:
+        _fail(file, explain(error))
+    except (sqlite3.Error, OSError) as error:
+        _fail(file, str(error))
+    _report(file, result)
+    if result.refused:
+        sys.exit(1)
+
+
+@click.command(help=_("Bring the local register up to date from the central register: only what "
+                      "changed since the last sync, deletions too, in one transaction."))
+@click.option("--from", "url", required=True, metavar="URL", help=_("the central register: a PostgreSQL connection string"))
+@db_option
+def sync(url: str, db: Path | None) -> None:
+    from data.central.connection import CentralError
+    from data.central.sync import sync as run_sync
+
+    register, _state = resolve_paths(db)
+    try:
+        with _progress() as progress:
+            result = run_sync(url, register, progress)
+    except CentralError as error:
+        fail(_("Sync failed; the local register is unchanged. {reason}").format(reason=explain(error)), 1)
+    except (sqlite3.Error, OSError) as error:
+        fail(_("Sync failed; the local register is unchanged. {reason}").format(
+            reason=_("the register cannot be written: {error}").format(error=error)), 1)
+    if result.full:
+        click.echo(_("Full copy from {url}: {rows} rows written to {path}.").format(
+            url=shown(url), rows=result.rows, path=register))
+    else:
+        click.echo(_("Synced from {url}: {rows} rows written, {deleted} deleted.").format(
+            url=shown(url), rows=result.rows, deleted=result.deleted))
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A rich bar on a terminal; nothing otherwise (the summary line says it all)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(_("Syncing"), total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        yield update
