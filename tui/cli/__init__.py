@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "check": "tui.cli.check:check",
     "audit": "tui.cli.audit:audit",
     "identity": "tui.cli.identity:identity",
+    "serve": "tui.cli.serve:serve",
 }
 
 

@@ -44,13 +44,7 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
 
     register = register_path(db)
     terminal_db = state_path(register, state)
-    if not register.exists():
-        _build_first_demo(register, terminal_db)
-    from data.schema import register_problem
-
-    if problem := register_problem(register):
-        message, values = problem
-        raise click.ClickException(_(message).format(**values))
+    check_register(register, terminal_db)
     from tui.app import IzleApp
 
     import sqlite3
@@ -65,6 +59,17 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
     app.run()
     # A service manager tells a crash (1) or an administrator's stop (10) from a clean stop (0).
     ctx.exit(app.return_code or 0)
+
+
+def check_register(register: Path, terminal_db: Path) -> None:
+    """A demo register where there is none yet; a sentence, not a traceback, for a bad one."""
+    if not register.exists():
+        _build_first_demo(register, terminal_db)
+    from data.schema import register_problem
+
+    if problem := register_problem(register):
+        message, values = problem
+        raise click.ClickException(_(message).format(**values))
 
 
 def _build_first_demo(register: Path, terminal_db: Path) -> None:
