@@ -1,0 +1,102 @@
+"""`izle serve`: a citizen tracks a letter in a real Chromium; the server refuses one session too
+many with the busy page and leaves no process behind.
+
+Chromium is Debian's (`apt-get install chromium`, .ci/run does it); where it is missing the browser
+tests skip and say why. Every server and browser started here is stopped by its fixture.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.browser import (
+    CHROMIUM, CHROMIUM_ARGS, ROOT, children, izle_serve, missing_browser, open_session,
+    screen_text, wait_for_text, wait_until,
+)
+from tests.pilot import audit_rows
+
+needs_browser = pytest.mark.skipif(bool(missing_browser()), reason=missing_browser() or "")
+DOCS_SCREENSHOT = ROOT / "docs" / "browser.png"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[Path, dict]:
+    """A small demo register (2,000 letters), its identities and sample letters."""
+    register = tmp_path_factory.mktemp("serve") / "register.db"
+    out = subprocess.run(
+        [sys.executable, "-m", "tui", "demo", "--db", str(register), "--letters", "2000", "--json"],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
+    )
+    return register, json.loads(out.stdout)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def citizen_and_letter(demo_json: dict) -> tuple[dict, dict]:
+    citizen = next(i for i in demo_json["identities"] if i["role"] == "citizen")
+    letter = next(s for s in demo_json["samples"] if s["owner_user_id"] == citizen["user_id"]
+                  and s["agency"] != "DGK")
+    return citizen, letter
+
+
+def type_and_enter(page, text: str, shown: str | None = None) -> None:
+    """Type as a person does, see it on the screen, press Enter; then let the focus move on."""
+    page.keyboard.type(text)
+    wait_for_text(page, shown or text)
+    page.keyboard.press("Enter")
+    time.sleep(0.3)  # Enter moves the focus by a message: keys typed before it lands go astray
+
+
+@needs_browser
+def test_a_citizen_tracks_a_letter_in_the_browser(demo, browser, tmp_path):
+    register, demo_json = demo
+    citizen, letter = citizen_and_letter(demo_json)
+    with izle_serve(register, "--lang", "az") as server:
+        page = open_session(browser, server.url)
+        page.click("#terminal")  # the keyboard goes to xterm's hidden textarea after a click
+        type_and_enter(page, citizen["phone"])
+        type_and_enter(page, citizen["user_id"])
+        wait_for_text(page, "Təsdiq")          # the phone panel: confirm the code
+        page.keyboard.press("Enter")
+        wait_for_text(page, "PIN1")
+        type_and_enter(page, citizen["pin1"], "•" * len(citizen["pin1"]))
+        wait_for_text(page, "Gömrük")          # the authority picker
+        type_and_enter(page, letter["agency_name"])
+        type_and_enter(page, letter["reg_no"])
+        type_and_enter(page, letter["reg_date"])
+        result = wait_for_text(page, letter["executor"])
+        assert letter["unit"] in result
+        time.sleep(0.5)  # the footer's keys are painted a moment after the result
+        shot = tmp_path / "browser.png"
+        page.screenshot(path=str(shot))
+        if os.environ.get("IZLE_DOCS_SCREENSHOT"):  # README's picture, refreshed on request
+            shutil.copy(shot, DOCS_SCREENSHOT)
+        page.keyboard.press("Escape")           # Back: the lookup form again
+        wait_until(lambda: letter["executor"] not in screen_text(page), 10, "back from the result")
+        page.keyboard.press("F3")               # log out
+        wait_for_text(page, "Asan")
+        page.close()
+    rows = [r for r in audit_rows(register) if r["terminal"].startswith("web:")]
+    actions = [(r["action"], r["outcome"]) for r in rows]
+    assert ("lookup", "found") in actions and ("logout", "user") in actions, actions
+    assert {r["actor"] for r in rows if r["action"] == "lookup"} == {citizen["user_id"]}
+    assert len({r["terminal"] for r in rows}) == 1
+    assert "127.0.0.1" not in rows[0]["terminal"]   # a keyed hash, not the address
