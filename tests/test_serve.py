@@ -100,3 +100,55 @@ def test_a_citizen_tracks_a_letter_in_the_browser(demo, browser, tmp_path):
     assert {r["actor"] for r in rows if r["action"] == "lookup"} == {citizen["user_id"]}
     assert len({r["terminal"] for r in rows}) == 1
     assert "127.0.0.1" not in rows[0]["terminal"]   # a keyed hash, not the address
+
+
+@needs_browser
+def test_one_session_too_many_gets_the_busy_page_and_no_process(demo, browser):
+    register, _json = demo
+    with izle_serve(register, "--max-sessions", "2") as server:
+        tabs = [open_session(browser, server.url) for _ in range(2)]
+        assert len(children(server.pid)) == 2
+        third = browser.new_page()
+        response = third.goto(server.url)
+        assert response.status == 503
+        body = third.inner_text("body")
+        assert "İzlə is busy" in body and "İzlə məşğuldur" in body and "İzlə занят" in body
+        assert websocket_refused(server.url)  # a script that skips the page is refused too
+        assert len(children(server.pid)) == 2
+        tabs[0].close()                       # a place frees up when a tab closes
+        wait_until(lambda: len(children(server.pid)) == 1, 10, "the closed tab's process ends")
+        assert third.goto(server.url).status == 200
+        for page in (third, tabs[1]):
+            page.close()
+        wait_until(lambda: not children(server.pid), 10, "no session process left")
+
+
+def websocket_refused(url: str) -> bool:
+    """The WebSocket handshake itself answers 503 when every place is taken."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url + "ws", headers={
+        "Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
+    try:
+        urllib.request.urlopen(request, timeout=5)
+    except urllib.error.HTTPError as error:
+        return error.code == 503
+    return False
+
+
+@needs_browser
+def test_twenty_sessions_opened_and_closed_leave_no_process(demo, browser):
+    register, _json = demo
+    with izle_serve(register, "--max-sessions", "5", "--max-per-address", "5") as server:
+        seen: set[int] = set()
+        for _round in range(4):
+            tabs = [open_session(browser, server.url) for _ in range(5)]
+            seen.update(children(server.pid))
+            for page in tabs:
+                page.close()
+            wait_until(lambda: not children(server.pid), 15, "every closed tab's process ends")
+        assert len(seen) == 20
+    stops = [r for r in audit_rows(register, "stop") if r["terminal"].startswith("web:")]
+    assert len(stops) >= 20   # each ended by SIGTERM, which İzlə audits (earlier tests add more)
