@@ -8,6 +8,7 @@ script below keeps a reference to the page's xterm `Terminal` when textual.js cr
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -36,16 +37,23 @@ READ_SCREEN = """() => { const t = window.__izleTerminal; if (!t) return '';
   return lines.join('\\n'); }"""
 
 
+def missing_serve() -> str | None:
+    """Why `izle serve` cannot run here (its optional extra is not installed), or None."""
+    try:
+        import textual_serve  # noqa: F401
+    except ModuleNotFoundError:
+        return "textual-serve is not installed (pip install '.[serve]')"
+    return None
+
+
 def missing_browser() -> str | None:
     """Why the browser tests cannot run here, or None."""
+    if reason := missing_serve():
+        return reason
     try:
         import playwright  # noqa: F401
     except ModuleNotFoundError:
         return "playwright is not installed (pip install '.[test]')"
-    try:
-        import textual_serve  # noqa: F401
-    except ModuleNotFoundError:
-        return "textual-serve is not installed"
     if not os.access(CHROMIUM, os.X_OK):
         return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
     return None
@@ -115,15 +123,25 @@ def screen_text(page) -> str:
     return page.evaluate(READ_SCREEN)
 
 
+def flat(text: str) -> str:
+    """Words as read, not as laid out: a sentence wrapped in a bordered panel reads whole."""
+    return re.sub(r"[\s\u2500-\u259f]+", " ", text)
+
+
 def wait_for_text(page, needle: str, timeout: float = 15) -> str:
-    return wait_until(lambda: (t := screen_text(page)) and needle in t and t, timeout,
-                      f"{needle!r} on the screen")
+    """The screen's text, once `needle` is on it (wrapped lines and borders notwithstanding)."""
+    return wait_until(lambda: (t := screen_text(page)) and flat(needle) in flat(t) and t,
+                      timeout, f"{needle!r} on the screen")
 
 
-def open_session(browser, url: str):
-    """A new tab with İzlə's login screen painted in it."""
-    page = browser.new_page(viewport={"width": 1100, "height": 800})
-    page.add_init_script(KEEP_TERMINAL)
-    page.goto(url)
-    wait_for_text(page, "Asan")
-    return page
+def open_sessions(browser, url: str, count: int) -> list:
+    """`count` tabs loaded at once (their processes start side by side), each at the login screen."""
+    pages = []
+    for _ in range(count):
+        page = browser.new_page(viewport={"width": 1100, "height": 800})
+        page.add_init_script(KEEP_TERMINAL)
+        page.goto(url)
+        pages.append(page)
+    for page in pages:
+        wait_for_text(page, "Asan")
+    return pages
