@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser import (
-    CHROMIUM, CHROMIUM_ARGS, ROOT, children, flat, izle_serve, missing_browser, missing_serve, open_sessions,
-    screen_text, wait_for_text, wait_until,
+    CHROMIUM, CHROMIUM_ARGS, ROOT, children, flat, izle_serve, missing_browser, missing_serve,
+    open_sessions, screen_text, wait_for_text, wait_until,
 )
 from tests.pilot import audit_rows
 from tui.i18n import translate
