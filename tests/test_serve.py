@@ -176,3 +176,30 @@ async def sessions_at_once(server, count: int, seen: set[int]) -> None:
         assert len(children(server.pid)) == count
         for socket in sockets:
             await socket.close()
+
+
+@needs_serve
+def test_a_socket_gone_silent_ends_its_session(demo):
+    """A browser that vanishes without closing (a laptop lid shut, a network gone) stops
+    answering the server's WebSocket ping: its process ends within a ping and a half."""
+    register, _json = demo
+    with izle_serve(register) as server:
+        asyncio.run(silent_session(server))
+
+
+async def silent_session(server) -> None:
+    import aiohttp
+
+    from tui.web.server import HEARTBEAT
+
+    async with aiohttp.ClientSession() as client:
+        # autoping off: this client never answers a ping, like a browser that is gone
+        socket = await client.ws_connect(server.url + "ws?width=100&height=30", autoping=False)
+        message = await asyncio.wait_for(socket.receive(), 20)
+        assert message.type == aiohttp.WSMsgType.BINARY
+        assert len(children(server.pid)) == 1
+        started = time.monotonic()
+        while children(server.pid):
+            assert time.monotonic() - started < HEARTBEAT * 1.5 + 10, "the silent session lives on"
+            await asyncio.sleep(0.2)
+        await socket.close()
