@@ -148,6 +148,14 @@ def websocket_refused(url: str) -> bool:
     return False
 
 
+def run_apart(coroutine) -> None:
+    """asyncio.run in a thread of its own: Playwright's sync API keeps a loop in this one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 @needs_serve
 def test_twenty_sessions_opened_and_closed_leave_no_process(demo):
     """What a tab does to the server, without painting 20 tabs: open the WebSocket, wait until
@@ -156,7 +164,7 @@ def test_twenty_sessions_opened_and_closed_leave_no_process(demo):
     with izle_serve(register, "--max-sessions", "5", "--max-per-address", "5") as server:
         seen: set[int] = set()
         for _round in range(4):
-            asyncio.run(sessions_at_once(server, 5, seen))
+            run_apart(sessions_at_once(server, 5, seen))
             wait_until(lambda: not children(server.pid), 15, "every closed session's process ends")
         assert len(seen) == 20
     stops = [r for r in audit_rows(register, "stop") if r["terminal"].startswith("web:")]
@@ -184,7 +192,7 @@ def test_a_socket_gone_silent_ends_its_session(demo):
     answering the server's WebSocket ping: its process ends within a ping and a half."""
     register, _json = demo
     with izle_serve(register) as server:
-        asyncio.run(silent_session(server))
+        run_apart(silent_session(server))
 
 
 async def silent_session(server) -> None:
