@@ -45,7 +45,8 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
         raise click.UsageError(_("--kiosk is for citizens; it cannot be combined with --operator."))
     settings = _settings(db, state, operator, kiosk, lang, terminal, idle_timeout,
                          confirm_timeout, keymap)
-    _ensure_register(settings, named=db is not None)
+    check_register(settings.register, settings.terminal_db,
+                   may_build_demo=db is None and not settings.kiosk)
     from tui.app import IzleApp
 
     import sqlite3
@@ -77,15 +78,14 @@ def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_
                     terminal=terminal, keymap=keys)
 
 
-def _ensure_register(settings, named: bool) -> None:
-    """Only a plain `izle` (no --db, no kiosk) builds a demo where no register is: a kiosk
-    whose disk is missing, or a register path someone typed, must not quietly become a demo
-    that shows a demo PIN1 to the public."""
-    register = settings.register
+def check_register(register: Path, terminal_db: Path, *, may_build_demo: bool) -> None:
+    """A sentence, not a traceback, for a missing or bad register. Only a plain `izle` (no
+    --db, no kiosk) builds a demo where none is: a kiosk whose disk is missing, or a path
+    someone typed, must not quietly become a demo that shows a demo PIN1 to the public."""
     if not register.exists():
-        if settings.kiosk or named:
+        if not may_build_demo:
             raise click.ClickException(_("No register at {path}. Load one with `izle import` or build a demo with `izle demo --db {path}`.").format(path=register))
-        _build_first_demo(register, settings.terminal_db)
+        _build_first_demo(register, terminal_db)
     from data.schema import register_problem
 
     if problem := register_problem(register):

@@ -1,0 +1,48 @@
+"""What the browser sees outside a session: the busy page, and the words of the start page."""
+
+from __future__ import annotations
+
+from html import escape
+
+from data.i18n import LANGUAGES, N_, translate
+from tui.web.limits import BUSY
+
+BUSY_TITLE = N_("İzlə is busy")
+BUSY_TEXT = N_("All places for a session are taken right now. Please try again in a few minutes.")
+TOO_MANY_TEXT = N_("Too many İzlə sessions are open from your address. "
+                   "Close one of them, then try again.")
+TRY_AGAIN = N_("Try again")
+SESSION_ENDED = N_("The session has ended.")
+START_AGAIN = N_("Start again")
+
+
+def busy_page(lang: str, reason: str) -> str:
+    """A plain page (no script, no process behind it) in every language, `lang` first.
+
+    Whoever is refused may not read the server's language, so all three are there.
+    """
+    text = BUSY_TEXT if reason == BUSY else TOO_MANY_TEXT
+    order = [lang, *(other for other in LANGUAGES if other != lang)]
+    sections = "\n".join(
+        f'<section lang="{code}"><h1>{escape(translate(BUSY_TITLE, code))}</h1>'
+        f"<p>{escape(translate(text, code))}</p>"
+        f'<p><a href="./">{escape(translate(TRY_AGAIN, code))}</a></p></section>'
+        for code in order
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(translate(BUSY_TITLE, lang))}</title>"
+        "<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em}"
+        "section{margin-bottom:2em}</style></head>\n"
+        f"<body>\n{sections}\n</body></html>\n"
+    )
+
+
+def start_page_words(lang: str) -> dict[str, str]:
+    """The few words of the page around the terminal (index.html), in the server's language."""
+    return {
+        "lang": lang,
+        "session_ended": translate(SESSION_ENDED, lang),
+        "start_again": translate(START_AGAIN, lang),
+    }
