@@ -50,17 +50,18 @@ class LoginScreen(Screen):
         self.message = message
         self._pending: tuple[str, str, MidStart] | None = None
         self._poller: Timer | None = None
+        self._typed: dict[str, str] = {}  # kept across a language switch
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Center(), Vertical(id="login-panel", classes="panel"):
             yield Label(_("Log in with Asan İmza"), classes="panel-title")
             yield Label(_("Mobile number"), classes="field-label")
-            yield Input(placeholder=_("e.g. 050 123 45 67"), id="phone", compact=True, max_length=20,
-                        restrict=r"[0-9+()\- ]*")
+            yield Input(self._typed.get("#phone", ""), placeholder=_("e.g. 050 123 45 67"), id="phone",
+                        compact=True, max_length=20, select_on_focus=False, restrict=r"[0-9+()\- ]*")
             yield Label(_("User ID"), classes="field-label")
-            yield Input(placeholder=_("digits from your Asan İmza card"), id="user-id", compact=True,
-                        max_length=12, restrict=r"[0-9]*")
+            yield Input(self._typed.get("#user-id", ""), placeholder=_("digits from your Asan İmza card"), id="user-id", compact=True,
+                        max_length=12, select_on_focus=False, restrict=r"[0-9]*")
             yield Button(_("Log in"), id="login", variant="primary")
             yield Static("", id="verification-code", classes="code")
             yield Static(self.message, id="login-error", classes="error", markup=False)
@@ -89,30 +90,23 @@ class LoginScreen(Screen):
 
     # --- language ------------------------------------------------------------------------------
 
-    def action_next_language(self) -> None:
+    async def action_next_language(self) -> None:
         current = LANGUAGES.index(self.app.lang)
-        self._switch_language(LANGUAGES[(current + 1) % len(LANGUAGES)])
+        await self._switch_language(LANGUAGES[(current + 1) % len(LANGUAGES)])
 
     @on(Button.Pressed, ".lang")
-    def _language_button(self, event: Button.Pressed) -> None:
-        self._switch_language(event.button.id.removeprefix("lang-"))  # type: ignore[union-attr]
+    async def _language_button(self, event: Button.Pressed) -> None:
+        await self._switch_language(event.button.id.removeprefix("lang-"))  # type: ignore[union-attr]
 
-    def _switch_language(self, lang: str) -> None:
-        phone, user_id = self.query_one("#phone", Input).value, self.query_one("#user-id", Input).value
-        focused = f"#{self.focused.id}" if self.focused is not None and self.focused.id else "#phone"
+    async def _switch_language(self, lang: str) -> None:
+        """Every text anew in the new language; what was typed, and where, stays."""
+        typed = {f: self.query_one(f, Input).value for f in ("#phone", "#user-id")}
+        focused = f"#{self.focused.id}" if self.focused is not None and self.focused.id in ("phone", "user-id") else "#phone"
         self.app.set_lang(lang)
         self.message = ""
-
-        async def restore() -> None:
-            await self.recompose()
-            self.query_one("#phone", Input).value = phone
-            self.query_one("#user-id", Input).value = user_id
-            try:  # typing goes on where it was, not nowhere
-                self.query_one(focused).focus()
-            except NoMatches:
-                self.query_one("#phone", Input).focus()
-
-        self.call_later(restore)
+        self._typed = typed
+        await self.recompose()
+        self.query_one(focused, Input).focus()
 
     # --- login -----------------------------------------------------------------------------------
 
