@@ -41,9 +41,20 @@ def _tune(conn: sqlite3.Connection) -> sqlite3.Connection:
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection: the TUI never writes the register and never blocks a writer."""
-    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
-    return _tune(sqlite3.connect(uri, uri=True, check_same_thread=False))
+    """A read-only connection: the TUI never writes the register and never blocks a writer.
+
+    A WAL register on read-only media (a kiosk's register shipped on a read-only disk) cannot
+    be opened `mode=ro`: SQLite must create the `-shm` file beside it. Such a register is
+    opened `immutable=1` instead — correct there, because nothing can write it.
+    """
+    base = Path(path).resolve().as_uri()
+    conn = _tune(sqlite3.connect(f"{base}?mode=ro", uri=True, check_same_thread=False))
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+    return _tune(sqlite3.connect(f"{base}?mode=ro&immutable=1", uri=True, check_same_thread=False))
 
 
 def connect_write(path: Path) -> sqlite3.Connection:

@@ -254,6 +254,20 @@ class Desk:
         if closed is not None:
             self.record_logout(closed, reason)
 
+    def agencies(self) -> list[Agency] | None:
+        """The authorities to choose from; None when the register cannot be read."""
+        try:
+            return self.register.agencies()
+        except sqlite3.Error:
+            return None
+
+    def register_damage(self) -> str | None:
+        """Damaged pages, a missing table, a vanished file: what is wrong, or None."""
+        try:
+            return self.register.damage()
+        except sqlite3.Error as error:
+            return str(error)
+
     def choose_agency(self, code: str) -> Agency | None:
         agency = self.register.agency(code)
         if agency is not None and self.session is not None:

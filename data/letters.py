@@ -136,6 +136,17 @@ class Register:
         for near in (year - 1, year, year + 1):
             calendar.workdays_of(near)
 
+    def damage(self) -> str | None:
+        """What `PRAGMA quick_check` finds wrong with the register's pages, or None when sound.
+
+        It reads every page: for a worker after the first paint, never on the path to it."""
+        try:
+            rows = self._conn().execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as error:
+            return str(error)
+        result = "; ".join(str(r[0]) for r in rows[:3])
+        return None if result == "ok" else result
+
     def _deadline(self, status: str, reg_date: str, due_date: str | None, needs_study: bool,
                   extended_to: str | None) -> Deadline:
         """The letter's Deadline as of today, remembered: it depends only on these values.

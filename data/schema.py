@@ -135,10 +135,13 @@ def register_problem(path: Path) -> tuple[str, dict] | None:
 
     Checked before the first screen, so a wrong file gets a sentence instead of a traceback.
     """
+    from data.db import connect_read_only
+
     try:
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        conn = connect_read_only(path)
         try:
             version = user_version(conn)
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
             conn.close()
     except sqlite3.Error as error:
@@ -146,4 +149,11 @@ def register_problem(path: Path) -> tuple[str, dict] | None:
     if version != len(REGISTER_MIGRATIONS):
         return (N_("{path} has schema version {found}; this program expects {expected}."),
                 {"path": path, "found": version, "expected": len(REGISTER_MIGRATIONS)})
+    if missing := sorted(REGISTER_TABLES - tables):
+        return (N_("{path} is not a whole register: the table {table} is missing."),
+                {"path": path, "table": missing[0]})
     return None
+
+
+REGISTER_TABLES = frozenset({"meta", "agencies", "units", "executors", "letters", "movements",
+                             "calendar"})

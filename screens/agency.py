@@ -45,7 +45,11 @@ class AgencyScreen(Screen):
         yield LocalFooter()
 
     def on_mount(self) -> None:
-        self._agencies = self.app.register.agencies()
+        agencies = self.app.desk.agencies()
+        if agencies is None:
+            self.app.out_of_service(_("The list of customs authorities cannot be read."))
+            return
+        self._agencies = agencies
         self._left_for_lookup = False
         self._fill("")
         self.query_one("#agency-filter", Input).focus()

@@ -135,12 +135,36 @@ class IzleApp(App, inherit_bindings=False):
             self.set_keymap(self.settings.keymap)
         self.show_login()
         self.set_interval(IDLE_TICK, self._check_idle)
-        # After the first paint, load what the first lookup would otherwise wait for.
+        # After the first paint: load what the first lookup would otherwise wait for, and read
+        # every page of the register once (quick_check) — damage found then, not mid-lookup.
         self.call_after_refresh(
-            lambda: self.run_worker(self.register.warm_up, thread=True, exit_on_error=False)
+            lambda: self.run_worker(self._warm_up_and_check, thread=True, exit_on_error=False)
         )
         if not self.is_headless:
             self.install_signal_handlers()
+
+    def _warm_up_and_check(self) -> None:
+        damage = self.desk.register_damage()
+        if damage is None:
+            try:
+                self.register.warm_up()
+                return
+            except Exception as error:  # noqa: BLE001 - any failure here means: not readable
+                damage = str(error)
+        self.call_from_thread(self.out_of_service, damage)
+
+    def out_of_service(self, detail: str) -> None:
+        """The register cannot be read: one sentence instead of a crash or half a letter."""
+        from screens.out_of_service import OutOfServiceScreen
+
+        closed = self.desk.close_session()
+        if closed is not None:
+            self.run_worker(partial(self.desk.record_logout, closed, "out_of_service"),
+                            thread=True, exit_on_error=False)
+        self.desk.record_safely("out_of_service", "register", {"detail": detail[:200]})
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(OutOfServiceScreen(detail))
 
     def show_login(self, message: str = "") -> None:
         """A fresh login screen on an empty stack: nothing of the last person survives."""

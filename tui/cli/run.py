@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import click
@@ -49,8 +50,6 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
                    may_build_demo=db is None and not settings.kiosk)
     from tui.app import IzleApp
 
-    import sqlite3
-
     try:
         app = IzleApp(settings=settings)
     except (sqlite3.Error, OSError) as error:  # terminal.db unreadable or not writable
@@ -97,5 +96,9 @@ def _build_first_demo(register: Path, terminal_db: Path) -> None:
     from data.demo import build_demo
 
     click.echo(_("No register at {path} yet: building a demo register there…").format(path=register), err=True)
-    build_demo(register, terminal_db)
+    try:
+        build_demo(register, terminal_db)
+    except (OSError, sqlite3.Error) as error:  # a read-only or missing folder, a full disk
+        raise click.ClickException(
+            _("{path} cannot be opened: {error}").format(path=register, error=getattr(error, "strerror", None) or error))
     click.echo(_("Demo register ready: {path}").format(path=register), err=True)

@@ -1,0 +1,135 @@
+"""Faults an unattended terminal meets — a damaged or partial register, read-only media, a
+missing disk, a broken terminal.db — each ends in one sentence, never a traceback, and the
+app (or the command) stays in control."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from data.db import connect_read_only
+from data.letters import Register
+from screens.agency import AgencyScreen
+from screens.login import LoginScreen
+from screens.out_of_service import OutOfServiceScreen
+from tests.conftest import CITIZEN, izle_app
+from tests.pilot import choose_agency, log_in, look_up, screen_text, text_of
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (80, 24)
+
+
+def izle(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def damage_pages(register: Path) -> None:
+    """Overwrite the page headers after the first page, leaving the file header (and so
+    user_version and the schema) intact: what a failing disk leaves behind."""
+    conn = sqlite3.connect(register)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    size = register.stat().st_size
+    with open(register, "r+b") as f:
+        for page in range(2, size // 4096):
+            f.seek(page * 4096)
+            f.write(b"\xde\xad" * 8)
+
+
+async def test_a_register_with_damaged_pages_puts_the_terminal_out_of_service(register):
+    damage_pages(register)
+    app = izle_app(register, kiosk=True)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, OutOfServiceScreen):
+                break
+        assert isinstance(app.screen, OutOfServiceScreen) and app.is_running
+        assert "oxuna bilmir" in text_of(app, "#out-of-service-reason")
+
+
+async def test_damage_found_mid_lookup_is_a_sentence_not_a_crash(register):
+    app = izle_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "baki")
+        damage_pages(register)
+        app.register.close()  # the next read opens the damaged file afresh
+        await look_up(pilot, "01-31/3073", "05.03.2026")
+        assert app.is_running
+        shown = screen_text(app)
+        assert "Gömrük nəzarəti" not in shown
+        assert isinstance(app.screen, OutOfServiceScreen) or "tamamlanmadı" in text_of(app, "#lookup-error")
+
+
+def test_a_register_missing_a_table_is_refused_with_a_sentence(register):
+    conn = sqlite3.connect(register)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("DROP TABLE movements")
+    conn.commit()
+    conn.close()
+    done = izle("--db", str(register))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "movements" in done.stderr
+
+
+@pytest.mark.parametrize("args", [["--kiosk"], []])
+def test_a_named_or_kiosk_register_that_is_missing_is_never_invented(tmp_path, args):
+    missing = tmp_path / "disk" / "register.db"
+    done = izle("--db", str(missing), *args)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert str(missing) in done.stderr and not missing.exists()  # no demo, no demo PIN1
+
+
+def test_a_kiosk_without_db_and_without_a_register_refuses_too(tmp_path):
+    env_db = tmp_path / "register.db"
+    done = subprocess.run([sys.executable, "-m", "tui", "--kiosk"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+                               "XDG_DATA_HOME": str(tmp_path / "data")})
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert not (tmp_path / "data" / "izle" / "register.db").exists() and not env_db.exists()
+
+
+def test_a_register_path_under_a_file_is_a_sentence(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    done = izle("demo", "--db", str(blocker / "register.db"))
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+
+
+def test_a_wal_register_on_read_only_media_still_opens(register, tmp_path):
+    """Where no -shm file can be made beside a WAL register (read-only media), it is opened
+    immutable instead of refused. (As root a chmod does not stop writes; a folder standing
+    where the -shm file must go fails the same way SQLite fails on a read-only mount.)"""
+    media = tmp_path / "media"
+    media.mkdir()
+    shutil.copy(register, media / "register.db")
+    conn = sqlite3.connect(media / "register.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    for leftover in ("register.db-shm", "register.db-wal"):
+        (media / leftover).unlink(missing_ok=True)
+    (media / "register.db-shm").mkdir()  # no -shm file can be created here
+    with pytest.raises(sqlite3.OperationalError):
+        sqlite3.connect(f"{(media / 'register.db').as_uri()}?mode=ro", uri=True).execute(
+            "SELECT count(*) FROM letters").fetchone()
+    assert connect_read_only(media / "register.db").execute("SELECT count(*) FROM letters").fetchone()[0] == 4
+    assert Register(media / "register.db").agency("BBGI") is not None
+
+
+async def test_an_unreadable_authority_list_is_a_sentence(register):
+    app = izle_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        app.desk.agencies = lambda: None  # the register vanished between login and the list
+        await log_in(pilot, CITIZEN)
+        await pilot.pause()
+        assert isinstance(app.screen, OutOfServiceScreen) and app.is_running
+        assert not isinstance(app.screen, (AgencyScreen, LoginScreen))
