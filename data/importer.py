@@ -43,6 +43,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from data.db import connect_write
+from data.guard import mark_imported
 from data.schema import LETTER_INDEXES, ensure_register, ensure_terminal
 from data.statuses import ANSWERED, ATTACHED, FORWARDED, N_, STATUSES
 from data.text import normalize_fin, normalize_phone, normalize_reg_no, parse_date, strip_controls
@@ -958,6 +959,8 @@ def _import_into(conn: sqlite3.Connection, path: Path, kind: str, strict: bool, 
     else:
         result.added, result.updated, result.unchanged = writer.added, writer.updated, writer.unchanged
     _finish(result)
+    if result.committed:
+        mark_imported(conn)  # from now on `izle demo` will not replace it without --force
     return result
 
 
