@@ -108,6 +108,10 @@ def normalize_reg_no(number: str) -> str:
     return _PREFIX.sub("", key)
 
 
+# The lowest and highest year of a date anywhere in İzlə (the form, the importer): the Republic's
+# appeals begin in 1991, and a year past 2100 is a typing mistake.
+MIN_YEAR, MAX_YEAR = 1991, 2100
+
 _DMY = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 

@@ -22,6 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import data.importer as importer
+import data.importer.batches
+import data.importer.parallel
+import data.importer.run
 from data.check import check_register
 from data.db import connect_write
 from tests.conftest import dump, rows
@@ -306,9 +309,9 @@ def test_a_big_file_goes_through_the_bulk_path_with_the_same_result(register, tm
         csv.writer(f).writerow(["BBGI", "01-31/5", "2024-01-06", "5ZK9Q2M", "extended", 1, 1])
     small = shutil.copy(register, tmp_path / "small.db")
     expected = import_file(small, source, "letters", today=TODAY)  # the ordinary path
-    monkeypatch.setattr(importer, "BIG_FILE_ROWS", 10)
-    monkeypatch.setattr(importer, "BATCH_ROWS", 64)
-    monkeypatch.setattr(importer, "_cores", lambda: 2)  # the second process, even on one CPU
+    monkeypatch.setattr(importer.run, "BIG_FILE_ROWS", 10)
+    monkeypatch.setattr(importer.batches, "BATCH_ROWS", 64)
+    monkeypatch.setattr(importer.parallel, "_cores", lambda: 2)  # the second process, even on one CPU
     big = import_file(register, source, "letters", today=TODAY)
     assert refused_at(big) == refused_at(expected) == {(101, "status"), (201, "status"), (301, "status")}
     assert (big.read, big.added, big.updated, big.refused) == (301, 297, 1, 3)
@@ -342,9 +345,9 @@ def test_line_numbers_stay_true_across_the_two_readers(register, tmp_path, monke
     lines[3] = lines[3].replace("5ZK9Q2M", '"5ZK9\nQ2M"')  # line 4 spans two lines: bad FIN
     lines[250] = lines[250].replace("in_execution", "lost")  # on line 252 now
     source.write_text("".join(lines), encoding="utf-8")
-    monkeypatch.setattr(importer, "BIG_FILE_ROWS", 10)
-    monkeypatch.setattr(importer, "PARENT_SHARE", 0.3)  # the two-line value is in this share
-    monkeypatch.setattr(importer, "_cores", lambda: 2)
+    monkeypatch.setattr(importer.run, "BIG_FILE_ROWS", 10)
+    monkeypatch.setattr(importer.parallel, "PARENT_SHARE", 0.3)  # the two-line value is in this share
+    monkeypatch.setattr(importer.parallel, "_cores", lambda: 2)
     result = import_file(register, source, "letters", today=TODAY)
     assert refused_at(result) == {(4, "applicant_fin"), (252, "status")}
     assert warned_at(result) == {(4, "applicant_fin")}
