@@ -180,3 +180,13 @@ def normalize_fin(text: str) -> str | None:
     """The 7-character personal identification number (FİN), upper-case, or None."""
     fin = az_upper(text.strip()).replace("İ", "I")
     return fin if _FIN.match(fin) else None
+
+
+# An id as the agency writes it (a unit's `01-31`, an executor's `E-7`, an authority's `BBGI`):
+# letters and digits with `-`, `/`, `.` (and `_`) between them, up to 32, compared exactly.
+_KEY = re.compile(r"[^\W_][\w./-]{0,31}\Z")
+
+
+def is_key(text: str) -> bool:
+    """Whether `text` (already stripped) is an id the register accepts."""
+    return bool(_KEY.match(text))

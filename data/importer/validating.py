@@ -14,17 +14,17 @@ from datetime import date, datetime
 from data.importer.kinds import (AGENCY_KINDS, CALENDAR_KINDS, DEFAULT_MAX_LEN, KINDS, MAX_LEN,
                                  MULTILINE, ROLES, Problem)
 from data.statuses import ANSWERED, ATTACHED, FORWARDED, N_, STATUSES
-from data.text import MAX_YEAR, MIN_YEAR, normalize_fin, normalize_phone, normalize_reg_no, parse_date, strip_controls
+from data.text import MAX_YEAR, MIN_YEAR, is_key, normalize_fin, normalize_phone, normalize_reg_no, parse_date, strip_controls
 
 _ASCII_KEY = re.compile(r"[0-9][0-9A-Z/-]{0,63}\Z")  # an already normalized number: no work
 _FIN_SHAPE = re.compile(r"[0-9A-HJ-NP-Z]{7}\Z")
-_CODE = re.compile(r"[A-Za-z0-9_-]+\Z")
 _PHONE_JUNK = re.compile(r"[\s\-().]")
 _ANY_PHONE = re.compile(r"(?:\+?994|0)?([1-9]\d{8})\Z")
 _USER_ID = re.compile(r"\d{1,20}\Z")
 _PIN = re.compile(r"\d{4,8}\Z")
 _BOOLS = {"": 0, "0": 0, "1": 1, "false": 0, "true": 1, "no": 0, "yes": 1, "xeyr": 0, "bəli": 1}
 _STATUSES = frozenset(STATUSES)
+_BAD_KEY = N_("not an id: letters and digits with “-”, “/”, “.” between them, at most 32")
 _BAD_DATE = N_("not a date (use YYYY-MM-DD or DD.MM.YYYY)")
 
 
@@ -33,8 +33,8 @@ class Refs:
     """What rows may refer to: the register's keys plus good rows earlier in the same file."""
 
     agencies: set[str] = field(default_factory=set)
-    units: set[int] = field(default_factory=set)
-    executors: dict[int, int] = field(default_factory=dict)  # executor id -> their unit's id
+    units: set[str] = field(default_factory=set)
+    executors: dict[str, str] = field(default_factory=dict)  # executor id -> their unit's id
 
 
 def load_refs(conn: sqlite3.Connection) -> Refs:
@@ -62,9 +62,9 @@ class Validator:
         # A letters file refers to the register only, so (unit, executor) as the file gives
         # them map straight to (unit id, executor id): an executor in their unit, an executor
         # alone (their unit is the letter's), a unit alone, or neither. Else: self.staff.
-        self._staff = {(str(u), str(e)): (u, e) for e, u in refs.executors.items()}
-        self._staff |= {("", str(e)): (u, e) for e, u in refs.executors.items()}
-        self._staff |= {(str(u), ""): (u, "") for u in refs.units} | {("", ""): ("", "")}
+        self._staff = {(u, e): (u, e) for e, u in refs.executors.items()}
+        self._staff |= {("", e): (u, e) for e, u in refs.executors.items()}
+        self._staff |= {(u, ""): (u, "") for u in refs.units} | {("", ""): ("", "")}
         self.check: Callable[[int, list[str]], tuple] = getattr(self, kind)
 
     def row(self, line: int, values: list[str]) -> tuple | None:
@@ -161,15 +161,26 @@ class Validator:
             self.fail(line, column, N_("unknown agency {value}"), value=value[:40])
         return value
 
-    def unit(self, line: int, column: str, value: str, required: bool = False) -> int | str:
-        unit = self.number(line, column, value, required)
+    def key(self, line: int, column: str, value: str, required: bool = False) -> str:
+        """An id as the agency writes it: kept exactly (`01` is not `1`)."""
+        value = value.strip()
+        if not value:
+            if required:
+                self.fail(line, column, N_("a value is required"))
+        elif not is_key(value):
+            self.fail(line, column, _BAD_KEY)
+            return ""
+        return value
+
+    def unit(self, line: int, column: str, value: str, required: bool = False) -> str:
+        unit = self.key(line, column, value, required)
         if unit != "" and unit not in self.refs.units:
             self.fail(line, column, N_("unknown unit {value}"), value=unit)
         return unit
 
-    def staff(self, line: int, unit: int | str, value: str) -> tuple[int | str, int | str]:
+    def staff(self, line: int, unit: str, value: str) -> tuple[str, str]:
         """(unit, executor): the executor must exist and work in the unit; no unit → theirs."""
-        executor = self.number(line, "executor_id", value)
+        executor = self.key(line, "executor_id", value)
         if executor == "":
             return unit, ""
         home = self.refs.executors.get(executor)  # type: ignore[call-overload]
@@ -245,8 +256,8 @@ class Validator:
 
     def agencies(self, line: int, v: list[str]) -> tuple:
         code, name_az, name_ru, name_en, parent, kind, sort = v
-        if code and not _CODE.match(code):
-            self.fail(line, "code", N_("not a code (letters, digits, - and _)"))
+        if code and not is_key(code):
+            self.fail(line, "code", _BAD_KEY)
         code = self.text(line, "code", code, required=True)
         parent = self.agency(line, "parent_code", parent, required=False)
         kind = self.choice(line, "kind", kind or ("office" if parent else "committee"), AGENCY_KINDS)
@@ -259,7 +270,7 @@ class Validator:
 
     def units(self, line: int, v: list[str]) -> tuple:
         unit_id, agency, name_az, name_ru, name_en = v
-        row = (self.number(line, "id", unit_id, required=True), self.agency(line, "agency_code", agency),
+        row = (self.key(line, "id", unit_id, required=True), self.agency(line, "agency_code", agency),
                self.text(line, "name_az", name_az, required=True),
                self.text(line, "name_ru", name_ru), self.text(line, "name_en", name_en))
         if self.row_ok():
@@ -268,7 +279,7 @@ class Validator:
 
     def executors(self, line: int, v: list[str]) -> tuple:
         executor_id, unit, full_name, phone = v
-        row = (self.number(line, "id", executor_id, required=True),
+        row = (self.key(line, "id", executor_id, required=True),
                self.unit(line, "unit_id", unit, required=True),
                self.text(line, "full_name", full_name, required=True), self.phone(line, phone))
         if self.row_ok():
