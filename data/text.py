@@ -127,6 +127,31 @@ def parse_date(text: str) -> date:
     return date(year, month, day)
 
 
+def N_(message: str) -> str:
+    """Mark a msgid for extraction (data/statuses.py imports this module, so not from there)."""
+    return message
+
+
+def date_problem(text: str) -> tuple[str, dict] | None:
+    """Why `text` is not an acceptable date (an English msgid and its values), or None.
+
+    Tells a well-written date that does not exist (31.02.2026) from one written wrongly, and
+    both from a year outside MIN_YEAR..MAX_YEAR."""
+    m = _ISO.match(text)
+    dmy = None if m else _DMY.match(text)
+    if not (m or dmy):
+        return N_("not a date (use YYYY-MM-DD or DD.MM.YYYY)"), {}
+    year, month, day = (int(g) for g in m.groups()) if m else (
+        int(dmy.group(3)), int(dmy.group(2)), int(dmy.group(1)))  # type: ignore[union-attr]
+    try:
+        date(year, month, day)
+    except ValueError:
+        return N_("the date {value} does not exist"), {"value": text.strip()[:20]}
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return N_("the year must be between {min} and {max}"), {"min": MIN_YEAR, "max": MAX_YEAR}
+    return None
+
+
 def format_date(value: date | str | None) -> str:
     """`DD.MM.YYYY`, the way every Azerbaijani form prints a date."""
     if value is None or value == "":

@@ -32,7 +32,8 @@ The package, one idea a module: `kinds` (columns, findings), `reading` (files to
 from data.importer.kinds import KINDS, FileProblem, ImportResult, Problem
 from data.importer.reading import Part, split_point
 from data.importer.run import import_file
+from data.importer.source import Source
 from data.importer.validating import _ASCII_KEY, _iso_date
 
 __all__ = ["KINDS", "FileProblem", "ImportResult", "Part", "Problem", "import_file",
-           "split_point", "_ASCII_KEY", "_iso_date"]
+           "split_point", "Source", "_ASCII_KEY", "_iso_date"]

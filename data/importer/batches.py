@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from data.importer.kinds import Problem
 from data.importer.reading import WHOLE, Part, read_rows
+from data.importer.source import Source
 from data.importer.validating import Refs, Validator
 
 BATCH_ROWS = 10_000  # rows per write batch: memory stays flat, progress moves
@@ -22,7 +22,7 @@ class Batch:
     position: int  # bytes of the file read so far
 
 
-def validated_batches(path: Path, kind: str, refs: Refs, today: date, problems: list[Problem],
+def validated_batches(source: Source, kind: str, refs: Refs, today: date, problems: list[Problem],
                       letter_id: Callable[[tuple], int | None] | None = None,
                       part: Part = WHOLE) -> Iterator[Batch]:
     validator = Validator(kind, refs, today, problems, letter_id)
@@ -36,7 +36,7 @@ def validated_batches(path: Path, kind: str, refs: Refs, today: date, problems: 
     values: list = []
     pending = 0
     check = validator.row
-    for line, raw in read_rows(path, kind, problems, at_byte, part):
+    for line, raw in read_rows(source, kind, problems, at_byte, part):
         read += 1
         row = check(line, raw)
         if row is None:
@@ -47,4 +47,4 @@ def validated_batches(path: Path, kind: str, refs: Refs, today: date, problems: 
         if pending >= BATCH_ROWS:
             yield Batch(values, read, refused, position)
             values, pending, read, refused = [], 0, 0, 0
-    yield Batch(values, read, refused, path.stat().st_size if part.stop is None else position)
+    yield Batch(values, read, refused, source.path.stat().st_size if part.stop is None else position)

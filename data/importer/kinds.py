@@ -31,9 +31,13 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "movements": ("agency_code", "reg_no", "reg_date", "at", "status"),
     "calendar": ("date", "kind"),
 }
-EXTENSIONS = (".csv", ".jsonl")
+EXTENSIONS = (".csv", ".jsonl", ".xlsx")
 AGENCY_KINDS = ("committee", "main_office", "office")
 CALENDAR_KINDS = ("workday", "holiday")
+# Free text, where a control character is dropped with a warning; in any other column it
+# refuses the row (a NUL inside a number must not quietly join two numbers into one).
+FREE_TEXT = {"name_az", "name_ru", "name_en", "full_name", "applicant_name", "note",
+             "forwarded_to", "attached_to", "channel"}
 MULTILINE = {"note"}  # the only column where a newline or tab is kept
 MAX_LEN = {"reg_no": 64, "attached_to": 64, "channel": 32, "code": 32, "note": 2000}
 DEFAULT_MAX_LEN = 300

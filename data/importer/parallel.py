@@ -15,22 +15,23 @@ from pathlib import Path
 from data.importer.batches import Batch, validated_batches
 from data.importer.kinds import FileProblem, Problem
 from data.importer.reading import Part, split_point
+from data.importer.source import Source
 from data.importer.validating import Refs
 
 PARENT_SHARE = 0.12  # of a big file, validated here while the second process does the rest:
 # this process also writes every row, so the two finish together (measured on 1M letters)
 
 
-def batches(path: Path, kind: str, refs: Refs, today: date, problems: list[Problem],
+def batches(source: Source, kind: str, refs: Refs, today: date, problems: list[Problem],
             letter_id: Callable[[tuple], int | None] | None, big: bool) -> Iterator[Batch]:
     """The file's validated batches, in file order; for a big letters file, the second process
     validates the bulk of it meanwhile."""
-    if not big or _cores() < 2 or (split := split_point(path, PARENT_SHARE)) is None:
-        yield from validated_batches(path, kind, refs, today, problems, letter_id)
+    if not big or _cores() < 2 or (split := split_point(source, PARENT_SHARE)) is None:
+        yield from validated_batches(source, kind, refs, today, problems, letter_id)
         return
-    child = ValidatingChild(path, kind, refs, today, split)
+    child = ValidatingChild(source, kind, refs, today, split)
     try:
-        yield from validated_batches(path, kind, refs, today, problems,
+        yield from validated_batches(source, kind, refs, today, problems,
                                      part=Part(stop=split.line))
     except BaseException:
         child.close()
@@ -53,11 +54,11 @@ def child_main() -> None:
     import pickle
 
     gc.disable()  # a short life of millions of acyclic values: the cyclic GC would only cost
-    path, kind, refs, today, part, out_fd = pickle.load(sys.stdin.buffer)
+    source, kind, refs, today, part, out_fd = pickle.load(sys.stdin.buffer)
     problems: list[Problem] = []
     with os.fdopen(out_fd, "wb") as out:
         try:
-            for batch in validated_batches(Path(path), kind, refs, today, problems, part=part):
+            for batch in validated_batches(source, kind, refs, today, problems, part=part):
                 found = [astuple(p) for p in problems]
                 problems.clear()
                 _send(out, ("batch", batch.values, batch.read, batch.refused, batch.position, found))
@@ -84,7 +85,7 @@ class ValidatingChild:
     The batches go through a temporary file unlinked at once (POSIX): nothing is left
     behind, even after a `kill -9`."""
 
-    def __init__(self, path: Path, kind: str, refs: Refs, today: date, part: Part) -> None:
+    def __init__(self, source: Source, kind: str, refs: Refs, today: date, part: Part) -> None:
         import pickle
         import subprocess
         import tempfile
@@ -101,7 +102,7 @@ class ValidatingChild:
             [sys.executable, "-c", "from data.importer.parallel import child_main; child_main()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, pass_fds=(out_fd,))
         os.close(out_fd)
-        self.process.stdin.write(pickle.dumps((str(path), kind, refs, today, part, out_fd)))  # type: ignore[union-attr]
+        self.process.stdin.write(pickle.dumps((source, kind, refs, today, part, out_fd)))  # type: ignore[union-attr]
         self.process.stdin.close()  # type: ignore[union-attr]
 
     def batches(self, problems: list[Problem]) -> Iterator[Batch]:

@@ -1,4 +1,8 @@
-"""Reading a file: rows as lists of strings in the kind's column order, with their lines."""
+"""Reading a file: rows as lists of strings in the kind's column order, with their lines.
+
+A row that cannot be read (an unclosed quote, a line that is not JSON, a key given twice) is
+refused alone, with its line, as a row with a bad value is: the rest of the file still counts.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,21 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from itertools import islice
+from typing import TextIO
 
-from data.importer.kinds import EXTENSIONS, KINDS, REQUIRED, FileProblem, Problem
+from data.importer.kinds import KINDS, REQUIRED, FileProblem, Problem
+from data.importer.source import Source, not_in
 from data.statuses import N_
 
-
-def check_file(path: Path, kind: str) -> None:
-    if kind not in KINDS:
-        raise FileProblem(N_("unknown kind {kind}; use one of: {kinds}"), kind=kind,
-                          kinds=", ".join(KINDS))
-    if path.suffix.lower() not in EXTENSIONS:
-        raise FileProblem(N_("unsupported file type “{suffix}”: use .csv or .jsonl"),
-                          suffix=path.suffix)
-    if not path.is_file():
-        raise FileProblem(N_("file not found: {path}"), path=str(path))
+Rows = Iterator[tuple[int, list[str]]]
+OnBytes = Callable[[int], None] | None
+# A value may be long (the validator refuses it by its column's limit); past this even the CSV
+# reader gives up, and the row is skipped as malformed.
+FIELD_LIMIT = 1 << 24
+MAX_MALFORMED = 100  # rows skipped as unreadable before the file is given up as not CSV
 
 
 @dataclass(frozen=True)
@@ -37,36 +40,39 @@ class Part:
 WHOLE = Part()
 
 
-def read_rows(path: Path, kind: str, problems: list[Problem],
-              on_bytes: Callable[[int], None] | None = None,
-              part: Part = WHOLE) -> Iterator[tuple[int, list[str]]]:
+def read_rows(source: Source, kind: str, problems: list[Problem], on_bytes: OnBytes = None,
+              part: Part = WHOLE) -> Rows:
     """(line, values) for every data row; a row of the wrong shape comes with no values and
     its problem in `problems`."""
-    csv_file = path.suffix.lower() == ".csv"
+    if source.format == "xlsx":
+        from data.importer.sheets import xlsx_rows
+
+        yield from xlsx_rows(source, kind, problems)
+        return
     try:
-        header = _csv_header(path) if csv_file and part.start else None
-        with open(path, "rb") as raw:
-            raw.seek(part.start)
-            f = io.TextIOWrapper(raw, encoding="utf-8-sig" if not part.start else "utf-8",
-                                 newline="")
-            if csv_file:
-                yield from _csv_rows(f, kind, problems, on_bytes, part, header)
-            else:
+        if source.format == "csv":
+            yield from _csv_rows(source, kind, problems, on_bytes, part)
+        else:
+            with _text(source, part.start) as f:
                 yield from _jsonl_rows(f, kind, problems, on_bytes, part)
-    except UnicodeDecodeError as e:
-        raise FileProblem(N_("the file is not UTF-8 text ({error})"), error=str(e)) from None
+    except UnicodeDecodeError:
+        raise not_in(source.encoding) from None
 
 
-def _csv_header(path: Path) -> list[str]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return next(csv.reader(f), [])
+@contextmanager
+def _text(source: Source, start: int) -> Iterator[TextIO]:
+    with open(source.path, "rb") as raw:
+        raw.seek(start or source.bom)
+        yield io.TextIOWrapper(raw, encoding=source.encoding, newline="")
 
 
-def split_point(path: Path, fraction: float) -> Part | None:
+def split_point(source: Source, fraction: float) -> Part | None:
     """Where a second reader may start, about `fraction` into the file: a line start outside
     any quoted value (an even number of quotes before it, as RFC 4180 doubles inner quotes)."""
-    with open(path, "rb") as f:
-        head = f.read(int(path.stat().st_size * fraction))
+    if not source.splittable:
+        return None
+    with open(source.path, "rb") as f:
+        head = f.read(int(source.path.stat().st_size * fraction))
         head += f.readline()
         while head.count(b'"') % 2:
             more = f.readline()
@@ -79,7 +85,7 @@ def split_point(path: Path, fraction: float) -> Part | None:
     return Part(start=len(head), line=lines + 1)
 
 
-def _header(names: list[str], kind: str) -> list[int | None]:
+def header_index(names: list[str], kind: str) -> list[int | None]:
     """Where each of the kind's columns is in the file's header (None: not there)."""
     columns = KINDS[kind]
     names = [n.strip().lower() for n in names]
@@ -92,38 +98,91 @@ def _header(names: list[str], kind: str) -> list[int | None]:
     return [names.index(c) if c in names else None for c in columns]
 
 
-def _csv_rows(f, kind, problems, on_bytes, part: Part, header: list[str] | None
-              ) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(f, strict=True)
-    base = part.line - 1  # lines before the part
-    try:
-        if header is None:
-            header = next(reader, None)
-        if not header:
-            raise FileProblem(N_("the file is empty: a header row naming the columns comes first"))
-        index = _header(header, kind)
-        in_order = index == list(range(len(index)))
-        width, end, stop = len(header), base + reader.line_num, part.stop or sys.maxsize
-        for row in reader:
-            line, end = end + 1, base + reader.line_num  # a quoted value may span lines
-            if line >= stop:
-                return
-            if not row:
-                continue  # a blank line
-            if len(row) != width:
-                problems.append(Problem(line, "", N_("expected {expected} values, found {found}"),
-                                        {"expected": width, "found": len(row)}))
-                yield line, []
-            else:
-                yield line, row if in_order else [row[i] if i is not None else "" for i in index]
-            if on_bytes is not None and not line & 0xFFF:
-                on_bytes(f.buffer.tell())
-    except csv.Error as e:
-        raise FileProblem(N_("malformed CSV on line {line}: {error}"), line=base + reader.line_num,
-                          error=str(e)) from None
+def _reader(lines: Iterator[str], source: Source):
+    return csv.reader(lines, delimiter=source.delimiter, strict=True)
 
 
-def _jsonl_rows(f, kind, problems, on_bytes, part: Part) -> Iterator[tuple[int, list[str]]]:
+def _csv_header(source: Source) -> tuple[list[str], int]:
+    """The header's names and the lines it takes."""
+    with _text(source, 0) as f:
+        reader = _reader(f, source)
+        try:
+            return next(reader, []), reader.line_num
+        except csv.Error as e:
+            raise FileProblem(N_("malformed CSV on line {line}: {error}"), line=1,
+                              error=str(e)) from None
+
+
+def _csv_rows(source: Source, kind: str, problems: list[Problem], on_bytes: OnBytes,
+              part: Part) -> Rows:
+    """The CSV rows; after a row that cannot be read, reading resumes on the line after the
+    one it began on (a stray quote swallows what follows it: those lines are read again)."""
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
+    header, header_lines = _csv_header(source)
+    if not header:
+        raise FileProblem(N_("the file is empty: a header row naming the columns comes first"))
+    index = header_index(header, kind)
+    first = part.line + (header_lines if part.start == 0 else 0)  # the first data line
+    malformed = 0
+    while first is not None:
+        bad = yield from _csv_part(source, part, first, index, len(header), problems, on_bytes)
+        first = None
+        if bad is not None:
+            malformed += 1
+            if malformed > MAX_MALFORMED:
+                raise FileProblem(N_("more than {count} rows cannot be read as CSV: is this a"
+                                     " CSV file?"), count=MAX_MALFORMED)
+            line, error = bad
+            problems.append(Problem(line, "", N_("this row cannot be read as CSV ({error})"),
+                                    {"error": error}))
+            yield line, []
+            first = line + 1
+
+
+def _csv_part(source: Source, part: Part, first: int, index: list[int | None], width: int,
+              problems: list[Problem], on_bytes: OnBytes):
+    """Rows from line `first` to the part's end; returns (line, error) of an unreadable row."""
+    in_order = index == list(range(len(index)))
+    stop = part.stop or sys.maxsize
+    with _text(source, part.start) as f:
+        lines = iter(f)
+        next(islice(lines, first - part.line, first - part.line), None)  # skip, at C speed
+        reader = _reader(lines, source)
+        end = first - 1
+        try:
+            for row in reader:
+                line, end = end + 1, first - 1 + reader.line_num  # a quoted value may span lines
+                if line >= stop:
+                    return None
+                if not row:
+                    continue  # a blank line
+                if len(row) != width:
+                    problems.append(Problem(line, "", N_("expected {expected} values, found {found}"),
+                                            {"expected": width, "found": len(row)}))
+                    yield line, []
+                else:
+                    yield line, row if in_order else [row[i] if i is not None else "" for i in index]
+                if on_bytes is not None and not line & 0xFFF:
+                    on_bytes(f.buffer.tell())
+        except csv.Error as e:
+            return (end + 1, str(e)) if end + 1 < stop else None
+    return None
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        raise _DuplicateKey(next(k for k, _ in pairs if k in seen or seen.add(k)))  # type: ignore[func-returns-value]
+    return record
+
+
+def _jsonl_rows(f: TextIO, kind: str, problems: list[Problem], on_bytes: OnBytes,
+                part: Part) -> Rows:
     columns = KINDS[kind]
     stop = part.stop or sys.maxsize
     for line, text in enumerate(f, start=part.line):
@@ -131,24 +190,42 @@ def _jsonl_rows(f, kind, problems, on_bytes, part: Part) -> Iterator[tuple[int, 
             return
         if not text.strip():
             continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise FileProblem(N_("malformed JSON on line {line}: {error}"), line=line,
-                              error=e.msg) from None
-        if not isinstance(record, dict):
-            raise FileProblem(N_("line {line} is not a JSON object"), line=line)
-        bad = False
-        for key in sorted(record.keys() - set(columns)):
-            problems.append(Problem(line, str(key)[:40], N_("unknown column")))
+        record = _json_record(line, text, problems)
+        bad = record is None
+        for key in sorted((record or {}).keys() - set(columns)):
+            problems.append(Problem(line, printable(key), N_("unknown column")))
             bad = True
         for column in columns:
-            if isinstance(record.get(column), (dict, list)):
+            if not bad and isinstance(record.get(column), (dict, list)):  # type: ignore[union-attr]
                 problems.append(Problem(line, column, N_("not a plain value")))
                 bad = True
-        yield line, [] if bad else [_json_text(record.get(c)) for c in columns]
+        yield line, [] if bad else [_json_text(record.get(c)) for c in columns]  # type: ignore[union-attr]
         if on_bytes is not None and not line & 0xFFF:
             on_bytes(f.buffer.tell())
+
+
+def _json_record(line: int, text: str, problems: list[Problem]) -> dict | None:
+    """The line's object, or None with its problem told."""
+    try:
+        record = json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as e:
+        problems.append(Problem(line, "", N_("not valid JSON: {error}"), {"error": e.msg}))
+        return None
+    except _DuplicateKey as e:
+        problems.append(Problem(line, printable(str(e.args[0])), N_("the key appears twice")))
+        return None
+    except RecursionError:
+        problems.append(Problem(line, "", N_("not valid JSON: {error}"), {"error": "nested too deep"}))
+        return None
+    if not isinstance(record, dict):
+        problems.append(Problem(line, "", N_("not a JSON object")))
+        return None
+    return record
+
+
+def printable(name: object) -> str:
+    """A column name fit for a message: at most 40 characters, a lone surrogate escaped."""
+    return str(name)[:40].encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _json_text(value: object) -> str:

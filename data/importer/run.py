@@ -14,7 +14,7 @@ from data.guard import mark_imported
 from data.importer.batches import validated_batches
 from data.importer.kinds import KINDS, ImportResult, Progress
 from data.importer.parallel import batches
-from data.importer.reading import check_file
+from data.importer.source import Source, open_source
 from data.importer.validating import Refs, load_refs
 from data.importer.writing import TABLES, MovementWriter, TableWriter
 from data.schema import ensure_register, ensure_terminal
@@ -25,17 +25,18 @@ BIG_FILE_ROWS = 100_000  # from here on: bulk load into an empty table, validati
 def import_file(
     register: Path, path: Path, kind: str, *, state: Path | None = None, strict: bool = False,
     dry_run: bool = False, progress: Progress | None = None, today: date | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Import one file of one kind; raises FileProblem when the file cannot be read at all."""
     path, register = Path(path), Path(register)
-    check_file(path, kind)
+    source = open_source(path, kind, encoding)
     today = today or date.today()
     if kind == "identities":
-        return _import_identities(Path(state or register.with_name("terminal.db")), path,
+        return _import_identities(Path(state or register.with_name("terminal.db")), source,
                                   strict=strict, dry_run=dry_run, today=today)
     ensure_register(register)
     conn = connect_write(register)
-    big = kind == "letters" and _estimate_rows(path) >= BIG_FILE_ROWS
+    big = kind == "letters" and source.splittable and _estimate_rows(path) >= BIG_FILE_ROWS
     try:
         _tune_for_bulk(conn)
         if big:
@@ -43,7 +44,7 @@ def import_file(
             # SQLite checking them again costs three index lookups a row.
             conn.execute("PRAGMA foreign_keys = OFF")
         result = _all_or_nothing(
-            conn, lambda: _import_into(conn, path, kind, strict, dry_run, progress, today, big))
+            conn, lambda: _import_into(conn, source, kind, strict, dry_run, progress, today, big))
     finally:
         conn.close()
     return result
@@ -71,19 +72,19 @@ def _tune_for_bulk(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA temp_store = MEMORY")
 
 
-def _import_into(conn: sqlite3.Connection, path: Path, kind: str, strict: bool, dry_run: bool,
+def _import_into(conn: sqlite3.Connection, source: Source, kind: str, strict: bool, dry_run: bool,
                  progress: Progress | None, today: date, big: bool) -> ImportResult:
     """The whole file inside the open transaction; `big`: a big letters file (bulk paths)."""
     result = ImportResult(kind, dry_run=dry_run, strict=strict)
     problems = result.problems
-    total = path.stat().st_size
+    total = source.path.stat().st_size
     table = TABLES.get(kind)
     before = _count(conn, table[0]) if table else 0
     changes = conn.total_changes
     writer = TableWriter(conn, kind, bulk=big and before == 0) if table else MovementWriter(conn)
     with _without_gc():
         letter_id = writer.letter_id if isinstance(writer, MovementWriter) else None
-        for batch in batches(path, kind, load_refs(conn), today, problems, letter_id, big):
+        for batch in batches(source, kind, load_refs(conn), today, problems, letter_id, big):
             result.read += batch.read
             result.refused += batch.refused
             if not (strict and result.refused):  # a refused file: keep checking, stop writing
@@ -137,14 +138,14 @@ def _estimate_rows(path: Path) -> int:
     return size * sample.count(b"\n") // max(1, len(sample))
 
 
-def _import_identities(state: Path, path: Path, *, strict: bool, dry_run: bool,
+def _import_identities(state: Path, source: Source, *, strict: bool, dry_run: bool,
                        today: date) -> ImportResult:
     """Identities go to terminal.db; PIN1 is hashed, compared by hash, and never reported."""
     from data.identities import get_identity, pin_matches, upsert_identity
 
     result = ImportResult("identities", dry_run=dry_run, strict=strict)
     rows: list[tuple] = []
-    for batch in validated_batches(path, "identities", Refs(), today, result.problems):
+    for batch in validated_batches(source, "identities", Refs(), today, result.problems):
         rows += zip(*[iter(batch.values)] * len(KINDS["identities"]))
         result.read += batch.read
         result.refused += batch.refused

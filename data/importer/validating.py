@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from data.importer.kinds import (AGENCY_KINDS, CALENDAR_KINDS, DEFAULT_MAX_LEN, KINDS, MAX_LEN,
-                                 MULTILINE, ROLES, Problem)
+                                 FREE_TEXT, MULTILINE, ROLES, Problem)
 from data.statuses import ANSWERED, ATTACHED, FORWARDED, N_, STATUSES
-from data.text import MAX_YEAR, MIN_YEAR, is_key, normalize_fin, normalize_phone, normalize_reg_no, parse_date, strip_controls
+from data.text import (MAX_YEAR, MIN_YEAR, date_problem, has_controls, is_key, normalize_fin,
+                       normalize_phone, normalize_reg_no, parse_date, strip_controls)
 
 _ASCII_KEY = re.compile(r"[0-9][0-9A-Z/-]{0,63}\Z")  # an already normalized number: no work
 _FIN_SHAPE = re.compile(r"[0-9A-HJ-NP-Z]{7}\Z")
@@ -24,6 +25,7 @@ _USER_ID = re.compile(r"\d{1,20}\Z")
 _PIN = re.compile(r"\d{4,8}\Z")
 _BOOLS = {"": 0, "0": 0, "1": 1, "false": 0, "true": 1, "no": 0, "yes": 1, "xeyr": 0, "bəli": 1}
 _STATUSES = frozenset(STATUSES)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _BAD_KEY = N_("not an id: letters and digits with “-”, “/”, “.” between them, at most 32")
 _BAD_DATE = N_("not a date (use YYYY-MM-DD or DD.MM.YYYY)")
 
@@ -71,11 +73,13 @@ class Validator:
         """The values to store for a row, or None when it is refused."""
         if not values:  # its shape was already reported by the reader
             return None
+        self._row_errors = self.errors
         if not "".join(values).isprintable():  # C speed; isprintable is False for controls
             values = self._cleaned(line, values)
+            if not self.row_ok():
+                return None
         if self.kind != "letters":  # letters strip where needed, a million rows at a time
             values = list(map(str.strip, values))
-        self._row_errors = self.errors
         result = self.check(line, values)
         return result if self.errors == self._row_errors else None
 
@@ -85,13 +89,23 @@ class Validator:
 
     # -- helpers: each reports its own problem and returns the clean value ("" when none) ---
 
-    def fail(self, line: int, column: str, reason: str, **params: object) -> None:
-        self.problems.append(Problem(line, column, reason, params))
+    def fail(self, line: int, column: str, reason: str, params: dict | None = None,
+             **more: object) -> None:
+        self.problems.append(Problem(line, column, reason, {**(params or {}), **more}))
         self.errors += 1
 
     def _cleaned(self, line: int, values: list[str]) -> list[str]:
+        """Control characters dropped from free text (with a warning); anywhere else (a NUL in
+        a number, an ESC in an id) and a lone surrogate anywhere refuse the row: what is left
+        after dropping them would be a value nobody wrote."""
         cleaned = []
         for column, value in zip(self.columns, values):
+            if _SURROGATE.search(value):
+                self.fail(line, column, N_("not valid text (a lone surrogate)"))
+                continue
+            if column not in FREE_TEXT and has_controls(value):
+                self.fail(line, column, N_("contains a control character"))
+                continue
             clean = strip_controls(value)
             if column not in MULTILINE:
                 clean = clean.replace("\n", " ").replace("\t", " ")
@@ -132,7 +146,7 @@ class Validator:
         if iso is None:
             iso = _iso_date(value)
             if iso is None:
-                self.fail(line, column, _BAD_DATE)
+                self.fail(line, column, *date_problem(value) or (_BAD_DATE, {}))
                 return ""
             self._valid_dates[value] = iso
             if iso <= self.today:
@@ -247,7 +261,7 @@ class Validator:
             self.fail(line, "at", _BAD_DATE)
             return ""
         if not MIN_YEAR <= stamp.year <= MAX_YEAR:
-            self.fail(line, "at", _BAD_DATE)
+            self.fail(line, "at", *date_problem(stamp.date().isoformat()) or (_BAD_DATE, {}))
         elif stamp.date().isoformat() > self.today:
             self.fail(line, "at", N_("date is in the future"))
         return stamp.isoformat()
