@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 from data import deadlines
 from data.caller import FOUND, UNVERIFIED, Lookup
 from data.letters import Agency, LetterView
-from data.text import parse_date
+from data.text import MIN_YEAR, parse_date
 from screens.widgets import LocalFooter, TitleBar, data_text
 from tui.i18n import N_, _
 
@@ -36,7 +36,7 @@ def check_date(text: str, today: date) -> tuple[date | None, str]:
         return None, _("There is no such date. Enter it as DD.MM.YYYY, e.g. 05.03.2026.")
     if value > today:
         return None, _("The registration date cannot be in the future.")
-    if value.year < 1991:
+    if value.year < MIN_YEAR:
         return None, _("There is no such date. Enter it as DD.MM.YYYY, e.g. 05.03.2026.")
     return value, ""
 

@@ -14,15 +14,12 @@ from datetime import date, datetime
 from data.importer.kinds import (AGENCY_KINDS, CALENDAR_KINDS, DEFAULT_MAX_LEN, KINDS, MAX_LEN,
                                  FREE_TEXT, MULTILINE, ROLES, Problem)
 from data.statuses import ANSWERED, ATTACHED, FORWARDED, N_, STATUSES
-from data.text import (MAX_YEAR, MIN_YEAR, date_problem, has_controls, is_key, normalize_fin,
-                       normalize_phone, normalize_reg_no, parse_date, strip_controls)
+from data.identities import valid_pin, valid_user_id
+from data.text import (FIN_SHAPE, MAX_YEAR, MIN_YEAR, date_problem, has_controls, is_key,
+                       normalize_desk_phone, normalize_fin, normalize_phone, normalize_reg_no,
+                       parse_date, strip_controls)
 
 _ASCII_KEY = re.compile(r"[0-9][0-9A-Z/-]{0,63}\Z")  # an already normalized number: no work
-_FIN_SHAPE = re.compile(r"[0-9A-HJ-NP-Z]{7}\Z")
-_PHONE_JUNK = re.compile(r"[\s\-().]")
-_ANY_PHONE = re.compile(r"(?:\+?994|0)?([1-9]\d{8})\Z")
-_USER_ID = re.compile(r"\d{1,20}\Z")
-_PIN = re.compile(r"\d{4,8}\Z")
 _BOOLS = {"": 0, "0": 0, "1": 1, "false": 0, "true": 1, "no": 0, "yes": 1, "xeyr": 0, "bəli": 1}
 _STATUSES = frozenset(STATUSES)
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -221,7 +218,7 @@ class Validator:
 
     def fin(self, line: int, column: str, value: str) -> str:
         value = value.strip()
-        if not value or _FIN_SHAPE.match(value):
+        if not value or FIN_SHAPE.match(value):
             return value
         fin = normalize_fin(value)
         if fin is None:
@@ -244,12 +241,10 @@ class Validator:
         """A mobile or a landline (an executor's desk phone: +994 12 404 11 22), for display."""
         if not self.required(line, "phone", value):
             return ""
-        m = _ANY_PHONE.match(_PHONE_JUNK.sub("", value))
-        if m is None:
+        phone = normalize_desk_phone(value)
+        if phone is None:
             self.fail(line, "phone", N_("not a phone number"))
-            return ""
-        n = m.group(1)
-        return f"+994 {n[:2]} {n[2:5]} {n[5:7]} {n[7:]}"
+        return phone or ""
 
     def moment(self, line: int, value: str) -> str:
         """A movement's time: a date, or an ISO date and time."""
@@ -302,7 +297,7 @@ class Validator:
 
     def identities(self, line: int, v: list[str]) -> tuple:
         user_id, phone, fin, full_name, role, pin1 = v
-        if not _USER_ID.match(user_id):
+        if not valid_user_id(user_id):
             self.fail(line, "user_id", N_("a user ID is 1 to 20 digits"))
         e164 = normalize_phone(phone)
         if e164 is None:
@@ -310,7 +305,7 @@ class Validator:
         role = self.choice(line, "role", role, ROLES)
         if role == "citizen":
             self.required(line, "fin", fin)
-        if not _PIN.match(pin1):  # never echo the PIN itself
+        if not valid_pin(pin1):  # never echo the PIN itself
             self.fail(line, "pin1", N_("PIN1 must be 4 to 8 digits"))
         return (user_id, e164, self.fin(line, "fin", fin),
                 self.text(line, "full_name", full_name, required=True), role, pin1)
@@ -349,7 +344,7 @@ class Validator:
             needs_study = _BOOLS.get(study.strip().lower())
             if needs_study is None:
                 self.fail(line, "needs_study", N_("not yes or no (1/0)"))
-        if fin and not _FIN_SHAPE.match(fin):
+        if fin and not FIN_SHAPE.match(fin):
             fin = self.fin(line, "applicant_fin", fin)
         if len(channel) > 32 or len(name) > 300 or len(forwarded) > 300 or len(attached) > 64:
             for column, value in (("channel", channel), ("applicant_name", name),
