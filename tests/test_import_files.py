@@ -174,6 +174,17 @@ def test_unreadable_csv_rows_are_refused_alone(tmp_path):
         ("1/1", "12"), ("1/5", "12")]
 
 
+def test_a_nul_inside_a_number_refuses_its_row_even_in_a_small_file(tmp_path):
+    register = tmp_path / "register.db"
+    load(register, put(tmp_path, "agencies.csv", AGENCIES), "agencies")
+    load(register, put(tmp_path, "units.csv", "id,agency_code,name_az\n12,DGK,Qəbul\n"), "units")
+    path = put(tmp_path, "letters.csv", LETTERS + "DGK,1/1,05.03.2026,registered,1\x002\n"
+               "DGK,1/2,05.03.2026,registered,12\n")
+    done = load(register, path, "letters")
+    assert done.returncode == 1 and ":2: unit_id:" in done.stderr
+    assert rows(register, "SELECT reg_no FROM letters") == [("1/2",)]
+
+
 def test_json_lines_are_refused_one_by_one(tmp_path):
     register = tmp_path / "register.db"
     load(register, put(tmp_path, "agencies.csv", AGENCIES), "agencies")
@@ -184,16 +195,17 @@ def test_json_lines_are_refused_one_by_one(tmp_path):
                + '{"agency_code": "DGK", "reg_no": "2/4", "reg_no": "2/5", "reg_date": "2026-03-05", "status": "registered"}\n'
                + '{"agency_code": "DGK", "reg_no": "2/6", "reg_date": "2026-03-05", "status": "registered", "applicant_name": "\\ud800"}\n'
                + '{"\\udc00": 1}\n'
-               + good % 7)
+               + '{"reg_no": 1%s}\n' % ("0" * 5000)
+               + good % 8)
 
     done = load(register, path, "letters")
 
     assert done.returncode == 1, done.stderr
-    for line in (2, 3, 4, 5, 6):
+    for line in (2, 3, 4, 5, 6, 7):
         assert f"letters.jsonl:{line}:" in done.stderr
     assert "letters.jsonl:4: reg_no:" in done.stderr  # the key given twice
-    assert "7 read, 2 added" in done.stdout
-    assert rows(register, "SELECT reg_no FROM letters ORDER BY reg_no") == [("2/1",), ("2/7",)]
+    assert "8 read, 2 added" in done.stdout
+    assert rows(register, "SELECT reg_no FROM letters ORDER BY reg_no") == [("2/1",), ("2/8",)]
 
 
 # --- 4. messages that say what is wrong --------------------------------------------------------

@@ -174,10 +174,12 @@ class _DuplicateKey(ValueError):
 
 
 def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
-    record = dict(pairs)
-    if len(record) != len(pairs):
-        seen: set[str] = set()
-        raise _DuplicateKey(next(k for k, _ in pairs if k in seen or seen.add(k)))  # type: ignore[func-returns-value]
+    """json's object hook: a key given twice is refused, not quietly the last value."""
+    record: dict = {}
+    for key, value in pairs:
+        if key in record:
+            raise _DuplicateKey(key)
+        record[key] = value
     return record
 
 
@@ -214,8 +216,8 @@ def _json_record(line: int, text: str, problems: list[Problem]) -> dict | None:
     except _DuplicateKey as e:
         problems.append(Problem(line, printable(str(e.args[0])), N_("the key appears twice")))
         return None
-    except RecursionError:
-        problems.append(Problem(line, "", N_("not valid JSON: {error}"), {"error": "nested too deep"}))
+    except (ValueError, RecursionError) as e:  # a number of 5,000 digits; nesting too deep
+        problems.append(Problem(line, "", N_("not valid JSON: {error}"), {"error": str(e)[:80]}))
         return None
     if not isinstance(record, dict):
         problems.append(Problem(line, "", N_("not a JSON object")))

@@ -69,7 +69,7 @@ def _encoding(head: bytes, given: str | None) -> tuple[str, int]:
         except LookupError:
             raise FileProblem(N_("unknown encoding “{encoding}”; for example --encoding cp1251"),
                               encoding=given) from None
-    if b"\x00" in head:  # ASCII text in UTF-16 has a zero byte in every other place
+    if head.count(b"\x00") * 4 > len(head):  # ASCII in UTF-16: a zero in every other byte
         raise FileProblem(N_("the file looks like UTF-16 without a byte order mark: give"
                              " --encoding utf-16-le (or utf-16-be)"))
     return "utf-8", 0
