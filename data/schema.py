@@ -187,7 +187,10 @@ def register_problem(path: Path) -> tuple[str, dict] | None:
             conn.close()
     except sqlite3.Error as error:
         return N_("{path} cannot be opened: {error}"), {"path": path, "error": error}
+    values = {"path": path, "found": version, "expected": len(REGISTER_MIGRATIONS)}
+    if 0 < version < len(REGISTER_MIGRATIONS):  # ours, older: the TUI reads, never upgrades
+        return (N_("{path} has schema version {found}; this program expects {expected}."
+                   " Upgrade it with: izle upgrade --db {path}"), values)
     if version != len(REGISTER_MIGRATIONS):
-        return (N_("{path} has schema version {found}; this program expects {expected}."),
-                {"path": path, "found": version, "expected": len(REGISTER_MIGRATIONS)})
+        return N_("{path} has schema version {found}; this program expects {expected}."), values
     return None

@@ -242,3 +242,20 @@ def test_check_names_the_file_each_problem_is_in(tmp_path):
     assert done.returncode == 1
     assert f"{tmp_path / 'terminal.db'}:" in done.stderr + done.stdout
     assert f"{register}: 1 problem" not in done.stdout
+
+
+def test_an_older_register_is_named_with_the_command_that_upgrades_it(tmp_path):
+    register = tmp_path / "register.db"
+    conn = sqlite3.connect(register, isolation_level=None)
+    migrate(conn, REGISTER_MIGRATIONS[:1])
+    conn.execute("INSERT INTO agencies (code, name_az, kind) VALUES ('DGK', 'Komitə', 'committee')")
+    conn.execute("INSERT INTO units (id, agency_code, name_az) VALUES (5, 'DGK', 'Qəbul')")
+    conn.close()
+
+    refused = izle("--db", str(register), "--kiosk")
+    assert refused.returncode == 1 and f"izle upgrade --db {register}" in refused.stderr
+
+    done = izle("upgrade", "--db", str(register))
+    assert done.returncode == 0, done.stderr
+    assert f"{register}: schema version 1 → {len(REGISTER_MIGRATIONS)}." in done.stdout
+    assert rows(register, "SELECT id, typeof(id) FROM units") == [("5", "text")]
