@@ -7,7 +7,7 @@ Read-only: the check never changes either file. Each problem is an English msgid
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from data.db import connect_read_only, user_version
@@ -22,13 +22,15 @@ class Problem:
     code: str
     message: str
     params: dict = field(default_factory=dict)
+    path: str = ""  # the file it is in: register.db or terminal.db
 
 
 def check_register(register_path: Path, state_path: Path | None = None) -> list[Problem]:
     """Every problem found in register.db and (when it exists) terminal.db; [] when sound."""
     register_path = Path(register_path)
     if not register_path.is_file():
-        return [Problem("missing", N_("No register at {path}."), {"path": str(register_path)})]
+        return [Problem("missing", N_("No register at {path}."), {"path": str(register_path)},
+                        str(register_path))]
     problems = _check_file(register_path, _register_checks, REGISTER_MIGRATIONS)
     if state_path is not None and Path(state_path).is_file():
         problems += _check_file(Path(state_path), _terminal_checks, TERMINAL_MIGRATIONS)
@@ -36,6 +38,11 @@ def check_register(register_path: Path, state_path: Path | None = None) -> list[
 
 
 def _check_file(path: Path, checks, migrations: list) -> list[Problem]:
+    """The problems of one file, each naming that file."""
+    return [replace(p, path=str(path)) for p in _problems_of(path, checks, migrations)]
+
+
+def _problems_of(path: Path, checks, migrations: list) -> list[Problem]:
     try:
         conn = connect_read_only(path)
     except sqlite3.Error as error:

@@ -19,7 +19,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from data.db import connect_write, transaction
-from data.identities import upsert_identity
+from data.guard import RealRegister, RegisterKind, backup, register_kind
+from data.identities import get_identity, upsert_identity
 from data.schema import LETTER_INDEXES, REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS, migrate
 from data.text import format_date, format_phone
 
@@ -515,15 +516,46 @@ def _build_register(path: Path, seed: int, letters: int, progress: Progress | No
 
 
 def _store_identities(state: Path) -> None:
+    """Add the demo identities that are missing; one an administrator changed (a new PIN1, a
+    block) stays as it is."""
     conn = connect_write(state)
     try:
         migrate(conn, TERMINAL_MIGRATIONS)
         with transaction(conn):
             for who in IDENTITIES:
-                upsert_identity(conn, user_id=who.user_id, phone=who.phone, fin=who.fin,
-                                full_name=who.full_name, role=who.role, pin1=who.pin1)
+                if get_identity(conn, who.user_id) is None:
+                    upsert_identity(conn, user_id=who.user_id, phone=who.phone, fin=who.fin,
+                                    full_name=who.full_name, role=who.role, pin1=who.pin1)
     finally:
         conn.close()
+
+
+def _audit_replacement(state: Path, register: Path, kept: Path, actor: str) -> None:
+    """The audit row of a real register replaced by a demo (written before it is replaced)."""
+    import socket
+
+    from data.audit import append
+
+    conn = connect_write(state)
+    try:
+        migrate(conn, TERMINAL_MIGRATIONS)
+        append(conn, terminal=socket.gethostname(), mode="admin", actor=actor,
+               action="demo_replaced_register", outcome="ok",
+               query={"register": str(register), "backup": str(kept)})
+    finally:
+        conn.close()
+
+
+def guard_register(register: Path, state: Path, *, force: bool, actor: str) -> Path | None:
+    """Refuse (RealRegister) to replace an administrator's register unless `force`; with it,
+    keep a backup and audit the replacement. Returns the backup's path, if one was made."""
+    if register_kind(register) != RegisterKind.REAL:
+        return None
+    if not force:
+        raise RealRegister(register)
+    kept = backup(register)
+    _audit_replacement(state, register, kept, actor)
+    return kept
 
 
 _SAMPLE_SQL = """
@@ -558,8 +590,10 @@ def _samples(register: Path) -> list[dict]:
 
 
 def build_demo(register: Path, state: Path, *, letters: int = 3000, seed: int = 1,
-               progress: Progress | None = None) -> dict:
-    """Build a demo register at `register` (replacing it) and the demo identities in `state`.
+               progress: Progress | None = None, force: bool = False,
+               actor: str = "system") -> dict:
+    """Build a demo register at `register` (replacing a demo one) and the demo identities in
+    `state`. Over a register an administrator made it raises RealRegister unless `force`.
 
     Returns the DESIGN §5 contract: {"identities": [...], "samples": [...]}. `progress` is
     called with the number of letters written so far, after every chunk.
@@ -567,6 +601,7 @@ def build_demo(register: Path, state: Path, *, letters: int = 3000, seed: int = 
     if letters < MIN_LETTERS:
         raise ValueError(f"a demo register needs at least {MIN_LETTERS} letters")
     register, state = Path(register), Path(state)
+    guard_register(register, state, force=force, actor=actor)
     register.parent.mkdir(parents=True, exist_ok=True)
     tmp = register.with_name(register.name + ".tmp")
     _remove(tmp)
@@ -578,6 +613,12 @@ def build_demo(register: Path, state: Path, *, letters: int = 3000, seed: int = 
     _remove(register, main=False)  # a stale -wal must never be replayed onto the new file
     os.replace(tmp, register)
     _store_identities(state)
+    return listing(register)
+
+
+def listing(register: Path) -> dict:
+    """The DESIGN §5 contract for an existing register, built by nothing: the demo identities
+    and the demo citizens' letters found in it."""
     return {
         "identities": [
             {"user_id": i.user_id, "phone": i.phone, "pin1": i.pin1, "fin": i.fin,

@@ -20,6 +20,7 @@ from data.db import transaction
 ROLES = ("citizen", "operator", "admin")
 MAX_PIN_TRIES = 3
 _PIN = re.compile(r"^\d{4,8}$")
+_USER_ID = re.compile(r"\d{1,20}\Z")
 # scrypt cost: ~40 ms a check on a kiosk CPU; slow for a thief, invisible to a person.
 _N, _R, _P = 2**14, 8, 1
 
@@ -47,6 +48,11 @@ def now_iso() -> str:
 
 def valid_pin(pin: str) -> bool:
     return bool(_PIN.match(pin))
+
+
+def valid_user_id(user_id: str) -> bool:
+    """1 to 20 ASCII digits, as Asan İmza's user IDs are."""
+    return bool(_USER_ID.match(user_id))
 
 
 def hash_pin(pin: str, *, n: int = _N) -> str:
@@ -127,7 +133,7 @@ def check_new_identity(*, user_id: str, phone: str, fin: str, full_name: str,
     from data.text import normalize_fin, normalize_phone, strip_controls
 
     user_id = user_id.strip()
-    if not user_id.isdigit():
+    if not valid_user_id(user_id):
         raise IdentityError(N_("The user ID must be digits."))
     e164 = normalize_phone(phone)
     if e164 is None:

@@ -65,6 +65,51 @@ def _register_v1(db) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS executors_unit ON executors(unit_id)")
 
 
+# v2: units, executors and the references to them are TEXT, as the agency writes them
+# (`01-31`, `E-7`), compared exactly (`01` is not `1`). An integer id of a v1 register becomes
+# its decimal text, so every number printed on a form still finds its record.
+_V2_TABLES = {
+    "units": ({"id": str, "agency_code": str, "name_az": str, "name_ru": str, "name_en": str,
+               "updated_at": str},
+              dict(pk="id", not_null={"agency_code", "name_az"},
+                   foreign_keys=[("agency_code", "agencies", "code")])),
+    "executors": ({"id": str, "unit_id": str, "full_name": str, "phone": str, "updated_at": str},
+                  dict(pk="id", not_null={"unit_id", "full_name"},
+                       foreign_keys=[("unit_id", "units", "id")])),
+    "letters": ({"id": int, "agency_code": str, "reg_no": str, "reg_no_key": str,
+                 "reg_date": str, "channel": str, "applicant_fin": str, "applicant_name": str,
+                 "status": str, "unit_id": str, "executor_id": str, "due_date": str,
+                 "needs_study": int, "extended_to": str, "answered_on": str,
+                 "forwarded_to": str, "attached_to": str, "updated_at": str},
+                dict(pk="id", not_null={"agency_code", "reg_no", "reg_no_key", "reg_date",
+                                        "status"},
+                     foreign_keys=[("agency_code", "agencies", "code"),
+                                   ("unit_id", "units", "id"),
+                                   ("executor_id", "executors", "id")])),
+    "movements": ({"letter_id": int, "seq": int, "at": str, "status": str, "unit_id": str,
+                   "executor_id": str, "note": str},
+                  dict(pk=("letter_id", "seq"), not_null={"at", "status"},
+                       foreign_keys=[("letter_id", "letters", "id"), ("unit_id", "units", "id"),
+                                     ("executor_id", "executors", "id")])),
+}
+
+
+def _register_v2(db) -> None:
+    """Rebuild the four tables with TEXT ids (SQLite cannot change a column's type in place);
+    `migrate` has foreign keys off meanwhile."""
+    for table, (columns, options) in _V2_TABLES.items():
+        new = f"{table}_v2"
+        db[new].create(columns, **options)
+        names = ", ".join(columns)
+        db.execute(f"INSERT INTO {new} ({names}) SELECT {names} FROM {table}")
+        db.execute(f"DROP TABLE {table}")
+        db.execute(f"ALTER TABLE {new} RENAME TO {table}")
+    for sql in LETTER_INDEXES.values():
+        db.execute(sql)
+    db.execute("CREATE INDEX IF NOT EXISTS units_agency ON units(agency_code)")
+    db.execute("CREATE INDEX IF NOT EXISTS executors_unit ON executors(unit_id)")
+
+
 def _terminal_v1(db) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["identities"].create(
@@ -90,7 +135,7 @@ def _terminal_v2(db) -> None:
     db["identities"].add_column("lookups_locked_at", str)
 
 
-REGISTER_MIGRATIONS: list[Migration] = [_register_v1]
+REGISTER_MIGRATIONS: list[Migration] = [_register_v1, _register_v2]
 TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1, _terminal_v2]
 
 
@@ -105,10 +150,17 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration]) -> int:
 
     conn.execute("PRAGMA journal_mode = WAL")
     db = sqlite_utils.Database(conn)
-    for version, step in enumerate(migrations[current:], start=current + 1):
-        with transaction(conn):
-            step(db)
-            conn.execute(f"PRAGMA user_version = {version}")
+    # A step may rebuild a table others refer to: foreign keys off (only possible outside a
+    # transaction). A step copies rows as they are; `izle check` reports any broken reference.
+    enforced = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for version, step in enumerate(migrations[current:], start=current + 1):
+            with transaction(conn):
+                step(db)
+                conn.execute(f"PRAGMA user_version = {version}")
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
     return len(migrations)
 
 
@@ -146,9 +198,12 @@ def register_problem(path: Path) -> tuple[str, dict] | None:
             conn.close()
     except sqlite3.Error as error:
         return N_("{path} cannot be opened: {error}"), {"path": path, "error": error}
+    values = {"path": path, "found": version, "expected": len(REGISTER_MIGRATIONS)}
+    if 0 < version < len(REGISTER_MIGRATIONS):  # ours, older: the TUI reads, never upgrades
+        return (N_("{path} has schema version {found}; this program expects {expected}."
+                   " Upgrade it with: izle upgrade --db {path}"), values)
     if version != len(REGISTER_MIGRATIONS):
-        return (N_("{path} has schema version {found}; this program expects {expected}."),
-                {"path": path, "found": version, "expected": len(REGISTER_MIGRATIONS)})
+        return N_("{path} has schema version {found}; this program expects {expected}."), values
     if missing := sorted(REGISTER_TABLES - tables):
         return (N_("{path} is not a whole register: the table {table} is missing."),
                 {"path": path, "table": missing[0]})

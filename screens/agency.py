@@ -35,6 +35,11 @@ class AgencyScreen(Screen):
         Binding("down", "focus_list", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._agencies: list[Agency] = []
+        self._left_for_lookup = False
+
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Vertical(classes="panel wide"):
@@ -50,7 +55,6 @@ class AgencyScreen(Screen):
             self.app.out_of_service(_("The list of customs authorities cannot be read."))
             return
         self._agencies = agencies
-        self._left_for_lookup = False
         self._fill("")
         self.query_one("#agency-filter", Input).focus()
 

@@ -5,6 +5,7 @@ import sqlite3
 from click.testing import CliRunner
 
 from tui.cli.run import run
+from data.schema import REGISTER_MIGRATIONS
 
 
 def test_a_file_that_is_not_a_database(tmp_path):
@@ -23,7 +24,8 @@ def test_a_database_of_another_program(tmp_path):
     conn.close()
     result = CliRunner().invoke(run, ["--db", str(other)])
     assert result.exit_code == 1
-    assert f"{other}: sxem versiyası 0, bu proqram isə 1 versiyasını gözləyir." in result.output
+    expected = len(REGISTER_MIGRATIONS)
+    assert f"{other}: sxem versiyası 0, bu proqram isə {expected} versiyasını gözləyir." in result.output
 
 
 def test_a_terminal_db_that_is_not_a_database(register, tmp_path):

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,7 @@ def damage_pages(register: Path) -> None:
     """Overwrite the page headers after the first page, leaving the file header (and so
     user_version and the schema) intact: what a failing disk leaves behind."""
     conn = sqlite3.connect(register)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page in the main file
     conn.close()
     size = register.stat().st_size
     with open(register, "r+b") as f:
@@ -105,24 +105,34 @@ def test_a_register_path_under_a_file_is_a_sentence(tmp_path):
     assert done.returncode != 0 and "Traceback" not in done.stderr
 
 
-def test_a_wal_register_on_read_only_media_still_opens(register, tmp_path):
-    """Where no -shm file can be made beside a WAL register (read-only media), it is opened
-    immutable instead of refused. (As root a chmod does not stop writes; a folder standing
-    where the -shm file must go fails the same way SQLite fails on a read-only mount.)"""
+@pytest.fixture
+def read_only_media(tmp_path):
+    """A read-only file system (tmpfs remounted ro), as a kiosk's shipped register sits on."""
     media = tmp_path / "media"
     media.mkdir()
-    shutil.copy(register, media / "register.db")
-    conn = sqlite3.connect(media / "register.db")
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "tmpfs", str(media)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"this machine cannot mount a file system: {mounted.stderr.decode().strip()}")
+    try:
+        yield media
+    finally:
+        subprocess.run(["umount", "-l", str(media)], check=False)  # lazily: open files may linger
+
+
+def test_a_wal_register_on_read_only_media_still_opens(register, read_only_media):
+    """SQLite cannot make the -shm file of a WAL register on read-only media, so `mode=ro`
+    fails there; İzlə then opens it immutable."""
+    shutil.copy(register, read_only_media / "register.db")
+    shipped = read_only_media / "register.db"
+    with sqlite3.connect(shipped) as conn:  # shipped as it was built: in WAL mode
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
-    for leftover in ("register.db-shm", "register.db-wal"):
-        (media / leftover).unlink(missing_ok=True)
-    (media / "register.db-shm").mkdir()  # no -shm file can be created here
+    subprocess.run(["mount", "-o", "remount,ro", str(read_only_media)], check=True)
     with pytest.raises(sqlite3.OperationalError):
-        sqlite3.connect(f"{(media / 'register.db').as_uri()}?mode=ro", uri=True).execute(
+        sqlite3.connect(f"{shipped.as_uri()}?mode=ro", uri=True).execute(
             "SELECT count(*) FROM letters").fetchone()
-    assert connect_read_only(media / "register.db").execute("SELECT count(*) FROM letters").fetchone()[0] == 4
-    assert Register(media / "register.db").agency("BBGI") is not None
+    assert connect_read_only(shipped).execute("SELECT count(*) FROM letters").fetchone()[0] == 4
+    assert Register(shipped).find_letter("BBGI", "01-31/3073", date(2026, 3, 5)) is not None
 
 
 async def test_an_unreadable_authority_list_is_a_sentence(register):

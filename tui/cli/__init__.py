@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "demo": "tui.cli.demo:demo",
     "import": "tui.cli.importing:import_command",
     "check": "tui.cli.check:check",
+    "upgrade": "tui.cli.upgrade:upgrade",
     "audit": "tui.cli.audit:audit",
     "identity": "tui.cli.identity:identity",
     "central": "tui.cli.central:central",

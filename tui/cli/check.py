@@ -21,11 +21,13 @@ def check(db: Path | None, state: Path | None) -> None:
     register, terminal_db = resolve_paths(db, state)
     problems = check_register(register, terminal_db)
     for problem in problems:
-        click.echo(_("Problem: {what}").format(what=_describe(problem)), err=True)
+        click.echo(_("Problem in {file}: {what}").format(file=problem.path or register,
+                                                         what=_describe(problem)), err=True)
     if problems:
         n = len(problems)
-        click.echo(ngettext("{register}: {count} problem found.", "{register}: {count} problems found.",
-                            n).format(register=register, count=n))
+        files = " + ".join(dict.fromkeys(p.path or str(register) for p in problems))
+        click.echo(ngettext("{files}: {count} problem found.", "{files}: {count} problems found.",
+                            n).format(files=files, count=n))
         sys.exit(1)
     click.echo(_("{register}: no problems found.").format(register=register))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from tui.cli.common import db_option, resolve_paths, state_option
+from tui.cli.common import cli_actor, db_option, resolve_paths, state_option
 from data.i18n import _
 
 PROGRESS_FROM = 100_000  # smaller registers build in a couple of seconds: no bar
@@ -25,22 +26,49 @@ PROGRESS_FROM = 100_000  # smaller registers build in a couple of seconds: no ba
               help=_("random seed: the same seed builds the same register"))
 @click.option("--json", "as_json", is_flag=True,
               help=_("print the demo identities and sample letters as JSON"))
-def demo(db: Path | None, state: Path | None, letters: int, seed: int, as_json: bool) -> None:
-    from data.demo import build_demo
-
+@click.option("--list", "list_only", is_flag=True,
+              help=_("only list the demo identities and the sample letters of the existing "
+                     "register; build nothing"))
+@click.option("--force", is_flag=True,
+              help=_("replace a register that was not built by izle demo (a backup copy is "
+                     "kept and the replacement audited)"))
+def demo(db: Path | None, state: Path | None, letters: int, seed: int, as_json: bool,
+         list_only: bool, force: bool) -> None:
     register, terminal_db = resolve_paths(db, state)
-    with _progress(letters) as progress:
-        try:
-            result = build_demo(register, terminal_db, letters=letters, seed=seed,
-                                progress=progress)
-        except OSError as error:
-            raise click.ClickException(
-                _("Cannot build the register at {path}: {error}").format(path=register, error=error)
-            ) from error
+    result = _list(register) if list_only else _build(register, terminal_db, letters, seed, force)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        _summary(register, terminal_db, letters, result)
+        _summary(register, terminal_db, None if list_only else letters, result)
+
+
+def _list(register: Path) -> dict:
+    from data.demo import listing
+
+    if not register.is_file():
+        raise click.ClickException(
+            _("No register at {path}: build one with izle demo.").format(path=register))
+    try:
+        return listing(register)
+    except sqlite3.Error as error:
+        raise click.ClickException(
+            _("{path} cannot be opened: {error}").format(path=register, error=error)) from error
+
+
+def _build(register: Path, terminal_db: Path, letters: int, seed: int, force: bool) -> dict:
+    from data.demo import build_demo
+    from data.guard import RealRegister
+
+    with _progress(letters) as progress:
+        try:
+            return build_demo(register, terminal_db, letters=letters, seed=seed,
+                              progress=progress, force=force, actor=cli_actor())
+        except RealRegister as refused:
+            raise click.ClickException(_(refused.reason).format(**refused.params)) from None
+        except (OSError, sqlite3.Error) as error:
+            raise click.ClickException(
+                _("Cannot build the register at {path}: {error}").format(path=register, error=error)
+            ) from error
 
 
 @contextmanager
@@ -59,7 +87,7 @@ def _progress(letters: int) -> Iterator[Callable[[int], None] | None]:
         yield lambda done: bar.update(task, completed=done)
 
 
-def _summary(register: Path, terminal_db: Path, letters: int, result: dict) -> None:
+def _summary(register: Path, terminal_db: Path, letters: int | None, result: dict) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -70,7 +98,8 @@ def _summary(register: Path, terminal_db: Path, letters: int, result: dict) -> N
     console = Console(highlight=False)
     console.print(Text(_("Demo register: {path}").format(path=register)))
     console.print(Text(_("Demo identities: {path}").format(path=terminal_db)))
-    console.print(Text(_("Letters: {count}").format(count=f"{letters:,}".replace(",", " "))))
+    if letters is not None:
+        console.print(Text(_("Letters: {count}").format(count=f"{letters:,}".replace(",", " "))))
 
     roles = {"citizen": _("citizen"), "operator": _("operator"), "admin": _("administrator")}
     people = Table(title=_("Demo identities"), title_justify="left")

@@ -25,21 +25,24 @@ PLAIN_STEP = 10  # percent between two plain progress lines
 
 
 @click.command("import", help=_("Import agencies, units, executors, letters, movements, calendar "
-                                "days or identities from a CSV or JSON Lines file."))
+                                "days or identities from a CSV, JSON Lines or Excel (.xlsx) file."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar=_("FILE"))
 @click.option("--kind", required=True, type=click.Choice(list(KINDS)),
               help=_("what the file holds"))
 @click.option("--strict", is_flag=True, help=_("refuse the whole file if any row is bad"))
 @click.option("--dry-run", is_flag=True, help=_("check and count, but write nothing"))
+@click.option("--encoding", metavar=_("ENCODING"),
+              help=_("the file's text encoding when it has no byte order mark, e.g. cp1251 "
+                     "(default: UTF-8)"))
 @db_option
 @state_option
-def import_command(file: Path, kind: str, strict: bool, dry_run: bool, db: Path | None,
-                   state: Path | None) -> None:
+def import_command(file: Path, kind: str, strict: bool, dry_run: bool, encoding: str | None,
+                   db: Path | None, state: Path | None) -> None:
     register, terminal_db = resolve_paths(db, state)
     try:
         with _progress(file) as progress:
             result = import_file(register, file, kind, state=terminal_db, strict=strict,
-                                 dry_run=dry_run, progress=progress)
+                                 dry_run=dry_run, progress=progress, encoding=encoding)
     except FileProblem as problem:
         _fail(file, _(problem.reason).format(**problem.params))
     except (sqlite3.Error, OSError) as error:

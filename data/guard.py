@@ -1,0 +1,96 @@
+"""Whether a register may be replaced by a demo, and the backup kept when it is replaced anyway.
+
+A register is *replaceable* when there is none, when its `meta` says it is a demo, or when it
+holds no records at all (a schema made by a dry run). Anything else was made by an
+administrator (an import marks the register `meta.kind = 'imported'`), so `izle demo` refuses
+it unless told `--force`, and then keeps a copy and writes an audit row first.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+
+from data.statuses import N_
+
+RECORD_TABLES = ("agencies", "units", "executors", "letters", "movements", "calendar")
+
+
+class RegisterKind(Enum):
+    MISSING = "missing"
+    EMPTY = "empty"
+    DEMO = "demo"
+    REAL = "real"  # imported, or not a register we can read: never replaced silently
+
+
+class RealRegister(Exception):
+    """`izle demo` met a register an administrator made; the msgid names the way out."""
+
+    def __init__(self, path: Path) -> None:
+        self.reason = N_("{path} holds a register that was not built by izle demo (imported"
+                         " records); nothing was changed. Give --force to replace it: a backup"
+                         " copy is kept.")
+        self.params = {"path": str(path)}
+        super().__init__(self.reason.format(**self.params))
+
+
+def register_kind(path: Path) -> RegisterKind:
+    """What is at `path`, read without changing it (read-only, no -wal created if absent)."""
+    path = Path(path)
+    if not path.exists():
+        return RegisterKind.MISSING
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return _kind_of(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return RegisterKind.REAL  # unreadable: someone's file all the same
+
+
+def _kind_of(conn: sqlite3.Connection) -> RegisterKind:
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "meta" in tables:
+        kind = conn.execute("SELECT value FROM meta WHERE key = 'kind'").fetchone()
+        if kind and kind[0] == "demo":
+            return RegisterKind.DEMO
+    for table in RECORD_TABLES:
+        if table in tables and conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+            return RegisterKind.REAL
+    return RegisterKind.EMPTY
+
+
+def mark_imported(conn: sqlite3.Connection) -> None:
+    """Inside an import's transaction: this register now holds an administrator's records."""
+    conn.execute("INSERT INTO meta (key, value) VALUES ('kind', 'imported')"
+                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+
+
+def backup(path: Path, now: datetime | None = None) -> Path:
+    """A consistent copy beside `path` (SQLite's backup API, so a -wal's content is in it),
+    named with the UTC time: register.db.backup-20261203T101500Z."""
+    path = Path(path)
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.backup-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.backup-{stamp}-{n}")
+    try:
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+        finally:
+            source.close()
+    except sqlite3.DatabaseError:  # not an SQLite file: keep its bytes as they are
+        target.unlink(missing_ok=True)
+        shutil.copy2(path, target)
+    return target
