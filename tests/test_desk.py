@@ -93,7 +93,7 @@ def test_misses_are_counted_per_person_across_sessions_and_restarts(register):
 
 def test_repeated_misses_slow_every_answer_down(register):
     clock = FixedClock(TODAY)
-    desk = make_desk(register, clock=clock, limits=Limits(slow_from=2, slow_max=4.0))
+    desk = make_desk(register, clock=clock, limits=Limits(slow_from=2, slow_max=4.0, miss_answer=0))
     log_in(desk, CITIZEN)
     waited = []
     for n in range(5):
@@ -190,3 +190,19 @@ def test_surnames_match_in_the_spellings_callers_and_passports_use(stated, appli
     from data.caller import caller_matches
 
     assert caller_matches("5ZK9Q2M", applicant, stated) is same
+
+
+def test_every_miss_is_answered_at_the_same_moment(register):
+    """Not yours, no such number, wrong date: one answer, at one fixed time after the question
+    (benchmarks/bench_timing.py measures the real clock; here the desk's own clock)."""
+    clock = FixedClock(TODAY)
+    desk = make_desk(register, clock=clock, limits=Limits(miss_answer=0.05, slow_from=100))
+    log_in(desk, CITIZEN)
+    for number, day in (("01-31/4000", "01.04.2026"), ("01-31/9999", "01.04.2026"),
+                        ("01-31/3073", "06.03.2026")):
+        before = clock.monotonic()
+        assert desk.lookup(request(desk, number, day)).outcome is Outcome.MISS
+        assert clock.monotonic() - before == pytest.approx(0.05)
+    before = clock.monotonic()
+    assert desk.lookup(request(desk, "01-31/3073", "05.03.2026")).outcome is Outcome.FOUND
+    assert clock.monotonic() == before  # a found letter is not held back
