@@ -6,6 +6,7 @@ The TUI opens register.db read-only, one connection per thread (lookups run in w
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -113,6 +114,7 @@ class Register:
     def __init__(self, path: Path, clock: Clock | None = None) -> None:
         self.path = Path(path)
         self._local = threading.local()
+        self._seen: tuple[int, int] | None = None  # the file last read (see _file)
         self._agencies: dict[str, Agency] | None = None
         self._today = (clock or SystemClock()).today
         self._calendar: WorkCalendar | None = None
@@ -166,17 +168,34 @@ class Register:
             )
         return found
 
+    def _file(self) -> tuple[int, int] | None:
+        """Which file the path names now. An administrator ships a new register by renaming
+        it over the old one: an open connection would go on reading the old file for ever."""
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
     def _conn(self) -> sqlite3.Connection:
+        current = self._file()
+        if current != self._seen:  # replaced: what was cached belongs to the old register
+            self._seen, self._agencies, self._calendar = current, None, None
+            self._deadlines.clear()
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None or self._local.file != current:
+            if conn is not None:
+                conn.close()
             conn = self._local.conn = connect_read_only(self.path)
+            self._local.file, self._local.cursor = current, None
         return conn
 
     def _cursor(self) -> sqlite3.Cursor:
         """This thread's cursor for the lookups, giving plain tuples (faster than Row)."""
+        conn = self._conn()
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
-            cursor = self._local.cursor = self._conn().cursor()
+            cursor = self._local.cursor = conn.cursor()
             cursor.row_factory = None
         return cursor
 

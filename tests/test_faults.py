@@ -143,3 +143,37 @@ async def test_an_unreadable_authority_list_is_a_sentence(register):
         await pilot.pause()
         assert isinstance(app.screen, OutOfServiceScreen) and app.is_running
         assert not isinstance(app.screen, (AgencyScreen, LoginScreen))
+
+
+async def test_a_register_replaced_under_a_running_terminal_is_read_afresh(register, tmp_path):
+    """An administrator ships a new register by renaming it over the old one (DESIGN §4):
+    the next lookup reads the new file, not the one the app had open."""
+    app = izle_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "baki")
+        await look_up(pilot, "01-31/3073", "05.03.2026")
+        assert text_of(app, "#result-executor") == "Məmmədov Elvin Rauf oğlu"
+        await pilot.press("escape")
+        fresh = tmp_path / "fresh.db"
+        shutil.copy(register, fresh)
+        with sqlite3.connect(fresh) as conn:
+            conn.execute("UPDATE letters SET executor_id = '2' WHERE reg_no = '01-31/3073'")
+        conn.close()
+        fresh.replace(register)
+        await look_up(pilot, "01-31/3073", "05.03.2026")
+        assert text_of(app, "#result-executor") == "Əliyeva Günel Tofiq qızı"
+
+
+def test_the_register_reopens_a_file_renamed_over_it_in_the_same_thread(register, tmp_path):
+    reader = Register(register)
+    assert reader.find_letter("BBGI", "01-31/3073", date(2026, 3, 5)).executor == "Məmmədov Elvin Rauf oğlu"
+    fresh = tmp_path / "fresh.db"
+    shutil.copy(register, fresh)
+    with sqlite3.connect(fresh) as conn:
+        conn.execute("UPDATE letters SET executor_id = '2' WHERE reg_no = '01-31/3073'")
+        conn.execute("UPDATE agencies SET name_az = 'Yeni ad' WHERE code = 'BBGI'")
+    conn.close()
+    fresh.replace(register)
+    found = reader.find_letter("BBGI", "01-31/3073", date(2026, 3, 5))
+    assert found.executor == "Əliyeva Günel Tofiq qızı" and found.agency.name.az == "Yeni ad"
