@@ -23,10 +23,21 @@ def _login_awaits_provider(app) -> bool:
         isinstance(s, LoginScreen) and s._pending is not None for s in app.screen_stack)
 
 
+async def workers_done(pilot: Pilot) -> None:
+    """Every worker finished. A login's status poll is cancelled when its screen goes (the
+    login succeeded): for a test that is done, not a failure."""
+    from textual.worker import WorkerCancelled
+
+    try:
+        await pilot.app.workers.wait_for_complete()
+    except WorkerCancelled:
+        await pilot.pause()
+
+
 async def settle(pilot: Pilot) -> None:
     """Workers done, and a login's outcome fetched from the provider (it is polled)."""
     for _ in range(100):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot)
         await pilot.pause()
         if not _login_awaits_provider(pilot.app):
             break
