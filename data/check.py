@@ -7,22 +7,17 @@ Read-only: the check never changes either file. Each problem is an English msgid
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from data.db import connect_read_only, user_version
 from data.schema import REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS
+from data.problems import Problem
 from data.statuses import N_, STATUSES
 
 EXAMPLES = 5  # letters named per problem; the count says how many there are in all
 
 
-@dataclass(frozen=True)
-class Problem:
-    code: str
-    message: str
-    params: dict = field(default_factory=dict)
-    path: str = ""  # the file it is in: register.db or terminal.db
 
 
 def check_register(register_path: Path, state_path: Path | None = None) -> list[Problem]:

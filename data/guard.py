@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 
+from data.problems import ProblemError
 from data.statuses import N_
 
 RECORD_TABLES = ("agencies", "units", "executors", "letters", "movements", "calendar")
@@ -26,15 +27,13 @@ class RegisterKind(Enum):
     REAL = "real"  # imported, or not a register we can read: never replaced silently
 
 
-class RealRegister(Exception):
+class RealRegister(ProblemError):
     """`izle demo` met a register an administrator made; the msgid names the way out."""
 
     def __init__(self, path: Path) -> None:
-        self.reason = N_("{path} holds a register that was not built by izle demo (imported"
-                         " records); nothing was changed. Give --force to replace it: a backup"
-                         " copy is kept.")
-        self.params = {"path": str(path)}
-        super().__init__(self.reason.format(**self.params))
+        super().__init__(N_("{path} holds a register that was not built by izle demo (imported"
+                            " records); nothing was changed. Give --force to replace it: a backup"
+                            " copy is kept."), code="real_register", path=str(path))
 
 
 def register_kind(path: Path) -> RegisterKind:

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from enum import Enum
 
 from data.db import transaction
+from data.problems import ProblemError
 
 ROLES = ("citizen", "operator", "admin")
 MAX_PIN_TRIES = 3
@@ -110,12 +111,8 @@ def N_(message: str) -> str:
     return message
 
 
-class IdentityError(ValueError):
-    """Why an identity change is refused: an English msgid with `{placeholders}` and values."""
-
-    def __init__(self, msgid: str, **values: str) -> None:
-        super().__init__(msgid.format(**values))
-        self.msgid, self.values = msgid, values
+class IdentityError(ProblemError, ValueError):
+    """Why an identity change is refused (a Problem: an English msgid and its values)."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,26 @@ class Problem:
     code: str
     message: str
     params: dict = field(default_factory=dict)
+    path: str = ""  # the file it is in, where that matters (izle check: register or terminal)
 
     def text(self, translate: Callable[[str], str] = lambda m: m) -> str:
         """The sentence in the language of `translate` (English when none is given)."""
         return translate(self.message).format(**self.params)
+
+
+class ProblemError(Exception):
+    """An operation refused, carrying its Problem: the one exception shape of `data/`
+    (a store that fails, an identity refused, a file that cannot be imported, a central
+    register that cannot be reached), so every interface shows any of them the same way."""
+
+    def __init__(self, message: str, code: str = "", **params: object) -> None:
+        super().__init__(message.format(**params))
+        self.problem = Problem(code or type(self).__name__, message, dict(params))
+
+    @property
+    def reason(self) -> str:
+        return self.problem.message
+
+    @property
+    def params(self) -> dict:
+        return self.problem.params

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from data.db import connect_write, transaction, user_version
+from data.problems import Problem
 from data.statuses import N_
 
 Migration = Callable[["sqlite_utils.Database"], None]  # noqa: F821 - imported lazily
@@ -182,8 +183,8 @@ def ensure_terminal(path: Path) -> None:
         conn.close()
 
 
-def register_problem(path: Path) -> tuple[str, dict] | None:
-    """Why the TUI cannot open this register (an English msgid and its values), or None.
+def register_problem(path: Path) -> Problem | None:
+    """Why the TUI cannot open this register, or None.
 
     Checked before the first screen, so a wrong file gets a sentence instead of a traceback.
     """
@@ -197,16 +198,18 @@ def register_problem(path: Path) -> tuple[str, dict] | None:
         finally:
             conn.close()
     except sqlite3.Error as error:
-        return N_("{path} cannot be opened: {error}"), {"path": path, "error": error}
+        return Problem("unreadable", N_("{path} cannot be opened: {error}"),
+                       {"path": path, "error": error})
     values = {"path": path, "found": version, "expected": len(REGISTER_MIGRATIONS)}
     if 0 < version < len(REGISTER_MIGRATIONS):  # ours, older: the TUI reads, never upgrades
-        return (N_("{path} has schema version {found}; this program expects {expected}."
-                   " Upgrade it with: izle upgrade --db {path}"), values)
+        return Problem("older", N_("{path} has schema version {found}; this program expects {expected}."
+                                   " Upgrade it with: izle upgrade --db {path}"), values)
     if version != len(REGISTER_MIGRATIONS):
-        return N_("{path} has schema version {found}; this program expects {expected}."), values
+        return Problem("schema_version",
+                       N_("{path} has schema version {found}; this program expects {expected}."), values)
     if missing := sorted(REGISTER_TABLES - tables):
-        return (N_("{path} is not a whole register: the table {table} is missing."),
-                {"path": path, "table": missing[0]})
+        return Problem("missing_table", N_("{path} is not a whole register: the table {table} is missing."),
+                       {"path": path, "table": missing[0]})
     return None
 
 

@@ -18,19 +18,18 @@ from data import audit, identities
 from data.clock import Clock, SystemClock, iso_now, system_random
 from data.db import connect_write
 from data.identities import Identity, PinCheck
-from data.problems import N_, Problem
+from data.problems import N_, ProblemError
 
 
-class StoreError(Exception):
+STORE_FAILED = N_("This terminal's data could not be read or written. "
+                  "Please try again or ask staff for help.")
+
+
+class StoreError(ProblemError):
     """terminal.db could not do what was asked; `problem` says so in the user's words."""
 
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.text())
-        self.problem = problem
-
-
-STORE_FAILED = Problem("store", N_("This terminal's data could not be read or written. "
-                                   "Please try again or ask staff for help."))
+    def __init__(self) -> None:
+        super().__init__(STORE_FAILED, code="store")
 
 
 class TerminalStore:
@@ -57,7 +56,7 @@ class TerminalStore:
         try:
             return work(self._conn())
         except (sqlite3.Error, OSError) as error:
-            raise StoreError(STORE_FAILED) from error
+            raise StoreError() from error
 
     # --- identities ---------------------------------------------------------------------
 

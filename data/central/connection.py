@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from data.problems import ProblemError
 from data.statuses import N_
 
 if TYPE_CHECKING:  # psycopg is imported lazily: only the central commands need it
@@ -22,13 +23,8 @@ _KV_SECRET = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<secret>'(?:[^'\\]|\\.)*
 HIDDEN = "***"
 
 
-class CentralError(Exception):
-    """The central register cannot do what was asked: `reason` is an English msgid whose
-    `{placeholders}` come from `params`; every value is already redacted."""
-
-    def __init__(self, reason: str, **params: object) -> None:
-        super().__init__(reason.format(**params))
-        self.reason, self.params = reason, params
+class CentralError(ProblemError):
+    """The central register cannot do what was asked (every value already redacted)."""
 
 
 def secrets_in(url: str) -> list[str]:

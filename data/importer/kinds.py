@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from data.identities import ROLES  # noqa: F401 - the roles an identities file may give
+from data.problems import ProblemError
 
 # kind -> its columns in the order of DESIGN §4 (plus an agency's `sort` and a movement's
 # `seq`, which the agency's records may carry), and the columns a file must have.
@@ -56,12 +57,8 @@ class Problem:
     warning: bool = False
 
 
-class FileProblem(Exception):
+class FileProblem(ProblemError):
     """The file as a whole cannot be imported (the CLI exits with status 2)."""
-
-    def __init__(self, reason: str, **params: object) -> None:
-        super().__init__(reason.format(**params))
-        self.reason, self.params = reason, params
 
 
 @dataclass

@@ -29,7 +29,7 @@ def identity() -> None:
 
 
 def _fail(error: IdentityError) -> click.ClickException:
-    return click.ClickException(_(error.msgid).format(**error.values))
+    return click.ClickException(error.problem.text(_))
 
 
 def _read_pin(from_stdin: bool) -> str:

@@ -88,8 +88,7 @@ def check_register(register: Path, terminal_db: Path, *, may_build_demo: bool) -
     from data.schema import register_problem
 
     if problem := register_problem(register):
-        message, values = problem
-        raise click.ClickException(_(message).format(**values))
+        raise click.ClickException(problem.text(_))
 
 
 def _build_first_demo(register: Path, terminal_db: Path) -> None:
