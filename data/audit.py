@@ -20,10 +20,11 @@ import random
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+
 from typing import TextIO
 
 from data.db import transaction
+from data.clock import SystemClock
 
 GENESIS = "0" * 64
 COLUMNS = ("seq", "at", "terminal", "mode", "actor", "action", "query", "outcome")
@@ -65,7 +66,7 @@ def append(
         last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         row = {
-            "seq": seq, "at": at or datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            "seq": seq, "at": at or SystemClock().now().isoformat(timespec="milliseconds"),
             "terminal": terminal, "mode": mode, "actor": actor, "action": action,
             "query": json.dumps(query or {}, ensure_ascii=False, sort_keys=True),
             "outcome": outcome,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import Enum

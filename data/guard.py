@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
 from data.problems import ProblemError
 from data.statuses import N_
+from data.clock import SystemClock
 
 RECORD_TABLES = ("agencies", "units", "executors", "letters", "movements", "calendar")
 
@@ -73,7 +74,7 @@ def backup(path: Path, now: datetime | None = None) -> Path:
     """A consistent copy beside `path` (SQLite's backup API, so a -wal's content is in it),
     named with the UTC time: register.db.backup-20261203T101500Z."""
     path = Path(path)
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or SystemClock().now()).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.backup-{stamp}")
     n = 1
     while target.exists():

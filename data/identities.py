@@ -12,11 +12,12 @@ import os
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+
 from enum import Enum
 
 from data.db import transaction
 from data.problems import ProblemError
+from data.clock import SystemClock
 
 ROLES = ("citizen", "operator", "admin")
 MAX_PIN_TRIES = 3
@@ -44,7 +45,7 @@ class PinCheck(Enum):
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return SystemClock().now().isoformat(timespec="seconds")
 
 
 def valid_pin(pin: str) -> bool:

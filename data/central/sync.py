@@ -18,13 +18,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+
 from pathlib import Path
 
 from data.central.connection import CentralError, connect, failure
 from data.central.schema import TABLES, identity, require_current
 from data.db import connect_write
 from data.schema import LETTER_INDEXES, ensure_register
+from data.clock import SystemClock
 
 SOURCE_KEY, WATERMARK_KEY, SYNCED_KEY = "central_source", "central_watermark", "central_synced_at"
 FETCH_ROWS = 20_000  # rows per round trip: flat memory, few round trips
@@ -174,7 +175,7 @@ def _shared_columns(lite: sqlite3.Connection, table: str) -> list[str]:
 
 
 def _remember(lite: sqlite3.Connection, source: str, xmin: str) -> None:
-    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    stamp = SystemClock().now().isoformat(timespec="seconds")
     lite.executemany("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key)"
                      " DO UPDATE SET value = excluded.value",
                      [(SOURCE_KEY, source), (WATERMARK_KEY, xmin), (SYNCED_KEY, stamp)])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from data.identities import ROLES  # noqa: F401 - the roles an identities file may give
 from data.problems import ProblemError
+from data.clock import SystemClock
 
 # kind -> its columns in the order of DESIGN §4 (plus an agency's `sort` and a movement's
 # `seq`, which the agency's records may carry), and the columns a file must have.
@@ -76,4 +76,4 @@ class ImportResult:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return SystemClock().now().isoformat(timespec="seconds")
