@@ -42,7 +42,7 @@ from dataclasses import astuple, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from data.db import connect_write
+from data.db import connect_write, transaction
 from data.schema import LETTER_INDEXES, ensure_register, ensure_terminal
 from data.statuses import ANSWERED, ATTACHED, FORWARDED, N_, STATUSES
 from data.text import normalize_fin, normalize_phone, normalize_reg_no, parse_date, strip_controls
@@ -898,6 +898,8 @@ def import_file(
     big = kind == "letters" and _estimate_rows(path) >= BIG_FILE_ROWS
     try:
         _tune_for_bulk(conn)
+        if not dry_run:
+            _public_holidays(conn)
         if big:
             # Every reference is checked against the register in this very transaction;
             # SQLite checking them again costs three index lookups a row.
@@ -907,6 +909,16 @@ def import_file(
     finally:
         conn.close()
     return result
+
+
+def _public_holidays(conn: sqlite3.Connection) -> None:
+    """A register gets Azerbaijan's public holidays as calendar rows once (the TUI reads them
+    there and never imports `holidays`); `izle calendar refresh` renews them."""
+    from data.deadlines import has_public_holidays, store_public_holidays
+
+    if not has_public_holidays(conn):
+        with transaction(conn):
+            store_public_holidays(conn)
 
 
 def _all_or_nothing(conn: sqlite3.Connection,

@@ -84,6 +84,8 @@ PEOPLE = (CITIZEN, OTHER, OPERATOR, ADMIN)
 
 
 def build_register(folder: Path) -> Path:
+    from data.deadlines import store_public_holidays
+
     register = folder / "register.db"
     ensure_register(register)
     conn = connect_write(register)
@@ -101,6 +103,7 @@ def build_register(folder: Path) -> Path:
                 (lid, agency, no, normalize_reg_no(no), day, "written", fin, name, status, unit, executor, answered),
             )
         conn.executemany("INSERT INTO movements VALUES (?,?,?,?,?,?,?)", MOVEMENTS)
+        store_public_holidays(conn)  # as `izle demo`/`izle import` do: the TUI reads them there
     conn.close()
     ensure_terminal(folder / "terminal.db")
     state = connect_write(folder / "terminal.db")

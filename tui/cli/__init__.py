@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "check": "tui.cli.check:check",
     "audit": "tui.cli.audit:audit",
     "identity": "tui.cli.identity:identity",
+    "calendar": "tui.cli.calendar:calendar",
     "central": "tui.cli.central:central",
     "sync": "tui.cli.central:sync",
 }
