@@ -8,7 +8,7 @@ from rich.cells import cell_len, set_cell_size
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Static
@@ -21,10 +21,10 @@ from data.i18n import N_, _, ngettext
 
 
 def status_content(letter: LetterView, lang: str) -> Content:
-    """The status title in bold and one sentence with its date and the next step."""
+    """The status title in bold, then one sentence with its date and the next step."""
     title, sentence, values = explain(letter, letter.deadline, lang)
     clean = {k: strip_controls(str(v)) for k, v in values.items()}
-    return Content.assemble((_(title), "bold"), "\n", _(sentence).format(**clean))
+    return Content.assemble((_(title), "bold"), " — ", _(sentence).format(**clean))
 
 
 CHANNELS = {"written": N_("written"), "electronic": N_("electronic")}
@@ -79,7 +79,7 @@ class Movements(Static):
 
     def render(self) -> Content:
         width = self.content_region.width or 74
-        header = (_("Date"), _("State"), _("Unit"), _("Executor"))
+        header = (_("Date"), _("State"), _("Unit"), _("Executor"))  # newest first
         state = min(max(cell_len(r[1]) for r in [header, *self.rows]), 26)
         rest = max(width - 10 - state - 6, 8)
         unit = rest * 11 // 20
@@ -114,7 +114,9 @@ class ResultScreen(Screen):
         yield TitleBar()
         with Vertical(classes="panel wide", id="result-panel"):
             with VerticalScroll(id="result-body"):
-                yield Static(id="result-title", markup=False)
+                with Horizontal(id="result-head"):
+                    yield Static(id="result-title", markup=False)
+                    yield Button(_("Back"), id="back", variant="primary", compact=True)
                 with Grid(id="result-grid"):
                     if self.app.mode == "operator":  # a caller needs this checked; a kiosk never shows it
                         yield Static(_("Applicant"), classes="field-label", markup=False)
@@ -124,10 +126,7 @@ class ResultScreen(Screen):
                     for label, widget_id in FIELDS:
                         yield Static(_(label), classes="field-label", markup=False)
                         yield Static(id=widget_id, markup=False)
-                yield Static(_("Movements of the letter (newest first)"), classes="section-title",
-                             markup=False)
                 yield Movements(id="result-history")
-            yield Button(_("Back"), id="back", variant="primary", compact=True)
         yield LocalFooter()
 
     def on_mount(self) -> None:
