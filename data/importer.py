@@ -885,8 +885,11 @@ class MovementWriter:
 def import_file(
     register: Path, path: Path, kind: str, *, state: Path | None = None, strict: bool = False,
     dry_run: bool = False, progress: Progress | None = None, today: date | None = None,
+    public_holidays: bool = True,
 ) -> ImportResult:
-    """Import one file of one kind; raises FileProblem when the file cannot be read at all."""
+    """Import one file of one kind; raises FileProblem when the file cannot be read at all.
+    `public_holidays`: give a register without them Azerbaijan's public holidays (not for the
+    central register's scratch copy, whose calendar is the centre's)."""
     path, register = Path(path), Path(register)
     check_file(path, kind)
     today = today or date.today()
@@ -894,12 +897,12 @@ def import_file(
         return _import_identities(Path(state or register.with_name("terminal.db")), path,
                                   strict=strict, dry_run=dry_run, today=today)
     ensure_register(register)
+    if public_holidays and not dry_run:
+        _public_holidays(register)
     conn = connect_write(register)
     big = kind == "letters" and _estimate_rows(path) >= BIG_FILE_ROWS
     try:
         _tune_for_bulk(conn)
-        if not dry_run:
-            _public_holidays(conn)
         if big:
             # Every reference is checked against the register in this very transaction;
             # SQLite checking them again costs three index lookups a row.
@@ -911,14 +914,19 @@ def import_file(
     return result
 
 
-def _public_holidays(conn: sqlite3.Connection) -> None:
+def _public_holidays(register: Path) -> None:
     """A register gets Azerbaijan's public holidays as calendar rows once (the TUI reads them
-    there and never imports `holidays`); `izle calendar refresh` renews them."""
+    there and never imports `holidays`); `izle calendar refresh` renews them. A connection of
+    its own, so the file's counts (added, updated) stay the file's."""
     from data.deadlines import has_public_holidays, store_public_holidays
 
-    if not has_public_holidays(conn):
-        with transaction(conn):
-            store_public_holidays(conn)
+    conn = connect_write(register)
+    try:
+        if not has_public_holidays(conn):
+            with transaction(conn):
+                store_public_holidays(conn)
+    finally:
+        conn.close()
 
 
 def _all_or_nothing(conn: sqlite3.Connection,
