@@ -4,19 +4,22 @@ Law No. 1308-IVQ "On citizens' appeals" (2015), Art. 10: an appeal is considered
 15 working days of its registration (10.1), within 30 when it needs extra study (10.2), and in
 exceptional cases that time may be extended by at most 30 more working days (10.3).
 
-Working days are Monday to Friday, minus Azerbaijan's public holidays (the `holidays` package,
-which already moves a holiday that falls on a rest day to the next working day, and knows the
-Cabinet's past day swaps), with the register's `calendar` table overriding single days: kind
-`workday` (a Saturday the Cabinet made a working day) or `holiday` (a day off it granted).
+Working days are Monday to Friday, minus Azerbaijan's public holidays, with per-day entries of
+the register's `calendar` table: kind `workday` (a Saturday the Cabinet made a working day) or
+`holiday` (a day off).
 
-`holidays` is imported inside a function, never at module level, so the TUI's start-up does
-not pay for it; public holidays are computed once per year per process.
+The public holidays are data in that same table, generated from the `holidays` package
+(which moves a holiday falling on a rest day to the next working day) by the administrator's
+commands — `izle demo`, `izle import`, `izle calendar refresh` — with a note starting
+`holidays:`; the administrator's own rows (Cabinet swaps) have any other note and a refresh
+never touches them. The TUI reads the table and never imports `holidays` (~300 modules and
+16 MB); only a WorkCalendar built without the register's rows falls back to the package.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -32,6 +35,9 @@ CALENDAR_KINDS = (WORKDAY, HOLIDAY)
 
 Overrides = Mapping[date, str]  # date -> "workday" | "holiday"
 
+PUBLIC_SOURCE = "holidays:"  # how a generated public holiday's note starts
+DEFAULT_YEARS = range(2020, 2036)
+
 
 @lru_cache(maxsize=64)
 def public_holidays(year: int) -> frozenset[date]:
@@ -41,18 +47,51 @@ def public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("AZ", years=year))
 
 
-class WorkCalendar:
-    """Working days: Mon–Fri minus public holidays, with per-day overrides from the register."""
+def public_holiday_rows(years: range) -> list[tuple[str, str, str]]:
+    """(date, "holiday", note) of Azerbaijan's public days off in these years, from `holidays`."""
+    import holidays  # administrators' commands only
 
-    def __init__(self, overrides: Overrides | None = None) -> None:
+    days = holidays.country_holidays("AZ", years=list(years))
+    return sorted((d.isoformat(), HOLIDAY, f"{PUBLIC_SOURCE} {name}") for d, name in days.items())
+
+
+def store_public_holidays(conn, years: range = DEFAULT_YEARS) -> int:
+    """Write the public holidays of these years into the register's `calendar` table (a
+    sqlite3 connection; inside the caller's transaction, if any). Generated rows of these years
+    are replaced; a day the administrator set (any other note) is never overwritten. Returns
+    the number of generated rows written."""
+    first, last = f"{years[0]:04d}-01-01", f"{years[-1]:04d}-12-31"
+    conn.execute("DELETE FROM calendar WHERE substr(note, 1, ?) = ? AND date BETWEEN ? AND ?",
+                 (len(PUBLIC_SOURCE), PUBLIC_SOURCE, first, last))
+    before = conn.total_changes
+    conn.executemany("INSERT INTO calendar (date, kind, note) VALUES (?, ?, ?)"
+                     " ON CONFLICT (date) DO NOTHING", public_holiday_rows(years))
+    return conn.total_changes - before
+
+
+def has_public_holidays(conn) -> bool:
+    return conn.execute("SELECT 1 FROM calendar WHERE substr(note, 1, ?) = ? LIMIT 1",
+                        (len(PUBLIC_SOURCE), PUBLIC_SOURCE)).fetchone() is not None
+
+
+class WorkCalendar:
+    """Working days: Mon–Fri minus public holidays, with per-day overrides from the register.
+
+    `public`: a year's public holidays; by default from the `holidays` package (tests and
+    administrators' commands). The register passes None: its `calendar` rows already hold them.
+    """
+
+    def __init__(self, overrides: Overrides | None = None,
+                 public: Callable[[int], frozenset[date]] | None = public_holidays) -> None:
         self.overrides: dict[date, str] = dict(overrides or {})
+        self.public = public
         self._years: dict[int, list[date]] = {}
 
     def is_workday(self, day: date) -> bool:
         kind = self.overrides.get(day)
         if kind is not None:
             return kind == WORKDAY
-        return day.weekday() < 5 and day not in public_holidays(day.year)
+        return day.weekday() < 5 and (self.public is None or day not in self.public(day.year))
 
     def workdays_of(self, year: int) -> list[date]:
         """The sorted working days of one year (cached: bisecting it counts days quickly)."""

@@ -589,6 +589,18 @@ def _samples(register: Path) -> list[dict]:
         conn.close()
 
 
+def _store_public_holidays(register: Path) -> None:
+    """Azerbaijan's public holidays as rows of the calendar table (the TUI reads them there)."""
+    from data.deadlines import store_public_holidays
+
+    conn = connect_write(register)
+    try:
+        with transaction(conn):
+            store_public_holidays(conn)
+    finally:
+        conn.close()
+
+
 def build_demo(register: Path, state: Path, *, letters: int = 3000, seed: int = 1,
                progress: Progress | None = None, force: bool = False,
                actor: str = "system") -> dict:
@@ -607,6 +619,7 @@ def build_demo(register: Path, state: Path, *, letters: int = 3000, seed: int = 
     _remove(tmp)
     try:
         _build_register(tmp, seed, letters, progress)
+        _store_public_holidays(tmp)
     except BaseException:
         _remove(tmp)
         raise

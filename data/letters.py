@@ -124,12 +124,14 @@ class Register:
         """Working days with the register's `calendar` overrides (loaded once)."""
         if self._calendar is None:
             rows = self._conn().execute("SELECT date, kind FROM calendar").fetchall()
-            self._calendar = WorkCalendar({date.fromisoformat(d): kind for d, kind in rows})
+            # The public holidays are rows of the table too (data/deadlines.py): no `holidays`.
+            self._calendar = WorkCalendar({date.fromisoformat(d): kind for d, kind in rows},
+                                          public=None)
         return self._calendar
 
     def warm_up(self) -> None:
         """Load now what the first lookup would otherwise wait for: the authorities and the
-        working days of last, this and next year (which imports `holidays`, ~0.1 s).
+        working days of last, this and next year (from the register's calendar table).
 
         For a worker thread once the first screen is painted, never on the path to it.
         """

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
+from rich.cells import cell_len, set_cell_size
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Label, Static
+from textual.widgets import Button, Static
 
 from data.letters import LetterView
 from data.statuses import STATUS_TITLES, describe_deadline, explain
@@ -21,10 +21,10 @@ from data.i18n import N_, _, ngettext
 
 
 def status_content(letter: LetterView, lang: str) -> Content:
-    """The status title in bold and one sentence with its date and the next step."""
+    """The status title in bold, then one sentence with its date and the next step."""
     title, sentence, values = explain(letter, letter.deadline, lang)
     clean = {k: strip_controls(str(v)) for k, v in values.items()}
-    return Content.assemble((_(title), "bold"), "\n", _(sentence).format(**clean))
+    return Content.assemble((_(title), "bold"), " — ", _(sentence).format(**clean))
 
 
 CHANNELS = {"written": N_("written"), "electronic": N_("electronic")}
@@ -47,9 +47,60 @@ def due_content(letter: LetterView) -> Content:
     return Content.assemble(marker + " ", (text, style))
 
 
+def fit(text: str, width: int) -> str:
+    """`text` in at most `width` cells, ending in "…" when cut."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…" if width > 1 else "…"
+
+
+class Movements(Static):
+    """The letter's movements, newest first, as one table drawn for the width it has: a column
+    each for the date, the state, the unit and the executor; what does not fit ends in "…".
+
+    One widget instead of a DataTable: the table costs a few lines of text, not a scrolling
+    widget with its own cursor, cache and scrollbars (benchmarks/RESULTS.md, issue 12).
+    """
+
+    DEFAULT_CSS = "Movements { height: auto; }"
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id, markup=False)
+        self.rows: list[tuple[str, str, str, str]] = []
+
+    def set_rows(self, rows: list[tuple[str, str, str, str]]) -> None:
+        self.rows = rows
+        self.refresh(layout=True)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return 1 + max(1, len(self.rows))
+
+    def render(self) -> Content:
+        width = self.content_region.width or 74
+        header = (_("Date"), _("State"), _("Unit"), _("Executor"))  # newest first
+        state = min(max(cell_len(r[1]) for r in [header, *self.rows]), 26)
+        rest = max(width - 10 - state - 6, 8)
+        unit = rest * 11 // 20
+        widths = (10, state, unit, rest - unit)
+
+        def line(cells: tuple[str, str, str, str]) -> str:
+            fitted = [fit(c, w) for c, w in zip(cells, widths)]
+            return "  ".join(f + " " * (w - cell_len(f)) for f, w in zip(fitted, widths)).rstrip()
+
+        lines = [Content.styled(line(header), "bold")]
+        lines += [Content(line(row)) for row in self.rows] or [Content("-")]
+        return Content("\n").join(lines)
+
+
 class ResultScreen(Screen):
-    """The result panel. One instance serves every lookup of a number form (`show` refills it):
-    building 25 widgets anew was most of the time from *show* to the result (benchmarks/)."""
+    """The result panel: where the letter is, who has it, their phone, its state, its due date
+    and its movements — a dozen Statics and one table, laid out to fit 80×24 without scrolling.
+
+    `show` refills it, so a number form builds one and reuses it for every next letter; other
+    callers build their own with `ResultScreen(letter)`. Back, Esc and F12 pop it.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "back", N_("Back"), id="back", key_display="Esc/F12"),
@@ -61,27 +112,24 @@ class ResultScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with Vertical(classes="panel wide"):
+        with Vertical(classes="panel wide", id="result-panel"):
             with VerticalScroll(id="result-body"):
-                yield Static(id="result-title")
+                with Horizontal(id="result-head"):
+                    yield Static(id="result-title", markup=False)
+                    yield Button(_("Back"), id="back", variant="primary", compact=True)
                 with Grid(id="result-grid"):
                     if self.app.mode == "operator":  # a caller needs this checked; a kiosk never shows it
-                        yield Label(_("Applicant"), classes="field-label")
-                        yield Static(id="result-applicant")
-                        yield Label(_("Channel"), classes="field-label")
-                        yield Static(id="result-channel")
+                        yield Static(_("Applicant"), classes="field-label", markup=False)
+                        yield Static(id="result-applicant", markup=False)
+                        yield Static(_("Channel"), classes="field-label", markup=False)
+                        yield Static(id="result-channel", markup=False)
                     for label, widget_id in FIELDS:
-                        yield Label(_(label), classes="field-label")
-                        yield Static(id=widget_id)
-                yield Label(_("Movements of the letter (newest first)"), classes="section-title")
-                yield DataTable(id="result-history", cursor_type="row", zebra_stripes=False)
-            with Horizontal(id="result-actions"):
-                yield Button(_("Back"), id="back", variant="primary", compact=True)
+                        yield Static(_(label), classes="field-label", markup=False)
+                        yield Static(id=widget_id, markup=False)
+                yield Movements(id="result-history")
         yield LocalFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#result-history", DataTable).add_columns(
-            _("Date"), _("State"), _("Unit"), _("Executor"))
         self.show(self.letter)
 
     def show(self, letter: LetterView) -> None:
@@ -96,7 +144,6 @@ class ResultScreen(Screen):
             "#result-executor": data_text(letter.executor or _("not assigned yet")),
             "#result-phone": data_text(letter.executor_phone or "-"),
             "#result-status": status_content(letter, lang),
-            "#result-registered": Content(format_date(letter.reg_date)),
             "#result-due": due_content(letter),
         }
         if self.app.mode == "operator":
@@ -104,15 +151,11 @@ class ResultScreen(Screen):
             values["#result-channel"] = channel_text(letter.channel)
         for selector, content in values.items():
             self.query_one(selector, Static).update(content)
-        table = self.query_one("#result-history", DataTable)
-        table.clear()
-        for move in letter.movements:
-            table.add_row(
-                Text(format_date(move.at)),
-                Text(_(STATUS_TITLES.get(move.status, move.status))),
-                Text(strip_controls(move.unit.get(lang) if move.unit else "")),
-                Text(strip_controls(move.executor or move.note or "")),
-            )
+        self.query_one("#result-history", Movements).set_rows([
+            (format_date(move.at), _(STATUS_TITLES.get(move.status, move.status)),
+             strip_controls(move.unit.get(lang) if move.unit else ""),
+             strip_controls(move.executor or move.note or ""))
+            for move in letter.movements])
         self.query_one("#result-body", VerticalScroll).scroll_home(animate=False)
         self.query_one("#back", Button).focus(scroll_visible=False)
 
@@ -121,12 +164,12 @@ class ResultScreen(Screen):
         self.app.pop_screen()
 
 
-# The rows every mode shows, in order: (label msgid, widget id).
+# The rows every mode shows, in order: (label msgid, widget id). The registration date is in
+# the title ("Letter No. … of …").
 FIELDS = (
     (N_("Structural unit"), "result-unit"),
     (N_("Executor"), "result-executor"),
     (N_("Executor's phone"), "result-phone"),
     (N_("State of execution"), "result-status"),
-    (N_("Registered on"), "result-registered"),
     (N_("Answer due"), "result-due"),
 )

@@ -41,11 +41,15 @@ UNITS = [
     (1, "BBGI", "Gömrük nəzarəti idarəsi", "Управление таможенного контроля", "Customs Control Department"),
     (2, "BBGI", "Hüquq idarəsi", "Правовое управление", "Legal Department"),
     (3, "AGI", HOSTILE_UNIT, None, None),
+    (4, "BBGI", "Gömrük ödənişlərinin inzibatçılığı və gömrük dəyərinin müəyyən edilməsi üzrə baş idarə",
+     "Главное управление по администрированию таможенных платежей и определению таможенной стоимости",
+     "Main Department for the Administration of Customs Payments and the Determination of Customs Value"),
 ]
 EXECUTORS = [
     (1, 1, "Məmmədov Elvin Rauf oğlu", "+994 12 404 11 22"),
     (2, 2, "Əliyeva Günel Tofiq qızı", "+994 12 404 33 44"),
     (3, 3, HOSTILE_EXECUTOR, "+994 12 555 00 00"),
+    (4, 4, "Əbdürrəhmanzadə-Qasımbəyli Səadət Nəsrəddin Məmmədhüseyn qızı", "+994 12 404 99 88 (daxili 1234)"),
 ]
 CITIZEN_FIN, OTHER_FIN = "5ZK9Q2M", "7HT2LPA"
 # id, agency, reg_no, reg_date, fin, name, status, unit, executor, answered_on
@@ -54,6 +58,7 @@ LETTERS = [
     (2, "BBGI", "02-14/118", "2026-10-12", CITIZEN_FIN, "Həsənov Orxan Vaqif oğlu", "answered", 2, 2, "2026-10-30"),
     (3, "BBGI", "01-31/4000", "2026-04-01", OTHER_FIN, "Quliyeva Səbinə Elşən qızı", "in_execution", 1, 1, None),
     (4, "AGI", "07-01/55", "2026-06-01", CITIZEN_FIN, "Həsənov Orxan Vaqif oğlu", "in_execution", 3, 3, None),
+    (5, "BBGI", "05-22/2201", "2026-09-01", CITIZEN_FIN, "Həsənov Orxan Vaqif oğlu", "in_execution", 4, 4, None),
 ]
 MOVEMENTS = [
     (1, 1, "2026-03-05", "registered", None, None, None),
@@ -62,6 +67,10 @@ MOVEMENTS = [
     (2, 2, "2026-10-13", "in_execution", 2, 2, None),
     (2, 3, "2026-10-30", "answered", 2, 2, None),
     (4, 1, "2026-06-01", "in_execution", 3, 3, HOSTILE_UNIT),
+    (5, 1, "2026-09-01", "registered", None, None, None),
+    (5, 2, "2026-09-02", "in_execution", 1, 1, None),
+    (5, 3, "2026-09-10", "in_execution", 2, 2, None),
+    (5, 4, "2026-09-15", "in_execution", 4, 4, None),
 ]
 
 
@@ -84,6 +93,8 @@ PEOPLE = (CITIZEN, OTHER, OPERATOR, ADMIN)
 
 
 def build_register(folder: Path) -> Path:
+    from data.deadlines import store_public_holidays
+
     register = folder / "register.db"
     ensure_register(register)
     conn = connect_write(register)
@@ -101,6 +112,7 @@ def build_register(folder: Path) -> Path:
                 (lid, agency, no, normalize_reg_no(no), day, "written", fin, name, status, unit, executor, answered),
             )
         conn.executemany("INSERT INTO movements VALUES (?,?,?,?,?,?,?)", MOVEMENTS)
+        store_public_holidays(conn)  # as `izle demo`/`izle import` do: the TUI reads them there
     conn.close()
     ensure_terminal(folder / "terminal.db")
     state = connect_write(folder / "terminal.db")

@@ -187,3 +187,17 @@ def _only_inside_hex(text: str, secret: str) -> bool:
             return False
         start = text.find(secret, start + 1)
     return True
+
+
+def test_the_audit_commits_to_a_wal_without_an_fsync_per_row(register):
+    """WAL + synchronous=NORMAL: durable across an application crash, no fsync per lookup."""
+    from data.terminal import TerminalStore
+
+    store = TerminalStore(register.with_name("terminal.db"))
+    try:
+        store.record(terminal="T1", mode="kiosk", actor="u", action="lookup", outcome="miss")
+        conn = store._conn()
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    finally:
+        store.close()

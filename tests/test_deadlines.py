@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
@@ -113,6 +114,58 @@ def test_holidays_is_not_imported_until_a_deadline_is_computed():
     code = "import data.deadlines, data.letters, data.statuses, sys; print('holidays' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_tuis_path_and_a_lookup_never_import_holidays(register):
+    """The public holidays come from the register's calendar table, not from the package."""
+    code = (
+        "import sys, datetime\n"
+        "import tui.app, screens.login, screens.agency, screens.lookup, screens.result\n"
+        "from data.clock import FixedClock\n"
+        "from data.letters import Register\n"
+        "r = Register(sys.argv[1], clock=FixedClock(datetime.date(2026, 9, 8)))\n"
+        "r.warm_up()\n"
+        "found = r.find_letter('BBGI', '01-31/3073', datetime.date(2026, 3, 5))\n"
+        "assert found is not None and found.deadline is not None\n"
+        "print('holidays' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(register)], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_registers_public_holidays_count_like_the_package(register):
+    """Novruz (20–24 March 2026 and the days moved after it) comes from the table alone."""
+    calendar = Register(register).calendar()
+    assert calendar.public is None
+    assert calendar.count(date(2026, 3, 1), date(2026, 4, 30)) == WorkCalendar().count(
+        date(2026, 3, 1), date(2026, 4, 30))
+    assert not calendar.is_workday(date(2026, 3, 20))
+
+
+def test_calendar_refresh_keeps_the_administrators_days(register):
+    from click.testing import CliRunner
+
+    from tests.conftest import rows
+    from tui.cli.run import run
+
+    swap = ("2026-03-20", "workday", "Cabinet decision No. 1")  # a made-up swap onto Novruz
+    conn = sqlite3.connect(register)
+    with conn:
+        conn.execute("DELETE FROM calendar WHERE date = ?", (swap[0],))
+        conn.execute("INSERT INTO calendar VALUES (?, ?, ?)", swap)
+    conn.close()
+    result = CliRunner().invoke(run, ["calendar", "refresh", "--years", "2026", "--db", str(register)])
+    assert result.exit_code == 0, result.output
+    assert rows(register, "SELECT * FROM calendar WHERE date = ?", swap[0]) == [swap]
+    generated = rows(register, "SELECT date FROM calendar WHERE note LIKE 'holidays:%'"
+                               " AND date LIKE '2026-%'")
+    assert ("2026-01-01",) in generated and len(generated) >= 10
+    again = CliRunner().invoke(run, ["calendar", "refresh", "--years", "2026", "--db", str(register)])
+    assert again.exit_code == 0
+    assert rows(register, "SELECT date FROM calendar WHERE note LIKE 'holidays:%'"
+                          " AND date LIKE '2026-%'") == generated
+    bad = CliRunner().invoke(run, ["calendar", "refresh", "--years", "soon", "--db", str(register)])
+    assert bad.exit_code == 2
 
 
 # --- the register's own calendar reaches the lookup ---------------------------------------

@@ -215,6 +215,7 @@ def test_the_cli_summary_names_the_files_and_the_identities(tmp_path):
 
     register = tmp_path / "register.db"
     outcome = CliRunner().invoke(command, ["--db", str(register), "--letters", "150",
-                                           "--state", str(tmp_path / "state.db")])
+                                           "--state", str(tmp_path / "state.db")],
+                                 env={"COLUMNS": "400"})  # the long path on one line
     assert outcome.exit_code == 0, outcome.output
     assert "state.db" in outcome.output and "418263" in outcome.output

@@ -18,7 +18,7 @@ from data.letters import Register
 from screens.agency import AgencyScreen
 from screens.login import LoginScreen
 from screens.out_of_service import OutOfServiceScreen
-from tests.conftest import CITIZEN, izle_app
+from tests.conftest import CITIZEN, LETTERS, izle_app
 from tests.pilot import choose_agency, log_in, look_up, screen_text, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,7 +131,7 @@ def test_a_wal_register_on_read_only_media_still_opens(register, read_only_media
     with pytest.raises(sqlite3.OperationalError):
         sqlite3.connect(f"{shipped.as_uri()}?mode=ro", uri=True).execute(
             "SELECT count(*) FROM letters").fetchone()
-    assert connect_read_only(shipped).execute("SELECT count(*) FROM letters").fetchone()[0] == 4
+    assert connect_read_only(shipped).execute("SELECT count(*) FROM letters").fetchone()[0] == len(LETTERS)
     assert Register(shipped).find_letter("BBGI", "01-31/3073", date(2026, 3, 5)) is not None
 
 

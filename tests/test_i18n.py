@@ -191,6 +191,10 @@ def visible_texts(screen) -> list[str]:
     return texts
 
 
+# Register text cut to its column's width ends in "…": the cell is data when a value starts so.
+ELIDED = re.compile(r"(?:(?<=\s\s)|(?<=^))(\S(?:(?!\s\s)[^\n…])*)…", re.M)
+
+
 def not_from_the_catalog(screen) -> str:
     """What is left of a screen's text after the catalog's strings and the data are taken out."""
     left = []
@@ -199,6 +203,7 @@ def not_from_the_catalog(screen) -> str:
             text = WRAPPED.sub(" ", text)
         for value in sorted({*DATA, *UNTRANSLATABLE}, key=len, reverse=True):
             text = text.replace(value, " ")
+        text = ELIDED.sub(lambda m: " " if any(v.startswith(m.group(1)) for v in DATA) else m.group(0), text)
         text = KEY.sub(" ", text)
         if any(ch.isalpha() for ch in text):
             left.append(text.strip())

@@ -133,8 +133,11 @@ def test_movements_calendar_and_identities(letters, tmp_path):
 
     calendar = run(letters, "calendar.csv", "calendar")
     assert refused_at(calendar) == {(4, "date"), (5, "kind")}
-    assert rows(letters, "SELECT date, kind FROM calendar ORDER BY date") == [
+    assert rows(letters, "SELECT date, kind FROM calendar WHERE note IS NOT 'holidays:'"
+                         " AND substr(note, 1, 9) IS NOT 'holidays:' ORDER BY date") == [
         ("2025-10-04", "workday"), ("2025-10-06", "holiday")]
+    # `izle import` also gave the register Azerbaijan's public holidays, as generated rows
+    assert ("2025-01-01", "holiday") in rows(letters, "SELECT date, kind FROM calendar")
 
     identities = run(letters, "identities.csv", "identities")
     assert refused_at(identities) == {(4, "phone"), (5, "fin"), (6, "pin1"), (7, "user_id")}

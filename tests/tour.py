@@ -88,6 +88,17 @@ async def result_answered(pilot) -> None:
     await look_up(pilot, "02-14/118", "12.10.2026")
 
 
+async def result_long(pilot) -> None:
+    """Long unit and executor names, four movements: the newest three show without scrolling."""
+    await lookup(pilot)
+    await look_up(pilot, "05-22/2201", "01.09.2026")
+
+
+async def operator_result_long(pilot) -> None:
+    await operator_lookup(pilot)
+    await look_up(pilot, "05-22/2201", "01.09.2026", caller="Həsənov")
+
+
 async def operator_lookup(pilot) -> None:
     await log_in(pilot, OPERATOR)
     await choose_agency(pilot, "baki")
@@ -128,8 +139,10 @@ SCREENS = {
     "lookup-miss": (CITIZEN_MODE, lookup_miss, "LookupScreen"),
     "result": (CITIZEN_MODE, result, "ResultScreen"),
     "result-answered": (CITIZEN_MODE, result_answered, "ResultScreen"),
+    "result-long": (CITIZEN_MODE, result_long, "ResultScreen"),
     "operator-lookup": (OPERATOR_MODE, operator_lookup, "LookupScreen"),
     "operator-unverified": (OPERATOR_MODE, operator_unverified, "LookupScreen"),
     "operator-result": (OPERATOR_MODE, operator_result, "ResultScreen"),
+    "operator-result-long": (OPERATOR_MODE, operator_result_long, "ResultScreen"),
     "kiosk-admin": (KIOSK, kiosk_admin, "AdminScreen"),
 }

@@ -54,6 +54,7 @@ def central_import(url: str, path: Path, kind: str, *, strict: bool = False,
             scratch = Path(folder) / "register.db"
             _seed(conn, scratch, REFERS_TO[kind])
             result = import_file(scratch, Path(path), kind, strict=strict, progress=progress,
+                                 public_holidays=False,
                                  today=today)
             if result.committed:
                 _merge(conn, scratch, TARGET[kind], result)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from data.db import connect_write
+from data.db import connect_write, transaction
 from data.guard import mark_imported
 from data.importer.batches import validated_batches
 from data.importer.kinds import KINDS, ImportResult, Progress
@@ -25,9 +25,11 @@ BIG_FILE_ROWS = 100_000  # from here on: bulk load into an empty table, validati
 def import_file(
     register: Path, path: Path, kind: str, *, state: Path | None = None, strict: bool = False,
     dry_run: bool = False, progress: Progress | None = None, today: date | None = None,
-    encoding: str | None = None,
+    encoding: str | None = None, public_holidays: bool = True,
 ) -> ImportResult:
-    """Import one file of one kind; raises FileProblem when the file cannot be read at all."""
+    """Import one file of one kind; raises FileProblem when the file cannot be read at all.
+    `public_holidays`: give a register without them Azerbaijan's public holidays (not for the
+    central register's scratch copy, whose calendar is the centre's)."""
     path, register = Path(path), Path(register)
     source = open_source(path, kind, encoding)
     today = today or date.today()
@@ -35,6 +37,8 @@ def import_file(
         return _import_identities(Path(state or register.with_name("terminal.db")), source,
                                   strict=strict, dry_run=dry_run, today=today)
     ensure_register(register)
+    if public_holidays and not dry_run:
+        _public_holidays(register)
     conn = connect_write(register)
     big = kind == "letters" and source.splittable and _estimate_rows(path) >= BIG_FILE_ROWS
     try:
@@ -48,6 +52,21 @@ def import_file(
     finally:
         conn.close()
     return result
+
+
+def _public_holidays(register: Path) -> None:
+    """A register gets Azerbaijan's public holidays as calendar rows once (the TUI reads them
+    there and never imports `holidays`); `izle calendar refresh` renews them. A connection of
+    its own, so the file's counts (added, updated) stay the file's."""
+    from data.deadlines import has_public_holidays, store_public_holidays
+
+    conn = connect_write(register)
+    try:
+        if not has_public_holidays(conn):
+            with transaction(conn):
+                store_public_holidays(conn)
+    finally:
+        conn.close()
 
 
 def _all_or_nothing(conn: sqlite3.Connection,

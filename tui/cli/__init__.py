@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "upgrade": "tui.cli.upgrade:upgrade",
     "audit": "tui.cli.audit:audit",
     "identity": "tui.cli.identity:identity",
+    "calendar": "tui.cli.calendar:calendar",
     "central": "tui.cli.central:central",
     "sync": "tui.cli.central:sync",
     "serve": "tui.cli.serve:serve",

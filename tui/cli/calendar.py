@@ -1,0 +1,53 @@
+"""`izle calendar refresh`: Azerbaijan's public holidays into the register's calendar table.
+
+The TUI counts working days from that table alone (it never imports `holidays`); `izle demo`
+and `izle import` fill it once, this command renews it — for new years, or after an update of
+the `holidays` package. The administrator's own days (Cabinet swaps, imported with
+`izle import --kind calendar`) are never overwritten.
+"""
+
+from __future__ import annotations
+
+import click
+
+from tui.cli.common import db_option, resolve_paths
+from data.i18n import _
+
+
+def _years(value: str) -> range:
+    try:
+        first, _sep, last = value.partition("-")
+        years = range(int(first), int(last or first) + 1)
+    except ValueError:
+        years = range(0)
+    if not years or years[0] < 1900 or years[-1] > 2200:
+        raise click.BadParameter(_("give years as YYYY or YYYY-YYYY, e.g. 2020-2035"))
+    return years
+
+
+@click.group(help=_("The register's calendar of working days."))
+def calendar() -> None:
+    pass
+
+
+@calendar.command("refresh", help=_("Write Azerbaijan's public holidays into the register's "
+                                    "calendar; days set by the administrator stay as they are."))
+@click.option("--years", default="2020-2035", show_default=True, metavar=_("YYYY-YYYY"),
+              help=_("the years to write"))
+@db_option
+def refresh(years: str, db) -> None:
+    from data.db import connect_write, transaction
+    from data.deadlines import store_public_holidays
+    from data.schema import ensure_register
+
+    span = _years(years)
+    register, _state = resolve_paths(db)
+    ensure_register(register)
+    conn = connect_write(register)
+    try:
+        with transaction(conn):
+            written = store_public_holidays(conn, span)
+    finally:
+        conn.close()
+    click.echo(_("{register}: {count} public holidays of {first}–{last} written.").format(
+        register=register, count=written, first=span[0], last=span[-1]))
