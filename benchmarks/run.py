@@ -138,7 +138,7 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], object]]:
             + (["--keys", "500", "--rounds", "2"] if quick else []) + work),
         "show": lambda: bench_tui.main(
             ["--only", "show", "--letters", str(letters)]
-            + (["--presses", "4", "--blocks", "2"] if quick else []) + work),
+            + (["--presses", "2", "--rounds", "1", "--blocks", "2"] if quick else []) + work),
         "start": lambda: bench_tui.main(
             ["--only", "start", "--letters", str(letters)]
             + (["--starts", "4"] if quick else []) + work),

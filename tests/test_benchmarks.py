@@ -43,10 +43,11 @@ def test_lookup_prints_subject_floor_and_ratio_for_both_sizes(work, capsys):
 
 
 def test_show_to_result_and_start_up(work, capsys):
-    out = printed(capsys, bench_tui.main, "--letters", LETTERS, "--presses", "2", "--blocks", "2",
-                  "--starts", "3", "--work", str(work))
+    out = printed(capsys, bench_tui.main, "--letters", LETTERS, "--presses", "1", "--rounds", "1",
+                  "--blocks", "1", "--starts", "3", "--work", str(work))
     assert_report(out)
-    assert "pilot.click(#show)" in out and "login screen painted" in out
+    assert "first letter after choosing the authority" in out and "next letters" in out
+    assert "authority list painted" in out and "login screen painted" in out
     assert "python -X importtime" in out
 
 
