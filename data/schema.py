@@ -20,6 +20,9 @@ Migration = Callable[["sqlite_utils.Database"], None]  # noqa: F821 - imported l
 LETTER_INDEXES = {
     "letters_key": "CREATE UNIQUE INDEX IF NOT EXISTS letters_key ON letters(agency_code, reg_no_key, reg_date)",
     "letters_fin": "CREATE INDEX IF NOT EXISTS letters_fin ON letters(applicant_fin)",
+    # "My letters", newest first, 50 at a time: one index range per page, no sort (the rowid
+    # ends every index entry, so `ORDER BY reg_date DESC, id DESC` walks it backwards).
+    "letters_fin_date": "CREATE INDEX IF NOT EXISTS letters_fin_date ON letters(applicant_fin, reg_date)",
 }
 
 
