@@ -31,7 +31,7 @@ from screens.login import LoginScreen
 from screens.lookup import LookupScreen
 from screens.result import ResultScreen
 from tests.conftest import izle_app, ADMIN, AGENCIES, CITIZEN, EXECUTORS, LETTERS, OPERATOR, UNITS
-from tests.pilot import choose_agency, log_in, look_up, settle, text_of, type_into
+from tests.pilot import choose_agency, log_in, look_up, settle, text_of, to_agency_picker, type_into
 from tests.tour import SCREENS
 from tui.app import IzleApp
 from data.i18n import LANGUAGES, requested_language
@@ -291,6 +291,7 @@ async def test_the_chosen_language_lasts_the_whole_session(register, lang, agenc
         await pilot.click(f"#lang-{lang}")
         await settle(pilot)
         await log_in(pilot, CITIZEN)
+        await to_agency_picker(pilot)
         assert isinstance(app.screen, AgencyScreen)
         assert str(app.screen.query_one(".panel-title", Static).render()) == title
         prompts = [str(o.prompt).strip() for o in app.screen.query_one("#agency-list", OptionList).options]

@@ -137,7 +137,7 @@ async def test_operator_mode_hints_an_operator_identity(tmp_path):
     from data.demo import IDENTITIES, build_demo
     from data.text import format_phone
 
-    build_demo(tmp_path / "register.db", tmp_path / "terminal.db", letters=50)
+    build_demo(tmp_path / "register.db", tmp_path / "terminal.db", letters=100)
     operator = next(i for i in IDENTITIES if i.role == "operator")
     app = izle_app(tmp_path / "register.db", mode="operator")
     async with app.run_test(size=SIZE):
