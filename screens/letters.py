@@ -26,7 +26,7 @@ from data.text import format_date, strip_controls
 from screens.widgets import LocalFooter, TitleBar
 
 LOAD_AHEAD = 5  # rows before the end of the list at which the next page is asked for
-AUTHORITY_WIDTH = 28
+AUTHORITY_WIDTH = 24
 
 
 def due_cell(row: LetterRow) -> Text:

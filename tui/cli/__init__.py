@@ -24,6 +24,7 @@ SUBCOMMANDS = {
     "identity": "tui.cli.identity:identity",
     "central": "tui.cli.central:central",
     "sync": "tui.cli.central:sync",
+    "lookup": "tui.cli.lookup:lookup",
 }
 
 
