@@ -59,7 +59,9 @@ class LettersScreen(Screen):
         yield DataTable(id="my-letters", cursor_type="row", zebra_stripes=True)
         yield Static("", id="my-letters-empty", classes="hint", markup=False)
 
-    def on_mount(self) -> None:
+    def setup_table(self) -> None:
+        """Called by each screen's on_mount (Textual runs every class's on_mount in the MRO,
+        so the base class has none of its own)."""
         self._rows: dict[str, LetterRow] = {}
         self._last: LetterRow | None = None
         self._more = False
@@ -162,7 +164,7 @@ class MyLettersScreen(LettersScreen):
         yield LocalFooter()
 
     def on_mount(self) -> None:
-        super().on_mount()
+        self.setup_table()
         self.query_one("#my-letters", DataTable).focus()
         self._first_page()
 
@@ -216,7 +218,7 @@ class ApplicantScreen(LettersScreen):
         yield LocalFooter()
 
     def on_mount(self) -> None:
-        super().on_mount()
+        self.setup_table()
         self.query_one("#my-letters", DataTable).display = False
         self.query_one("#applicant-fin", Input).focus()
 

@@ -365,6 +365,7 @@ async def test_the_filter_understands_every_script(register, typed, expected):
     app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, CITIZEN)
+        await to_agency_picker(pilot)
         assert len(listed(app)) == len(AGENCIES)
         await type_into(pilot, "#agency-filter", typed)
         assert listed(app) == expected
@@ -378,6 +379,7 @@ async def test_the_best_match_is_highlighted_and_nothing_matching_is_said(regist
     app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, CITIZEN)
+        await to_agency_picker(pilot)
         await type_into(pilot, "#agency-filter", "astara gömrük")
         assert highlighted(app) == "AGI"
         await type_into(pilot, "#agency-filter", "qqqqqq")
