@@ -19,26 +19,26 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from data.desk import Consequence, FormProblem, ListAnswer, LookupAnswer, Outcome
-from data.i18n import N_, _, ngettext
+from data.i18n import N_, _
 from data.letters import LetterRow, LetterView
-from data.statuses import STATUS_TITLES
+from data.statuses import DEADLINE_MARKERS, STATUS_TITLES
 from data.text import format_date, strip_controls
 from screens.widgets import LocalFooter, TitleBar
 
 LOAD_AHEAD = 5  # rows before the end of the list at which the next page is asked for
-AUTHORITY_WIDTH = 24
+AUTHORITY_WIDTH = 16
+STATE_WIDTH = 13
 
 
 def due_cell(row: LetterRow) -> Text:
-    """The due date, or how many working days it is overdue; nothing once no answer is owed."""
+    """The due date behind the result panel's marker ([!!] overdue, [!] due today); nothing
+    once no answer is owed. Narrow enough for an 80-column kiosk; days left are on the result."""
     deadline = row.deadline
     if deadline is None or deadline.state == "closed":
         return Text("-")
-    if deadline.state == "overdue":
-        n = deadline.overdue_days
-        return Text(ngettext("[!!] {n} working day overdue", "[!!] {n} working days overdue", n)
-                    .format(n=n), style="bold")
-    return Text(format_date(deadline.due), style="bold" if deadline.state == "due_today" else "")
+    if deadline.state == "open":
+        return Text(format_date(deadline.due))
+    return Text(f"{DEADLINE_MARKERS[deadline.state]} {format_date(deadline.due)}", style="bold")
 
 
 def row_cells(row: LetterRow, lang: str) -> tuple[Text, ...]:
@@ -47,7 +47,7 @@ def row_cells(row: LetterRow, lang: str) -> tuple[Text, ...]:
         Text(strip_controls(row.agency.name.get(lang)), overflow="ellipsis", no_wrap=True),
         Text(strip_controls(row.reg_no)),
         Text(format_date(row.reg_date)),
-        Text(_(STATUS_TITLES.get(row.status, row.status))),
+        Text(_(STATUS_TITLES.get(row.status, row.status)), overflow="ellipsis", no_wrap=True),
         due_cell(row),
     )
 
@@ -68,8 +68,10 @@ class LettersScreen(Screen):
         self._loading = False
         table = self.query_one("#my-letters", DataTable)
         table.add_column(_("Authority"), width=AUTHORITY_WIDTH)
-        for title in (_("Number"), _("Registered on"), _("State"), _("Answer due")):
-            table.add_column(title)
+        table.add_column(_("Number"))
+        table.add_column(_("Date"))
+        table.add_column(_("State"), width=STATE_WIDTH)
+        table.add_column(_("Answer due"))
 
     def clear_letters(self) -> None:
         self._rows.clear()
