@@ -258,13 +258,21 @@ async def _to_pin(pilot, demo: Demo) -> None:
     app.screen.query_one("#pin1", Input).value = who["pin1"]
 
 
+def has_rows(screen) -> bool:
+    """The citizen's list of letters is painted with its rows."""
+    try:
+        return screen.query_one("#my-letters").row_count > 0
+    except Exception:  # noqa: BLE001 - not composed yet
+        return False
+
+
 async def _press_pin(pilot, watch: PaintWatch | None, agency_screen: str) -> float:
     """Press PIN1 OK; seconds until the authority list is painted with its options."""
     from textual.widgets import Button
 
     await pilot.pause()
     if watch is not None:
-        watch.expect(agency_screen, has_options)
+        watch.expect(agency_screen, has_rows if agency_screen == "MyLettersScreen" else has_options)
     started = time.perf_counter()
     pilot.app.screen.query_one("#pin1-ok", Button).press()
     if watch is None:
@@ -276,8 +284,12 @@ async def _press_pin(pilot, watch: PaintWatch | None, agency_screen: str) -> flo
 
 
 async def _log_in(pilot, demo: Demo, watch: PaintWatch | None = None) -> float:
+    """PIN1 OK → the citizen's first screen (their letters) painted; then F4 to the authorities."""
     await _to_pin(pilot, demo)
-    return await _press_pin(pilot, watch, "AgencyScreen")
+    seconds = await _press_pin(pilot, watch, "MyLettersScreen")
+    await pilot.press("f4")
+    await arrive(pilot, "AgencyScreen")
+    return seconds
 
 
 async def _choose_agency(pilot, code: str) -> None:

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import Enum
 
-from data.caller import caller_key, caller_matches
+from data.caller import caller_key, caller_matches, same_surname
 from data.clock import Clock
 from data.identities import Identity
-from data.letters import Agency, LetterView, Register
+from data.letters import Agency, LetterRow, LetterView, Register
 from data.mobile_id import MidResult, MidStart, MobileIdProvider
 from data.problems import N_, Problem
 from data.terminal import StoreError, TerminalStore
-from data.text import normalize_phone, normalize_reg_no, parse_date
+from data.text import fold, normalize_fin, normalize_phone, normalize_reg_no, parse_date
 
 LOWEST_YEAR = 1991  # the Committee's register starts with independence
 OPERATOR_ROLES = ("operator", "admin")
@@ -52,6 +52,7 @@ class Limits:
     lock_misses: int = 12              # an operator's misses within `lock_window` lock lookups
     lock_window: float = 3600.0
     miss_answer: float = 0.05          # every miss is answered this long after it was asked
+    page_size: int = 50                # letters per page of a list ("my letters", an applicant's)
 
 
 class LoginOutcome(Enum):
@@ -102,12 +103,25 @@ class LookupAnswer:
     consequence: Consequence = Consequence.NONE
 
 
+@dataclass(frozen=True)
+class ListAnswer:
+    """A page of a list of letters. `more`: another page follows (ask with `more_letters`)."""
+
+    outcome: Outcome
+    rows: tuple[LetterRow, ...] = ()
+    more: bool = False
+    consequence: Consequence = Consequence.NONE
+
+
 @dataclass
 class Session:
     """The person logged in at this terminal, and what they have done in this session."""
 
     identity: Identity
     agency: Agency | None = None
+    # Whose letters this session may list and open from the list: a citizen's own FIN; for an
+    # operator, the applicant whose FIN and surname the caller stated (None before a search).
+    applicant: str | None = None
     misses: int = 0
     miss_times: list[float] = field(default_factory=list)
 
@@ -230,6 +244,8 @@ class Desk:
             return LoginResult(LoginOutcome.NOT_RECORDED)
         with self._lock:
             self.session = Session(identity)  # type: ignore[arg-type]
+            if self.mode is Mode.CITIZEN:
+                self.session.applicant = identity.fin or None  # type: ignore[union-attr]
         return LoginResult(LoginOutcome.OK, self.session)
 
     def _tag(self, value: str) -> str:
@@ -382,3 +398,137 @@ class Desk:
                                                       "window_s": int(limits.burst_window)})
             return Consequence.FLAGGED
         return Consequence.NONE
+
+    # --- lists of letters: "my letters", an operator's applicant search ---------------------
+
+    def my_letters(self) -> ListAnswer:
+        """The first page of the letters this session may list (a citizen's own), audited."""
+        return self.more_letters(None)
+
+    def more_letters(self, after: LetterRow | None) -> ListAnswer:
+        """The page after `after` (None: the first page), newest first, audited as `list`."""
+        with self._lock:
+            session = self.session
+        if session is None or (not session.applicant and self.mode is not Mode.CITIZEN):
+            return ListAnswer(Outcome.FAILED)
+        if not session.applicant:  # a citizen without a FIN has no letters: still audited
+            recorded = self.record_safely("list", "empty", {"after": after is not None, "rows": 0})
+            return ListAnswer(Outcome.MISS if recorded else Outcome.FAILED)
+        try:
+            rows, more = self._page(session.applicant, after)
+            self.record("list", "found" if rows else "empty",
+                        {"applicant": self._tag(session.applicant), "after": after is not None,
+                         "rows": len(rows)})
+        except (StoreError, OSError):
+            return ListAnswer(Outcome.FAILED)
+        except sqlite3.Error:
+            self.record_safely("list", Outcome.FAILED.value)
+            return ListAnswer(Outcome.FAILED)
+        return ListAnswer(Outcome.FOUND if rows else Outcome.MISS, rows, more)
+
+    def _page(self, fin: str, after: LetterRow | None) -> tuple[tuple[LetterRow, ...], bool]:
+        size = self.limits.page_size
+        rows = self.register.letters_of(fin, size + 1, after.position if after else None)
+        return tuple(rows[:size]), len(rows) > size
+
+    def check_applicant(self, fin_text: str, surname_text: str) -> tuple[str, str] | FormProblem:
+        """The operator's applicant search form: a FIN's shape, and a surname."""
+        fin = normalize_fin(fin_text)
+        if fin is None:
+            return FormProblem("fin", Problem("fin", N_("Enter the applicant's FIN: 7 letters and digits, e.g. 5ZK9Q2M.")))
+        if not fold(surname_text).strip():
+            return FormProblem("surname", Problem("empty", N_("Enter the applicant's surname as the caller states it.")))
+        return fin, surname_text.strip()
+
+    def find_applicant(self, fin: str, surname: str) -> ListAnswer:
+        """An operator's search by applicant: FIN and surname must both name the same applicant
+        (the surname in any usual spelling). Audited as `search` with keyed hashes only; a
+        search that finds nothing is a miss like a lookup's (burst flag, lock)."""
+        with self._lock:
+            session = self.session
+        if session is None or self.mode is not Mode.OPERATOR:
+            return ListAnswer(Outcome.FAILED)
+        session.applicant = None  # the last caller's letters are gone before anything else
+        query = {"fin": self._tag(fin), "surname": self._tag(caller_key(surname))}
+        try:
+            if self._locked(session):
+                self.record("search", Outcome.REFUSED.value, query)
+                return ListAnswer(Outcome.REFUSED, consequence=Consequence.LOCKED)
+            self._slow_down(session.identity.user_id)
+            names = self.register.applicant_names(fin)
+            verified = any(same_surname(surname, name) for name in names)
+            rows, more = self._page(fin, None) if verified else ((), False)
+            self.record("search", Outcome.FOUND.value if verified else Outcome.UNVERIFIED.value, query)
+        except (StoreError, OSError):
+            return ListAnswer(Outcome.FAILED)
+        except sqlite3.Error:
+            self.record_safely("search", Outcome.FAILED.value, query)
+            return ListAnswer(Outcome.FAILED)
+        if not verified:
+            return ListAnswer(Outcome.UNVERIFIED, consequence=self._after_miss(session))
+        session.applicant = fin
+        return ListAnswer(Outcome.FOUND, rows, more)
+
+    def open_listed(self, row: LetterRow) -> LookupAnswer:
+        """A letter chosen from the list, read again under the list's rule (its applicant is the
+        one this session may list) and audited as a lookup."""
+        with self._lock:
+            session = self.session
+        if session is None or not session.applicant:
+            return LookupAnswer(Outcome.FAILED)
+        query = {"agency": row.agency.code, "reg_no": normalize_reg_no(row.reg_no),
+                 "reg_date": row.reg_date.isoformat(), "via": "list"}
+        try:
+            letter = self.register.find_citizen_letter(row.agency.code, row.reg_no, row.reg_date,
+                                                       session.applicant)
+            self.record("lookup", Outcome.FOUND.value if letter else Outcome.MISS.value, query)
+        except (StoreError, OSError):
+            return LookupAnswer(Outcome.FAILED)
+        except sqlite3.Error:
+            self.record_safely("lookup", Outcome.FAILED.value, query)
+            return LookupAnswer(Outcome.FAILED)
+        return LookupAnswer(Outcome.FOUND, letter) if letter else LookupAnswer(Outcome.MISS)
+
+    # --- the API (izle lookup --json): one request, no login ---------------------------------
+
+    def check_api(self, agency: str, number: str, date_text: str, fin: str | None,
+                  surname: str | None) -> LookupRequest | FormProblem:
+        """A machine's request, checked like the number form, plus exactly one of FIN/surname."""
+        found = self.register.agency(str(agency or "").strip())
+        if found is None:
+            return FormProblem("agency", Problem("agency", N_("No such customs authority code.")))
+        if bool(fin) == bool(surname):
+            return FormProblem("caller", Problem("caller", N_("Give the applicant's FIN or surname (one of them).")))
+        if fin and normalize_fin(fin) is None:
+            return FormProblem("caller", Problem("fin", N_("Enter the applicant's FIN: 7 letters and digits, e.g. 5ZK9Q2M.")))
+        checked = self.check_lookup(found, number, date_text)
+        if isinstance(checked, FormProblem):
+            return checked
+        return LookupRequest(found, checked.number, checked.reg_date,
+                             normalize_fin(fin) if fin else surname.strip())  # type: ignore[union-attr]
+
+    def api_lookup(self, request: LookupRequest, by_fin: bool) -> LookupAnswer:
+        """The API's rule, the operator's: a letter's details are built only after the caller
+        check (FIN exactly, or surname in its usual spellings) matched the applicant. The actor
+        is the calling system (`terminal`); no miss limit applies to it (an IVR answers many
+        people), but every call is audited in mode `api`."""
+        query = {"agency": request.agency.code, "reg_no": normalize_reg_no(request.number),
+                 "reg_date": request.reg_date.isoformat(), "by": "fin" if by_fin else "surname",
+                 "caller": self._tag(caller_key(request.caller))}
+        try:
+            found = self.register.find_applicant(request.agency.code, request.number, request.reg_date)
+            letter = None
+            if found is not None:
+                letter_id, fin, name = found
+                matched = fin == request.caller if by_fin else same_surname(request.caller, name)
+                if matched:
+                    letter = self.register.letter(letter_id)
+            outcome = (Outcome.FOUND if letter else
+                       Outcome.MISS if found is None else Outcome.UNVERIFIED)
+            self.record("lookup", outcome.value, query, actor=self.terminal)
+        except (StoreError, OSError):
+            return LookupAnswer(Outcome.FAILED)
+        except sqlite3.Error:
+            self.record_safely("lookup", Outcome.FAILED.value, query, actor=self.terminal)
+            return LookupAnswer(Outcome.FAILED)
+        return LookupAnswer(outcome, letter)

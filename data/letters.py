@@ -73,6 +73,29 @@ class LetterView:
     deadline: Deadline | None = None  # the legal deadline as of today (data.deadlines)
 
 
+@dataclass(frozen=True)
+class LetterRow:
+    """One line of a list of letters ("my letters", an applicant's letters): enough to choose
+    one, nothing more. `id` stays in data/ and the desk; the screens key rows by `key`."""
+
+    id: int
+    agency: Agency
+    reg_no: str
+    reg_date: date
+    status: str
+    deadline: Deadline | None
+
+    @property
+    def key(self) -> str:
+        """`AGENCY|REG_NO|DD.MM.YYYY`, the row key of `#my-letters` (DESIGN §5)."""
+        return f"{self.agency.code}|{self.reg_no}|{self.reg_date:%d.%m.%Y}"
+
+    @property
+    def position(self) -> tuple[str, int]:
+        """Where the next page starts after this row (keyset pagination)."""
+        return (self.reg_date.isoformat(), self.id)
+
+
 # Both are called for every letter and movement shown, with few distinct values (days, units):
 # cached, they cost a dictionary look-up. The cached objects are immutable, so sharing is safe.
 @lru_cache(maxsize=8192)
@@ -98,6 +121,14 @@ WHERE l.agency_code = ? AND l.reg_no_key = ? AND l.reg_date = ?
 """
 
 _LETTER_BY_ID_SQL = _LETTER_SQL.split("WHERE")[0] + "WHERE l.id = ?"
+
+_LIST_SQL = """
+SELECT id, agency_code, reg_no, reg_date, status, due_date, needs_study, extended_to
+FROM letters
+WHERE applicant_fin = ? AND reg_date <= ? AND (reg_date < ? OR id < ?)
+ORDER BY reg_date DESC, id DESC LIMIT ?
+"""
+_LIST_END = ("9999-12-31", 2 ** 63 - 1)  # a position after every letter: the first page
 
 _MOVEMENTS_SQL = """
 SELECT m.at, m.status, u.name_az, u.name_ru, u.name_en, e.full_name, m.note
@@ -260,6 +291,31 @@ class Register:
             " WHERE agency_code = ? AND reg_no_key = ? AND reg_date = ?",
             (agency_code, normalize_reg_no(reg_no), reg_date.isoformat()),
         ).fetchone()
+
+    def letters_of(self, fin: str, limit: int,
+                   after: tuple[str, int] | None = None) -> list[LetterRow]:
+        """The letters whose applicant has this FIN, newest first, `limit` of them from
+        `after` (a LetterRow.position) on: keyset pagination over the index letters_fin_date,
+        so the 1,000th page costs what the first does. Only this applicant's rows are read."""
+        if not fin:
+            return []
+        reg_date, letter_id = after or _LIST_END
+        rows = self._cursor().execute(_LIST_SQL, (fin, reg_date, reg_date, letter_id, limit)).fetchall()
+        return [
+            LetterRow(letter_id, self.agency(agency_code), number,  # type: ignore[arg-type]
+                      _date(registered), status,  # type: ignore[arg-type]
+                      self._deadline(status, registered, due, bool(needs_study), extended_to))
+            for letter_id, agency_code, number, registered, status, due, needs_study, extended_to in rows
+        ]
+
+    def applicant_names(self, fin: str, limit: int = 20) -> list[str]:
+        """The names the register holds for the applicant with this FIN (usually one)."""
+        if not fin:
+            return []
+        return [name for (name,) in self._cursor().execute(
+            "SELECT DISTINCT applicant_name FROM (SELECT applicant_name FROM letters"
+            " WHERE applicant_fin = ? LIMIT 1000) WHERE applicant_name IS NOT NULL LIMIT ?",
+            (fin, limit)).fetchall()]
 
     def letter(self, letter_id: int) -> LetterView | None:
         """The whole letter by its id, movements and deadline included."""

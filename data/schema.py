@@ -21,6 +21,9 @@ Migration = Callable[["sqlite_utils.Database"], None]  # noqa: F821 - imported l
 LETTER_INDEXES = {
     "letters_key": "CREATE UNIQUE INDEX IF NOT EXISTS letters_key ON letters(agency_code, reg_no_key, reg_date)",
     "letters_fin": "CREATE INDEX IF NOT EXISTS letters_fin ON letters(applicant_fin)",
+    # "My letters", newest first, 50 at a time: one index range per page, no sort (the rowid
+    # ends every index entry, so `ORDER BY reg_date DESC, id DESC` walks it backwards).
+    "letters_fin_date": "CREATE INDEX IF NOT EXISTS letters_fin_date ON letters(applicant_fin, reg_date)",
 }
 
 
@@ -136,7 +139,12 @@ def _terminal_v2(db) -> None:
     db["identities"].add_column("lookups_locked_at", str)
 
 
-REGISTER_MIGRATIONS: list[Migration] = [_register_v1, _register_v2]
+def _register_v3(db) -> None:
+    """A citizen's letters newest first, a page at a time (LETTER_INDEXES)."""
+    db.execute(LETTER_INDEXES["letters_fin_date"])
+
+
+REGISTER_MIGRATIONS: list[Migration] = [_register_v1, _register_v2, _register_v3]
 TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1, _terminal_v2]
 
 

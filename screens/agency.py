@@ -33,12 +33,33 @@ def agency_score(agency: Agency, query: str) -> int | None:
 class AgencyScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "focus_list", show=False),
+        Binding("escape,f12", "back", N_("My letters"), id="back"),
+        Binding("f4", "find_applicant", N_("Find by applicant"), id="find-applicant"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._agencies: list[Agency] = []
         self._left_for_lookup = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Back only to a citizen's list of letters beneath; the applicant search for operators."""
+        if action == "back":
+            from screens.letters import MyLettersScreen
+
+            stack = self.app.screen_stack
+            return len(stack) > 1 and stack[-1] is self and isinstance(stack[-2], MyLettersScreen)
+        if action == "find_applicant":
+            return self.app.mode == "operator"
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_find_applicant(self) -> None:
+        from screens.letters import ApplicantScreen
+
+        self.app.push_screen(ApplicantScreen())
 
     def compose(self) -> ComposeResult:
         yield TitleBar()

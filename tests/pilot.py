@@ -80,7 +80,19 @@ async def log_in(pilot: Pilot, person: Person) -> None:
     await enter_pin(pilot, person.pin1)
 
 
+async def to_agency_picker(pilot: Pilot) -> None:
+    """From a citizen's list of letters (their first screen) to the authority picker (F4, as
+    `#track-other`); where the picker is already showing, nothing."""
+    from screens.letters import MyLettersScreen
+
+    await settle(pilot)
+    if isinstance(pilot.app.screen, MyLettersScreen):
+        await pilot.press("f4")
+        await pilot.pause()
+
+
 async def choose_agency(pilot: Pilot, typed: str) -> None:
+    await to_agency_picker(pilot)
     await type_into(pilot, "#agency-filter", typed)
     await pilot.press("enter")
     await pilot.pause()

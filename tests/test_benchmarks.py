@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bench_demo, bench_lookup, bench_memory, bench_tui, run
+from benchmarks import bench_api, bench_demo, bench_lookup, bench_memory, bench_tui, run
 from benchmarks.common import percentile
 
 LETTERS, BIG = "300", "400"
@@ -75,6 +75,13 @@ def test_the_one_command_writes_results_and_keeps_the_rest_of_the_file(work, tmp
     text = results.read_text()
     assert "old" not in text and "## Fixes\nkept" in text and "find_letter" in text
     assert "Textual" in text and "CPU" in text
+
+
+def test_api_per_request_against_raw_sqlite3(work, capsys):
+    out = printed(capsys, bench_api.main, "--letters", LETTERS, "--requests", "30",
+                  "--work", str(work))
+    assert_report(out)
+    assert "izle lookup --json --stdin, 30 requests in one process" in out
 
 
 def test_percentile_is_nearest_rank():

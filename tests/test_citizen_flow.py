@@ -10,6 +10,7 @@ import pytest
 from data.clock import FixedClock
 from data.db import connect_write
 from screens.agency import AgencyScreen
+from screens.letters import MyLettersScreen
 from screens.login import LoginScreen
 from screens.lookup import LookupScreen
 from screens.phone import PhoneScreen
@@ -41,7 +42,7 @@ async def test_a_citizen_with_two_letters_tracks_both_then_back(register, monkey
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, LoginScreen)
         await log_in(pilot, CITIZEN)
-        assert isinstance(app.screen, AgencyScreen)
+        assert isinstance(app.screen, MyLettersScreen)
 
         await choose_agency(pilot, "baki bas gomruk")
         assert isinstance(app.screen, LookupScreen)

@@ -31,7 +31,7 @@ from screens.login import LoginScreen
 from screens.lookup import LookupScreen
 from screens.result import ResultScreen
 from tests.conftest import izle_app, ADMIN, AGENCIES, CITIZEN, EXECUTORS, LETTERS, OPERATOR, UNITS
-from tests.pilot import choose_agency, log_in, look_up, settle, text_of, type_into
+from tests.pilot import choose_agency, log_in, look_up, settle, text_of, to_agency_picker, type_into
 from tests.tour import SCREENS
 from tui.app import IzleApp
 from data.i18n import LANGUAGES, requested_language
@@ -296,6 +296,7 @@ async def test_the_chosen_language_lasts_the_whole_session(register, lang, agenc
         await pilot.click(f"#lang-{lang}")
         await settle(pilot)
         await log_in(pilot, CITIZEN)
+        await to_agency_picker(pilot)
         assert isinstance(app.screen, AgencyScreen)
         assert str(app.screen.query_one(".panel-title", Static).render()) == title
         prompts = [str(o.prompt).strip() for o in app.screen.query_one("#agency-list", OptionList).options]
@@ -369,6 +370,7 @@ async def test_the_filter_understands_every_script(register, typed, expected):
     app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, CITIZEN)
+        await to_agency_picker(pilot)
         assert len(listed(app)) == len(AGENCIES)
         await type_into(pilot, "#agency-filter", typed)
         assert listed(app) == expected
@@ -382,6 +384,7 @@ async def test_the_best_match_is_highlighted_and_nothing_matching_is_said(regist
     app = izle_app(register)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, CITIZEN)
+        await to_agency_picker(pilot)
         await type_into(pilot, "#agency-filter", "astara gömrük")
         assert highlighted(app) == "AGI"
         await type_into(pilot, "#agency-filter", "qqqqqq")

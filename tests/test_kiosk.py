@@ -16,6 +16,7 @@ from data.db import connect_write
 from screens.admin import AdminScreen
 from screens.agency import AgencyScreen
 from screens.idle import IdleScreen
+from screens.letters import MyLettersScreen
 from screens.login import LoginScreen
 from screens.phone import PhoneScreen
 from screens.lookup import LookupScreen
@@ -66,7 +67,7 @@ async def test_ctrl_q_ctrl_c_ctrl_p_do_nothing_on_a_kiosk(register):
         await pilot.press("ctrl+q", "ctrl+c", "ctrl+p")
         await pilot.pause()
         assert app.return_code is None
-        assert isinstance(app.screen, AgencyScreen) and not isinstance(app.screen, CommandPalette)
+        assert isinstance(app.screen, MyLettersScreen) and not isinstance(app.screen, CommandPalette)
         # Nor can an action be reached another way, and the footer does not offer it.
         await app.run_action("quit")
         await app.run_action("screenshot")
@@ -190,7 +191,7 @@ async def test_an_operator_on_a_kiosk_gets_no_admin_screen(register):
     app = kiosk(register)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, OPERATOR)
-        assert isinstance(app.screen, AgencyScreen)
+        assert isinstance(app.screen, MyLettersScreen)  # a kiosk is citizen mode: their (no) letters
 
 
 async def test_sigterm_from_the_service_manager_stops_it_cleanly(register):
@@ -257,7 +258,7 @@ async def test_after_a_logout_nothing_of_the_last_persons_language_remains(regis
         await pilot.click("#lang-ru")
         await pilot.pause()
         await log_in(pilot, CITIZEN)
-        assert isinstance(app.screen, AgencyScreen)
+        assert isinstance(app.screen, MyLettersScreen)
         if leave == "f3":
             await pilot.press("f3")
         else:

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from tests.conftest import ADMIN, CITIZEN, OPERATOR
-from tests.pilot import choose_agency, log_in, look_up, settle, start_login, type_into
+from tests.pilot import (choose_agency, log_in, look_up, settle, start_login, to_agency_picker,
+                         type_into)
 
 
 async def login_error(pilot) -> None:
@@ -29,17 +30,28 @@ async def phone_wrong_pin(pilot) -> None:
     await settle(pilot)
 
 
+async def my_letters(pilot) -> None:
+    await log_in(pilot, CITIZEN)
+    await settle(pilot)
+
+
+async def my_letters_empty(pilot) -> None:
+    await log_in(pilot, ADMIN)  # citizen mode outside a kiosk: an identity without letters
+    await settle(pilot)
+
+
 async def agency(pilot) -> None:
     await log_in(pilot, CITIZEN)
+    await to_agency_picker(pilot)
 
 
 async def agency_filtered(pilot) -> None:
-    await log_in(pilot, CITIZEN)
+    await agency(pilot)
     await type_into(pilot, "#agency-filter", "Бакы Баш Гёмрюк")
 
 
 async def agency_empty(pilot) -> None:
-    await log_in(pilot, CITIZEN)
+    await agency(pilot)
     await type_into(pilot, "#agency-filter", "zzzzzz")
 
 
@@ -114,6 +126,34 @@ async def operator_result(pilot) -> None:
     await look_up(pilot, "01-31/3073", "05.03.2026", caller="Həsənov")
 
 
+async def applicant(pilot) -> None:
+    await log_in(pilot, OPERATOR)
+    await pilot.press("f4")
+    await pilot.pause()
+
+
+async def applicant_search(pilot, surname: str) -> None:
+    await applicant(pilot)
+    await type_into(pilot, "#applicant-fin", CITIZEN.fin)
+    await type_into(pilot, "#applicant-surname", surname)
+    await pilot.click("#find-applicant")
+    await settle(pilot)
+
+
+async def applicant_found(pilot) -> None:
+    await applicant_search(pilot, "Həsənov")
+
+
+async def applicant_unverified(pilot) -> None:
+    await applicant_search(pilot, "Quliyeva")
+
+
+async def applicant_error(pilot) -> None:
+    await applicant(pilot)
+    await pilot.click("#find-applicant")
+    await settle(pilot)
+
+
 async def kiosk_admin(pilot) -> None:
     await log_in(pilot, ADMIN)
 
@@ -128,6 +168,8 @@ SCREENS = {
     "phone": (CITIZEN_MODE, phone, "PhoneScreen"),
     "phone-pin": (CITIZEN_MODE, phone_pin, "PhoneScreen"),
     "phone-wrong-pin": (CITIZEN_MODE, phone_wrong_pin, "PhoneScreen"),
+    "my-letters": (CITIZEN_MODE, my_letters, "MyLettersScreen"),
+    "my-letters-empty": (CITIZEN_MODE, my_letters_empty, "MyLettersScreen"),
     "agency": (CITIZEN_MODE, agency, "AgencyScreen"),
     "agency-filtered": (CITIZEN_MODE, agency_filtered, "AgencyScreen"),
     "agency-empty": (CITIZEN_MODE, agency_empty, "AgencyScreen"),
@@ -144,5 +186,9 @@ SCREENS = {
     "operator-unverified": (OPERATOR_MODE, operator_unverified, "LookupScreen"),
     "operator-result": (OPERATOR_MODE, operator_result, "ResultScreen"),
     "operator-result-long": (OPERATOR_MODE, operator_result_long, "ResultScreen"),
+    "operator-applicant": (OPERATOR_MODE, applicant, "ApplicantScreen"),
+    "operator-applicant-found": (OPERATOR_MODE, applicant_found, "ApplicantScreen"),
+    "operator-applicant-unverified": (OPERATOR_MODE, applicant_unverified, "ApplicantScreen"),
+    "operator-applicant-error": (OPERATOR_MODE, applicant_error, "ApplicantScreen"),
     "kiosk-admin": (KIOSK, kiosk_admin, "AdminScreen"),
 }

@@ -281,6 +281,10 @@ class IzleApp(App, inherit_bindings=False):
             return
         if self.kiosk and session.identity.role == "admin":
             self.switch_screen(AdminScreen())
+        elif self.mode == "citizen":  # a citizen's own letters first (DESIGN §5)
+            from screens.letters import MyLettersScreen
+
+            self.switch_screen(MyLettersScreen())
         else:
             self.switch_screen(AgencyScreen())
 

@@ -94,6 +94,7 @@ class TableWriter:
                 " GROUP BY agency_code, reg_no_key, reg_date)").rowcount
             self.conn.execute(LETTER_INDEXES["letters_key"])
         self.conn.execute(LETTER_INDEXES["letters_fin"])
+        self.conn.execute(LETTER_INDEXES["letters_fin_date"])
 
 
 class MovementWriter:

@@ -27,6 +27,7 @@ SUBCOMMANDS = {
     "central": "tui.cli.central:central",
     "sync": "tui.cli.central:sync",
     "serve": "tui.cli.serve:serve",
+    "lookup": "tui.cli.lookup:lookup",
 }
 
 

@@ -1,0 +1,275 @@
+"""Lists of letters: a citizen's own after login ("my letters"), and an operator's search by
+applicant (FIN and surname). Both show the list `#my-letters` (DESIGN §5), a DataTable whose row
+keys are `AGENCY|REG_NO|DD.MM.YYYY`; Enter opens the result panel, Back returns to the list.
+
+The desk (data/desk.py) decides who may list what, pages the list and audits it; these screens
+ask it from workers and render its answers.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from data.desk import Consequence, FormProblem, ListAnswer, LookupAnswer, Outcome
+from data.i18n import N_, _
+from data.letters import LetterRow, LetterView
+from data.statuses import DEADLINE_MARKERS, STATUS_TITLES
+from data.text import format_date, strip_controls
+from screens.widgets import LocalFooter, TitleBar
+
+LOAD_AHEAD = 5  # rows before the end of the list at which the next page is asked for
+AUTHORITY_WIDTH = 16
+STATE_WIDTH = 13
+
+
+def due_cell(row: LetterRow) -> Text:
+    """The due date behind the result panel's marker ([!!] overdue, [!] due today); nothing
+    once no answer is owed. Narrow enough for an 80-column kiosk; days left are on the result."""
+    deadline = row.deadline
+    if deadline is None or deadline.state == "closed":
+        return Text("-")
+    if deadline.state == "open":
+        return Text(format_date(deadline.due))
+    return Text(f"{DEADLINE_MARKERS[deadline.state]} {format_date(deadline.due)}", style="bold")
+
+
+def row_cells(row: LetterRow, lang: str) -> tuple[Text, ...]:
+    """Register text as data (rich Text, never markup), control characters dropped."""
+    return (
+        Text(strip_controls(row.agency.name.get(lang)), overflow="ellipsis", no_wrap=True),
+        Text(strip_controls(row.reg_no)),
+        Text(format_date(row.reg_date)),
+        Text(_(STATUS_TITLES.get(row.status, row.status)), overflow="ellipsis", no_wrap=True),
+        due_cell(row),
+    )
+
+
+class LettersScreen(Screen):
+    """What both lists share: the table, its pages, opening a letter and coming back."""
+
+    def compose_table(self) -> ComposeResult:
+        yield DataTable(id="my-letters", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="my-letters-empty", classes="hint", markup=False)
+
+    def setup_table(self) -> None:
+        """Called by each screen's on_mount (Textual runs every class's on_mount in the MRO,
+        so the base class has none of its own)."""
+        self._rows: dict[str, LetterRow] = {}
+        self._last: LetterRow | None = None
+        self._more = False
+        self._loading = False
+        table = self.query_one("#my-letters", DataTable)
+        table.add_column(_("Authority"), width=AUTHORITY_WIDTH)
+        table.add_column(_("Number"))
+        table.add_column(_("Date"))
+        table.add_column(_("State"), width=STATE_WIDTH)
+        table.add_column(_("Answer due"))
+
+    def clear_letters(self) -> None:
+        self._rows.clear()
+        self._last, self._more = None, False
+        self.query_one("#my-letters", DataTable).clear()
+
+    def add_page(self, answer: ListAnswer) -> None:
+        """Append a page from the desk; a row already shown is not shown twice."""
+        table, lang = self.query_one("#my-letters", DataTable), self.app.lang
+        for row in answer.rows:
+            if row.key not in self._rows:
+                self._rows[row.key] = row
+                table.add_row(*row_cells(row, lang), key=row.key)
+        if answer.rows:
+            self._last = answer.rows[-1]
+        self._more = answer.more
+
+    @on(DataTable.RowHighlighted, "#my-letters")
+    def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        """Scrolling or PageDown towards the end asks for the next page (keyset: at once)."""
+        if self._more and not self._loading and event.cursor_row >= event.data_table.row_count - LOAD_AHEAD:
+            self._loading = True
+            self._load_more(self._last)
+
+    @work(thread=True, group="letters-more")
+    def _load_more(self, after: LetterRow | None) -> None:
+        self.app.call_from_thread(self._more_loaded, self.app.desk.more_letters(after))
+
+    def _more_loaded(self, answer: ListAnswer) -> None:
+        self._loading = False
+        if answer.outcome in (Outcome.FOUND, Outcome.MISS):
+            self.add_page(answer)
+
+    @on(DataTable.RowSelected, "#my-letters")
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        row = self._rows.get(str(event.row_key.value))
+        if row is not None:
+            self._open(row)
+
+    @work(thread=True, exclusive=True, group="letters-open")
+    def _open(self, row: LetterRow) -> None:
+        self.app.call_from_thread(self._opened, self.app.desk.open_listed(row))
+
+    def _opened(self, answer: LookupAnswer) -> None:
+        if answer.outcome is Outcome.FOUND and answer.letter is not None:
+            self._show_result(answer.letter)
+        else:
+            self.notify(_("The letter could not be opened. Please try again or ask staff for help."),
+                        severity="error", markup=False)
+
+    def _show_result(self, letter: LetterView) -> None:
+        """The result panel through its public surface, as the number form shows it."""
+        from screens.result import ResultScreen
+
+        name = self._result_name
+        if self.app.is_screen_installed(name):
+            self.app.get_screen(name).show(letter)
+        else:
+            self.app.install_screen(ResultScreen(letter), name)
+        self.app.push_screen(name)
+
+    @property
+    def _result_name(self) -> str:
+        return f"result-{id(self)}"
+
+    def on_unmount(self) -> None:
+        name = self._result_name
+        if not self.app.is_screen_installed(name):
+            return
+        screen = self.app.get_screen(name)
+        if screen in self.app.screen_stack:
+            return
+        self.app.uninstall_screen(name)
+        screen.remove()
+
+
+class MyLettersScreen(LettersScreen):
+    """A citizen's first screen after login: their letters, newest first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f4", "track_other", N_("Other letter"), id="track-other"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        with Vertical(classes="panel wide"):
+            yield Label(_("Your letters, newest first. Choose one and press Enter."), classes="panel-title")
+            yield from self.compose_table()
+            with Horizontal(id="my-letters-actions"):
+                yield Button(_("Track another letter by number and date"), id="track-other",
+                             compact=True)
+        yield LocalFooter()
+
+    def on_mount(self) -> None:
+        self.setup_table()
+        self.query_one("#my-letters", DataTable).focus()
+        self._first_page()
+
+    @work(thread=True, group="letters-more")
+    def _first_page(self) -> None:
+        self.app.call_from_thread(self._listed, self.app.desk.my_letters())
+
+    def _listed(self, answer: ListAnswer) -> None:
+        empty = self.query_one("#my-letters-empty", Static)
+        table = self.query_one("#my-letters", DataTable)
+        if answer.outcome is Outcome.FAILED:
+            empty.update(_("Your letters could not be listed. You can still track a letter by its number and date."))
+        elif not answer.rows:
+            empty.update(_("There are no letters under your name in the register. To track a letter "
+                           "sent for someone else, choose “Track another letter by number and date”."))
+        else:
+            empty.update("")
+            self.add_page(answer)
+            return
+        table.display = False
+        self.query_one("#track-other", Button).focus()
+
+    @on(Button.Pressed, "#track-other")
+    def action_track_other(self) -> None:
+        from screens.agency import AgencyScreen
+
+        self.app.push_screen(AgencyScreen())
+
+
+class ApplicantScreen(LettersScreen):
+    """An operator's search by applicant: FIN and surname, as the caller states them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f12", "back", N_("Back"), id="back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        with Vertical(classes="panel wide"):
+            yield Label(_("Find a caller's letters: ask for the applicant's FIN and surname."),
+                        classes="panel-title")
+            with Horizontal(id="applicant-fields"):
+                yield Input(placeholder=_("FIN, e.g. 5ZK9Q2M"), id="applicant-fin", compact=True,
+                            max_length=7)
+                yield Input(placeholder=_("Surname, e.g. Həsənov"), id="applicant-surname",
+                            compact=True, max_length=60)
+                yield Button(_("Find"), id="find-applicant", variant="primary", compact=True)
+            yield Static("", id="applicant-error", classes="error", markup=False)
+            yield Static("", id="applicant-warning", classes="error", markup=False)
+            yield from self.compose_table()
+        yield LocalFooter()
+
+    def on_mount(self) -> None:
+        self.setup_table()
+        self.query_one("#my-letters", DataTable).display = False
+        self.query_one("#applicant-fin", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(Input.Submitted, "#applicant-fin")
+    def _fin_entered(self) -> None:
+        self.query_one("#applicant-surname", Input).focus()
+
+    @on(Input.Submitted, "#applicant-surname")
+    @on(Button.Pressed, "#find-applicant")
+    def find(self) -> None:
+        self.clear_letters()  # the last caller's letters are gone before anything else
+        self.query_one("#my-letters", DataTable).display = False
+        self.query_one("#my-letters-empty", Static).update("")
+        checked = self.app.desk.check_applicant(self.query_one("#applicant-fin", Input).value,
+                                                self.query_one("#applicant-surname", Input).value)
+        if isinstance(checked, FormProblem):
+            self._error(checked.problem.text(_), f"#applicant-{checked.field}")
+            return
+        self.query_one("#applicant-error", Static).update("")
+        self.query_one("#find-applicant", Button).disabled = True
+        self._search(*checked)
+
+    @work(thread=True, exclusive=True, group="applicant")
+    def _search(self, fin: str, surname: str) -> None:
+        self.app.call_from_thread(self._answered, self.app.desk.find_applicant(fin, surname))
+
+    def _answered(self, answer: ListAnswer) -> None:
+        self.query_one("#find-applicant", Button).disabled = False
+        warning = self.query_one("#applicant-warning", Static)
+        if answer.outcome is Outcome.FOUND:
+            warning.update("")
+            table = self.query_one("#my-letters", DataTable)
+            table.display = True
+            self.add_page(answer)
+            table.focus()
+            return
+        if answer.consequence is Consequence.FLAGGED:
+            warning.update(_("Warning: several lookups in a row found nothing or could not verify the caller. This has been recorded for your supervisor."))
+        if answer.outcome is Outcome.FAILED:
+            message = _("The lookup could not be completed. Please try again or ask staff for help.")
+        elif answer.outcome is Outcome.REFUSED or answer.consequence is Consequence.LOCKED:
+            message = _("Lookups from this account are locked after too many unsuccessful searches. A supervisor can unlock them.")
+        else:
+            message = _("The applicant could not be verified: the FIN and surname the caller gave do not name one applicant with letters. Give no details.")
+        self._error(message, "#applicant-fin")
+
+    def _error(self, message: str, focus: str) -> None:
+        self.query_one("#applicant-error", Static).update(message)
+        self.query_one(focus, Input).focus()
