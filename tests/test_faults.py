@@ -140,6 +140,7 @@ async def test_an_unreadable_authority_list_is_a_sentence(register):
     async with app.run_test(size=SIZE) as pilot:
         app.desk.agencies = lambda: None  # the register vanished between login and the list
         await log_in(pilot, CITIZEN)
+        await pilot.press("f4")  # from the list of letters to the authorities
         await pilot.pause()
         assert isinstance(app.screen, OutOfServiceScreen) and app.is_running
         assert not isinstance(app.screen, (AgencyScreen, LoginScreen))
