@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from data.clock import SystemClock
 from data.db import connect_write, transaction
 from data.guard import mark_imported
 from data.importer.batches import validated_batches
@@ -32,7 +33,7 @@ def import_file(
     central register's scratch copy, whose calendar is the centre's)."""
     path, register = Path(path), Path(register)
     source = open_source(path, kind, encoding)
-    today = today or date.today()
+    today = today or SystemClock().today()
     if kind == "identities":
         return _import_identities(Path(state or register.with_name("terminal.db")), source,
                                   strict=strict, dry_run=dry_run, today=today)
