@@ -41,7 +41,7 @@ def peak_rss() -> int:
 async def _session(folder: Path, lookups: int) -> None:
     from benchmarks.bench_lookup import sample_keys
     from benchmarks.bench_tui import IDLE, SIZE, PaintWatch, _choose_agency, _log_in, arrive
-    from benchmarks.bench_tui import _press_show, samples_of
+    from benchmarks.bench_tui import SUBJECT_RESULT, _press_show, samples_of
     from tui.app import IzleApp
 
     demo = _demo_at(folder)
@@ -52,7 +52,7 @@ async def _session(folder: Path, lookups: int) -> None:
         await _log_in(pilot, demo)
         for sample in samples_of(demo):
             await _choose_agency(pilot, sample["agency"])
-            await _press_show(pilot, watch, "ResultScreen", sample, click=False)
+            await _press_show(pilot, watch, SUBJECT_RESULT, sample, click=False)
             app.pop_screen()  # back to the authorities
             await arrive(pilot, "AgencyScreen")
 

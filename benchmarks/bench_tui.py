@@ -5,7 +5,7 @@
 Show-to-result (Pilot, headless, 80x24): the real IzleApp, logged in as the demo citizen
 through the real login and phone screens, on the lookup screen with a letter's number and
 date filled in. Timed from pressing *show* (`Button.press()`, the message a click posts) until
-the first frame of the ResultScreen has been rendered by the compositor. In between: the
+the first frame showing the result panel has been rendered by the compositor. In between: the
 validation, the worker thread with `Register.find_citizen_letter` and the audit row (written
 and committed before anything is shown), the result screen's compose, mount and layout.
 Floor: `BareLookupApp` below — two Inputs and a Button; the press starts a thread worker that
@@ -79,6 +79,8 @@ def bare_apps():
     from textual.widgets.option_list import Option
 
     class BareResult(Screen):
+        BINDINGS = [("escape", "app.pop_screen")]
+
         def __init__(self, values: list[str]) -> None:
             super().__init__()
             self.values = values
@@ -304,7 +306,17 @@ async def _choose_agency(pilot, code: str) -> None:
     await pilot.pause()
 
 
-async def _press_show(pilot, watch: PaintWatch, result_screen: str, sample: dict,
+def result_in_place(screen) -> bool:
+    """İzlə shows a letter in place of its number form (screens/result.py `ResultPanel`)."""
+    return screen.result.shown
+
+
+# Where each app shows a result: (screen class, check of that screen or None).
+SUBJECT_RESULT = ("LookupScreen", result_in_place)
+FLOOR_RESULT = ("BareResult", None)
+
+
+async def _press_show(pilot, watch: PaintWatch, result: tuple, sample: dict,
                       click: bool = False) -> float:
     """Fill the form, press show, return the seconds until the result's frame is painted.
 
@@ -321,7 +333,7 @@ async def _press_show(pilot, watch: PaintWatch, result_screen: str, sample: dict
     # A click on a button still showing its last press (-active, 0.2 s) is ignored by Textual.
     await until(pilot, lambda: not button.has_class("-active"))
     await pilot.pause()
-    watch.expect(result_screen)
+    watch.expect(*result)
     started = time.perf_counter()
     if click:
         await pilot.click("#show")
@@ -329,20 +341,22 @@ async def _press_show(pilot, watch: PaintWatch, result_screen: str, sample: dict
         button.press()
     took = await watch.wait() - started
     await pilot.pause()
-    app.pop_screen()
-    await arrive(pilot, lookup_screen)
+    await pilot.press("escape")  # Back: İzlə closes the panel, the bare app pops its screen
+    await until(pilot, lambda: type(app.screen).__name__ == lookup_screen
+                and not (hasattr(app.screen, "result") and app.screen.result.shown))
+    await pilot.pause()
     return took
 
 
-async def _rounds(pilot, watch: PaintWatch, result_screen: str, sample: dict, rounds: int,
+async def _rounds(pilot, watch: PaintWatch, result: tuple, sample: dict, rounds: int,
                   presses: int, agency_screen: str) -> Times:
     """`rounds` times: choose the authority, the first letter, then `presses` next ones."""
     times: Times = {"first": [], "next": []}
     for _round in range(rounds):
         await _choose_agency(pilot, sample["agency"])
-        times["first"].append(await _press_show(pilot, watch, result_screen, sample))
+        times["first"].append(await _press_show(pilot, watch, result, sample))
         for _i in range(presses):
-            times["next"].append(await _press_show(pilot, watch, result_screen, sample))
+            times["next"].append(await _press_show(pilot, watch, result, sample))
         await pilot.press("escape")
         await arrive(pilot, agency_screen)
     return times
@@ -358,7 +372,7 @@ async def subject_block(demo: Demo, rounds: int, presses: int) -> Times:
     async with app.run_test(size=SIZE) as pilot:
         watch = PaintWatch(app)
         login = await _log_in(pilot, demo, watch)
-        times = await _rounds(pilot, watch, "ResultScreen", sample, rounds, presses,
+        times = await _rounds(pilot, watch, SUBJECT_RESULT, sample, rounds, presses,
                               "AgencyScreen")
         times["login"] = [login]
         return times
@@ -378,7 +392,7 @@ async def floor_block(demo: Demo, rounds: int, presses: int) -> Times:
         await arrive(pilot, "BarePin")
         app.screen.query_one("#pin1", Input).value = demo.citizen["pin1"]
         login = await _press_pin(pilot, watch, "BareAgency")
-        times = await _rounds(pilot, watch, "BareResult", sample, rounds, presses, "BareAgency")
+        times = await _rounds(pilot, watch, FLOOR_RESULT, sample, rounds, presses, "BareAgency")
         times["login"] = [login]
         return times
 

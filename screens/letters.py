@@ -23,7 +23,8 @@ from data.i18n import N_, _
 from data.letters import LetterRow, LetterView
 from data.statuses import DEADLINE_MARKERS, STATUS_TITLES
 from data.text import format_date, strip_controls
-from screens.widgets import LocalFooter, TitleBar
+from screens.result import ResultPanel
+from screens.widgets import LocalFooter, TitleBar, paint_now
 
 LOAD_AHEAD = 5  # rows before the end of the list at which the next page is asked for
 AUTHORITY_WIDTH = 16
@@ -53,7 +54,26 @@ def row_cells(row: LetterRow, lang: str) -> tuple[Text, ...]:
 
 
 class LettersScreen(Screen):
-    """What both lists share: the table, its pages, opening a letter and coming back."""
+    """What both lists share: the table, its pages, opening a letter in place and coming back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f12", "close_result", N_("Back"), id="back-to-list", key_display="Esc/F12"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.result = ResultPanel()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a letter is open only its Back works; the list's own keys wait."""
+        if action == "close_result":
+            return self.result.shown
+        if action in ("back", "track_other"):
+            return not self.result.shown
+        return True
+
+    def action_close_result(self) -> None:
+        self.result.close()
 
     def compose_table(self) -> ComposeResult:
         yield DataTable(id="my-letters", cursor_type="row", zebra_stripes=True)
@@ -123,29 +143,18 @@ class LettersScreen(Screen):
                         severity="error", markup=False)
 
     def _show_result(self, letter: LetterView) -> None:
-        """The result panel through its public surface, as the number form shows it."""
-        from screens.result import ResultScreen
+        """The letter in place of the list, as the number form shows it."""
+        self.query_one("#letters-panel").display = False
+        self.result.show(letter)
+        self.refresh_bindings()
+        paint_now(self)
 
-        name = self._result_name
-        if self.app.is_screen_installed(name):
-            self.app.get_screen(name).show(letter)
-        else:
-            self.app.install_screen(ResultScreen(letter), name)
-        self.app.push_screen(name)
-
-    @property
-    def _result_name(self) -> str:
-        return f"result-{id(self)}"
-
-    def on_unmount(self) -> None:
-        name = self._result_name
-        if not self.app.is_screen_installed(name):
-            return
-        screen = self.app.get_screen(name)
-        if screen in self.app.screen_stack:
-            return
-        self.app.uninstall_screen(name)
-        screen.remove()
+    @on(ResultPanel.Closed)
+    def _result_closed(self) -> None:
+        """Back: the list again, its cursor on the letter just read."""
+        self.query_one("#letters-panel").display = True
+        self.query_one("#my-letters", DataTable).focus()
+        self.refresh_bindings()
 
 
 class MyLettersScreen(LettersScreen):
@@ -157,12 +166,13 @@ class MyLettersScreen(LettersScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with Vertical(classes="panel wide"):
+        with Vertical(id="letters-panel", classes="panel wide"):
             yield Label(_("Your letters, newest first. Choose one and press Enter."), classes="panel-title")
             yield from self.compose_table()
             with Horizontal(id="my-letters-actions"):
                 yield Button(_("Track another letter by number and date"), id="track-other",
                              compact=True)
+        yield self.result
         yield LocalFooter()
 
     def on_mount(self) -> None:
@@ -205,7 +215,7 @@ class ApplicantScreen(LettersScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with Vertical(classes="panel wide"):
+        with Vertical(id="letters-panel", classes="panel wide"):
             yield Label(_("Find a caller's letters: ask for the applicant's FIN and surname."),
                         classes="panel-title")
             with Horizontal(id="applicant-fields"):
@@ -217,6 +227,7 @@ class ApplicantScreen(LettersScreen):
             yield Static("", id="applicant-error", classes="error", markup=False)
             yield Static("", id="applicant-warning", classes="error", markup=False)
             yield from self.compose_table()
+        yield self.result
         yield LocalFooter()
 
     def on_mount(self) -> None:

@@ -13,30 +13,36 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
 from data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Outcome
 from data.letters import Agency, LetterView
-from screens.widgets import LocalFooter, TitleBar, data_text
+from screens.result import ResultPanel
+from screens.widgets import LocalFooter, TitleBar, paint_now, data_text
 from data.i18n import N_, _
 
 DATE_CHARS = r"[0-9./\-]*"
+BUSY_AFTER = 0.15  # seconds before *show* looks busy while its lookup runs
 FIELDS = {"number": "#reg-number", "date": "#reg-date", "caller": "#caller-check"}
 
 
 class LookupScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "other_agency", N_("Other authority"), id="back"),
+        # One key and one legend for both: from a result back to the form, from the form back to
+        # the authorities (an unchanged legend spares the footer a rebuild on every letter).
+        Binding("escape,f12", "back", N_("Back"), id="back", key_display="Esc/F12"),
     ]
 
     def __init__(self, agency: Agency) -> None:
         super().__init__()
         self.agency = agency
-        self._result_shown = False
+        self.result = ResultPanel()
+        self._asking: Timer | None = None  # while a lookup is on its way
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with Vertical(classes="panel"):
+        with Vertical(id="lookup-form", classes="panel"):
             yield Label(_("Customs authority"), classes="field-label")
             yield Label(data_text(self.agency.name.get(self.app.lang)), id="lookup-agency", classes="value")
             yield Label(_("Letter number (as on your receipt)"), classes="field-label")
@@ -50,6 +56,7 @@ class LookupScreen(Screen):
             yield Button(_("Show in which customs authority the letter is"), id="show", variant="primary")
             yield Static("", id="lookup-error", classes="error", markup=False)
             yield Static("", id="lookup-warning", classes="error", markup=False)
+        yield self.result
         yield LocalFooter()
 
     @property
@@ -63,22 +70,21 @@ class LookupScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#reg-number", Input).focus()
 
-    def on_screen_resume(self) -> None:
-        """Back from a result: ready for the next letter of the same person.
+    def action_back(self) -> None:
+        """Esc/F12: from a result to the form, from the form to the authorities."""
+        if self.result.shown:
+            self.result.close()
+        else:
+            self.app.pop_screen()
 
-        Back from help or the idle prompt, the form stays as it was.
-        """
-        if not self._result_shown:
-            return
-        self._result_shown = False
+    @on(ResultPanel.Closed)
+    def _result_closed(self) -> None:
+        """Back from a result: the form again, empty, ready for the next letter of the same person."""
         for field in self.fields:
             self.query_one(field, Input).value = ""
         self.query_one("#lookup-error", Static).update("")
-        self.query_one("#show", Button).disabled = False
+        self.query_one("#lookup-form").display = True
         self.query_one("#reg-number", Input).focus()
-
-    def action_other_agency(self) -> None:
-        self.app.pop_screen()
 
     @on(Input.Submitted, "#reg-number")
     def _number_entered(self) -> None:
@@ -94,6 +100,8 @@ class LookupScreen(Screen):
     @on(Input.Submitted, "#caller-check")
     @on(Button.Pressed, "#show")
     def show(self) -> None:
+        if self._asking is not None:
+            return  # one question at a time; the answer is on its way
         caller = self.query_one("#caller-check", Input).value if self.operator else ""
         request = self.app.desk.check_lookup(
             self.agency, self.query_one("#reg-number", Input).value,
@@ -102,18 +110,27 @@ class LookupScreen(Screen):
             self._error(request.problem.text(_), FIELDS[request.field])
             return
         self.query_one("#lookup-error", Static).update("")
-        self.query_one("#show", Button).disabled = True
+        # Dimmed only when the answer is slow (a slowed-down session): a quick answer is not
+        # worth two restyles of the button.
+        self._asking = self.set_timer(BUSY_AFTER, self._looks_busy)
         self._lookup(request)
+
+    def _looks_busy(self) -> None:
+        self.query_one("#show", Button).disabled = True
 
     @work(thread=True, exclusive=True, group="lookup")
     def _lookup(self, request: LookupRequest) -> None:
         self.app.call_from_thread(self._answered, self.app.desk.lookup(request))
 
     def _answered(self, answer: LookupAnswer) -> None:
-        self.query_one("#show", Button).disabled = False
+        if self._asking is not None:
+            self._asking.stop()
+            self._asking = None
+        show = self.query_one("#show", Button)
+        if show.disabled:
+            show.disabled = False
         if answer.outcome is Outcome.FOUND and answer.letter is not None:
             self.query_one("#lookup-warning", Static).update("")
-            self._result_shown = True
             self._show_result(answer.letter)
             return
         if answer.consequence is Consequence.SESSION_ENDED:
@@ -125,30 +142,10 @@ class LookupScreen(Screen):
         self._error(self._miss_message(answer), "#caller-check" if answer.outcome is Outcome.UNVERIFIED else "#reg-number")
 
     def _show_result(self, letter: LetterView) -> None:
-        """Push this form's result panel, built once and refilled for every next letter."""
-        from screens.result import ResultScreen
-
-        name = self._result_name
-        if self.app.is_screen_installed(name):
-            self.app.get_screen(name).show(letter)
-        else:
-            self.app.install_screen(ResultScreen(letter), name)
-        self.app.push_screen(name)
-
-    @property
-    def _result_name(self) -> str:
-        return f"result-{id(self)}"
-
-    def on_unmount(self) -> None:
-        """Leaving the form (another authority, logout, idle): its result panel goes with it."""
-        name = self._result_name
-        if not self.app.is_screen_installed(name):
-            return
-        screen = self.app.get_screen(name)
-        if screen in self.app.screen_stack:  # only while the whole app shuts down
-            return
-        self.app.uninstall_screen(name)
-        screen.remove()
+        """The result in place of the form: no screen is built for any letter."""
+        self.query_one("#lookup-form").display = False
+        self.result.show(letter)
+        paint_now(self)
 
     def _miss_message(self, answer: LookupAnswer) -> str:
         if answer.outcome is Outcome.FAILED:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.cells import cell_len, set_cell_size
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Button, Static
 
 from data.letters import LetterView
 from data.statuses import STATUS_TITLES, describe_deadline, explain
 from data.text import format_date, strip_controls
-from screens.widgets import LocalFooter, TitleBar, data_text
+from screens.widgets import Plain, data_text
 from data.i18n import N_, _, ngettext
 
 
@@ -56,7 +53,7 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…" if width > 1 else "…"
 
 
-class Movements(Static):
+class Movements(Plain):
     """The letter's movements, newest first, as one table drawn for the width it has: a column
     each for the date, the state, the unit and the executor; what does not fit ends in "…".
 
@@ -67,7 +64,7 @@ class Movements(Static):
     DEFAULT_CSS = "Movements { height: auto; }"
 
     def __init__(self, *, id: str) -> None:
-        super().__init__(id=id, markup=False)
+        super().__init__(id=id)
         self.rows: list[tuple[str, str, str, str]] = []
 
     def set_rows(self, rows: list[tuple[str, str, str, str]]) -> None:
@@ -94,46 +91,46 @@ class Movements(Static):
         return Content("\n").join(lines)
 
 
-class ResultScreen(Screen):
+class ResultPanel(Vertical):
     """The result panel: where the letter is, who has it, their phone, its state, its due date
     and its movements — a dozen Statics and one table, laid out to fit 80×24 without scrolling.
 
-    `show` refills it, so a number form builds one and reuses it for every next letter; other
-    callers build their own with `ResultScreen(letter)`. Back, Esc and F12 pop it.
+    It is shown in place of the form or list that asked for it, on the same screen: composed
+    (hidden) with that screen and refilled by `show` for every letter, so no letter — the first
+    included — pays for building a screen (benchmarks/RESULTS.md, issue 12). Back closes it and
+    tells the screen with `ResultPanel.Closed`; Esc and F12 are the screen's keys.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "back", N_("Back"), id="back", key_display="Esc/F12"),
-    ]
+    class Closed(Message):
+        """Back was pressed: the screen shows what asked for the letter again."""
 
-    def __init__(self, letter: LetterView) -> None:
-        super().__init__()
-        self.letter = letter
+    def __init__(self) -> None:
+        super().__init__(id="result-panel", classes="panel wide")
+        self.letter: LetterView | None = None
+        self.display = False
 
     def compose(self) -> ComposeResult:
-        yield TitleBar()
-        with Vertical(classes="panel wide", id="result-panel"):
-            with VerticalScroll(id="result-body"):
-                with Horizontal(id="result-head"):
-                    yield Static(id="result-title", markup=False)
-                    yield Button(_("Back"), id="back", variant="primary", compact=True)
-                with Grid(id="result-grid"):
-                    if self.app.mode == "operator":  # a caller needs this checked; a kiosk never shows it
-                        yield Static(_("Applicant"), classes="field-label", markup=False)
-                        yield Static(id="result-applicant", markup=False)
-                        yield Static(_("Channel"), classes="field-label", markup=False)
-                        yield Static(id="result-channel", markup=False)
-                    for label, widget_id in FIELDS:
-                        yield Static(_(label), classes="field-label", markup=False)
-                        yield Static(id=widget_id, markup=False)
-                yield Movements(id="result-history")
-        yield LocalFooter()
+        with VerticalScroll(id="result-body"):
+            with Horizontal(id="result-head"):
+                yield Plain(id="result-title")
+                yield Button(_("Back"), id="back", variant="primary", compact=True)
+            with Grid(id="result-grid"):
+                if self.app.mode == "operator":  # a caller needs this checked; a kiosk never shows it
+                    yield Plain(_("Applicant"), classes="field-label")
+                    yield Plain(id="result-applicant")
+                    yield Plain(_("Channel"), classes="field-label")
+                    yield Plain(id="result-channel")
+                for label, widget_id in FIELDS:
+                    yield Plain(_(label), classes="field-label")
+                    yield Plain(id=widget_id)
+            yield Movements(id="result-history")
 
-    def on_mount(self) -> None:
-        self.show(self.letter)
+    @property
+    def shown(self) -> bool:
+        return self.display
 
     def show(self, letter: LetterView) -> None:
-        """Fill the panel with this letter; nothing of the previous one stays."""
+        """Fill the panel with this letter and show it; nothing of the previous one stays."""
         self.letter, lang = letter, self.app.lang
         values = {
             "#result-title": Content.assemble(
@@ -156,12 +153,19 @@ class ResultScreen(Screen):
              strip_controls(move.unit.get(lang) if move.unit else ""),
              strip_controls(move.executor or move.note or ""))
             for move in letter.movements])
+        self.display = True
         self.query_one("#result-body", VerticalScroll).scroll_home(animate=False)
         self.query_one("#back", Button).focus(scroll_visible=False)
 
+    def close(self) -> None:
+        """Hide the panel and forget the letter (the next person must not find it here)."""
+        self.display = False
+        self.letter = None
+        self.post_message(self.Closed())
+
     @on(Button.Pressed, "#back")
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    def _back(self) -> None:
+        self.close()
 
 
 # The rows every mode shows, in order: (label msgid, widget id). The registration date is in

@@ -6,6 +6,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.visual import VisualType
 from textual.widgets import Footer, Label, Static
 from textual.widgets._footer import FooterKey
 
@@ -16,6 +19,24 @@ from data.i18n import _
 def data_text(value: object | None) -> Content:
     """Register text exactly as stored, never markup; control characters dropped."""
     return Content(strip_controls("" if value is None else str(value)))
+
+
+class Plain(Static):
+    """A Static for text only: never markup, and no link styling pass on every line drawn (no
+    register text is a link; the pass is most of a first paint, benchmarks/RESULTS.md)."""
+
+    auto_links = Reactive(False)
+
+    def __init__(self, content: VisualType = "", **kwargs) -> None:
+        super().__init__(content, markup=False, **kwargs)
+
+
+def paint_now(screen: Screen) -> None:
+    """Lay `screen` out and paint it now rather than at the next frame tick (up to 1/60 s
+    later, and after whatever else is queued): what Textual does itself when a screen is
+    pushed. For the answer a person is waiting for, shown in place (benchmarks/RESULTS.md).
+    Textual is pinned (pyproject.toml); this is its own method for a resumed screen."""
+    screen._refresh_layout()
 
 
 class LocalFooter(Footer):

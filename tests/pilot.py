@@ -14,6 +14,12 @@ def text_of(app, selector: str) -> str:
     return str(widget.render())
 
 
+def showing_result(app) -> bool:
+    """The result panel is what the person sees (in place of the form or list that asked)."""
+    found = app.screen.query("#result-panel")
+    return bool(found) and found.first().display
+
+
 def _login_awaits_provider(app) -> bool:
     """A login whose phone has answered, its outcome not polled from the provider yet."""
     from screens.login import LoginScreen

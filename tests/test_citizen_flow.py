@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import date
 
 import pytest
+from textual.widgets import Button
 
 from data.clock import FixedClock
 from data.db import connect_write
@@ -14,9 +16,9 @@ from screens.letters import MyLettersScreen
 from screens.login import LoginScreen
 from screens.lookup import LookupScreen
 from screens.phone import PhoneScreen
-from screens.result import ResultScreen
 from tests.conftest import TODAY, izle_app, CITIZEN, HOSTILE_EXECUTOR, HOSTILE_UNIT, OTHER
-from tests.pilot import settle, choose_agency, enter_pin, log_in, look_up, start_login, text_of
+from screens.result import ResultPanel
+from tests.pilot import audit_rows, screen_text, settle, type_into, choose_agency, enter_pin, log_in, look_up, start_login, text_of, showing_result
 from tui.app import IzleApp
 
 SIZE = (100, 40)
@@ -49,7 +51,7 @@ async def test_a_citizen_with_two_letters_tracks_both_then_back(register, monkey
         assert app.screen.agency.code == "BBGI"
 
         await look_up(pilot, "01-31/3073", "05.03.2026")
-        assert isinstance(app.screen, ResultScreen)
+        assert showing_result(app)
         assert text_of(app, "#result-unit") == "Gömrük nəzarəti idarəsi"
         assert text_of(app, "#result-executor") == "Məmmədov Elvin Rauf oğlu"
         assert text_of(app, "#result-phone") == "+994 12 404 11 22"
@@ -63,7 +65,7 @@ async def test_a_citizen_with_two_letters_tracks_both_then_back(register, monkey
         assert app.screen.query_one("#reg-number").value == ""
 
         await look_up(pilot, "№ 02-14/118", "2026-10-12")
-        assert isinstance(app.screen, ResultScreen)
+        assert showing_result(app)
         assert text_of(app, "#result-unit") == "Hüquq idarəsi"
         assert "Cavablandırılıb" in text_of(app, "#result-status")
         assert "30.10.2026" in text_of(app, "#result-status")
@@ -71,6 +73,36 @@ async def test_a_citizen_with_two_letters_tracks_both_then_back(register, monkey
         await pilot.pause()
         assert isinstance(app.screen, LookupScreen)
     assert [r[1] for r in audit_rows(register, "lookup")] == ["found", "found"]
+
+
+async def test_presses_while_the_answer_is_on_its_way_ask_nothing_more(register):
+    """A person pressing *show* again while a slow answer is on its way starts no second
+    lookup (which would be audited, and counted, twice)."""
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "baki bas gomruk")
+        await type_into(pilot, "#reg-number", "01-31/3073")
+        await type_into(pilot, "#reg-date", "05.03.2026")
+        release, asked, lookup = threading.Event(), [], app.desk.lookup
+
+        def slow_lookup(request):
+            asked.append(request)
+            release.wait(5)
+            return lookup(request)
+
+        app.desk.lookup = slow_lookup
+        show = app.screen.query_one("#show", Button)
+        show.press()
+        await pilot.pause(0.3)  # the answer is slow: *show* looks busy
+        assert show.disabled
+        show.press()
+        await pilot.press("enter")
+        release.set()
+        await settle(pilot)
+        assert showing_result(app) and text_of(app, "#result-unit") == "Gömrük nəzarəti idarəsi"
+        assert not show.disabled and len(asked) == 1
+    assert len(audit_rows(register, "lookup")) == 1
 
 
 @pytest.mark.parametrize("number, day", [
@@ -115,7 +147,7 @@ async def test_register_text_is_shown_literally_never_as_markup(register):
         await log_in(pilot, CITIZEN)
         await choose_agency(pilot, "astara")
         await look_up(pilot, "07-01/55", "01.06.2026")
-        assert isinstance(app.screen, ResultScreen)
+        assert showing_result(app)
         assert text_of(app, "#result-unit") == HOSTILE_UNIT.replace("\x1b", "")
         assert text_of(app, "#result-executor") == HOSTILE_EXECUTOR.replace("\x1b", "")
         assert "[bold]x[/]" in text_of(app, "#result-status")
@@ -241,14 +273,13 @@ async def test_logging_out_from_a_result_leaves_no_trace_of_the_letter(register)
         await log_in(pilot, CITIZEN)
         await choose_agency(pilot, "baki")
         await look_up(pilot, "01-31/3073", "05.03.2026")
-        assert isinstance(app.screen, ResultScreen)
+        assert showing_result(app)
         await pilot.press("f3")
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
-        assert not [s for s in app.screen_stack if isinstance(s, ResultScreen)]
-        assert not [s for s in app._installed_screens.values() if isinstance(s, ResultScreen)]
-        assert not any(isinstance(node, ResultScreen) for node in app._registry)
+        assert not any(isinstance(node, ResultPanel) for node in app._registry)
+        assert "Məmmədov" not in screen_text(app)
 
 
 async def test_back_to_the_authorities_the_filter_is_empty_for_the_next_name(register):

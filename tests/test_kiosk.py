@@ -20,10 +20,9 @@ from screens.letters import MyLettersScreen
 from screens.login import LoginScreen
 from screens.phone import PhoneScreen
 from screens.lookup import LookupScreen
-from screens.result import ResultScreen
 from tests.conftest import TODAY, izle_app, ADMIN, CITIZEN, OPERATOR
 from tests.pilot import (audit_rows, choose_agency, log_in, look_up, screen_text, settle,
-                         start_login, text_of, type_into)
+                         start_login, text_of, type_into, showing_result)
 from tui.app import ADMIN_STOP_STATUS, IzleApp
 from tui.settings import DEFAULT_IDLE_TIMEOUT, Settings
 
@@ -92,10 +91,10 @@ async def test_idle_prompt_then_logout_leaves_nothing_of_the_last_person(registe
         await log_in(pilot, CITIZEN)
         await choose_agency(pilot, "baki")
         await look_up(pilot, *LETTER)
-        assert isinstance(app.screen, ResultScreen)
+        assert showing_result(app)
         clock.advance(59)  # the person walks away; a minute less a second is not yet idle
         await pilot.pause(0.4)
-        assert isinstance(app.screen, ResultScreen)
+        assert showing_result(app)
         clock.advance(2)
         await wait_for(pilot, lambda: isinstance(app.screen, IdleScreen))
         assert "Hələ buradasınız?" in screen_text(app)

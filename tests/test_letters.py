@@ -20,10 +20,9 @@ from data.letters import Register
 from data.text import normalize_reg_no
 from screens.agency import AgencyScreen
 from screens.letters import ApplicantScreen, MyLettersScreen
-from screens.result import ResultScreen
 from tests.conftest import (CITIZEN, LETTERS, CITIZEN_FIN, HOSTILE_UNIT, OPERATOR, OTHER_FIN, TODAY,
                             Person, izle_app)
-from tests.pilot import audit_rows, log_in, screen_text, settle, text_of, type_into
+from tests.pilot import audit_rows, log_in, screen_text, settle, text_of, type_into, showing_result
 from tests.test_desk import log_in as desk_log_in
 from tests.test_desk import make_desk
 
@@ -53,12 +52,16 @@ async def test_a_citizen_with_three_letters_opens_the_second_from_the_list_and_g
         assert "Ast" in screen_text(app) and "Cavab" in screen_text(app)  # cut to 80 columns
         await pilot.press("down", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, ResultScreen)
+        assert showing_result(app)
         assert text_of(app, "#result-unit") == "[bold]x[/] [31mRED"  # data, not markup
         assert HOSTILE_UNIT.replace("\x1b", "") == text_of(app, "#result-unit")
+        await pilot.press("f4")  # the list's own keys wait while a letter is open
+        await pilot.pause()
+        assert showing_result(app) and "f4" not in app.screen.active_bindings
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, MyLettersScreen)
+        assert isinstance(app.screen, MyLettersScreen) and not showing_result(app)
+        assert app.screen.query_one("#my-letters", DataTable).has_focus
         assert app.screen.query_one("#my-letters", DataTable).cursor_row == 1
         await pilot.press("f4")  # the seed's number-and-date path, one key away
         await pilot.pause()
@@ -111,7 +114,7 @@ async def test_an_operator_with_a_matching_fin_and_surname_sees_the_list_and_ope
         assert len(keys(app)) == OWN and text_of(app, "#applicant-error") == ""
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, ResultScreen)
+        assert showing_result(app)
         assert "02-14/118" in text_of(app, "#result-title")
         await pilot.press("escape")
         await pilot.pause()

@@ -8,9 +8,8 @@ import pytest
 
 from screens.login import LoginScreen
 from screens.lookup import LookupScreen
-from screens.result import ResultScreen
 from tests.conftest import izle_app, CITIZEN, CITIZEN_FIN, OPERATOR, OTHER_FIN
-from tests.pilot import audit_rows, choose_agency, log_in, look_up, screen_text, settle, text_of
+from tests.pilot import audit_rows, choose_agency, log_in, look_up, screen_text, settle, text_of, showing_result
 from tui.app import IzleApp
 
 SIZE = (100, 40)
@@ -27,7 +26,7 @@ async def test_a_verified_caller_hears_where_the_letter_is(register, caller):
         await log_in(pilot, OPERATOR)
         await choose_agency(pilot, "baki bas")
         await look_up(pilot, *LETTER, caller=caller)
-        assert isinstance(app.screen, ResultScreen)
+        assert showing_result(app)
         assert text_of(app, "#result-unit") == "Gömrük nəzarəti idarəsi"
         assert text_of(app, "#result-executor") == "Məmmədov Elvin Rauf oğlu"
         assert text_of(app, "#result-applicant") == "Həsənov Orxan Vaqif oğlu"
@@ -102,7 +101,7 @@ async def test_a_burst_of_misses_is_flagged_and_the_session_goes_on(register):
         await look_up(pilot, *LETTER, caller="Əliyev")
         assert isinstance(app.screen, LookupScreen) and app.session is not None
         await look_up(pilot, *LETTER, caller="Həsənov")
-        assert isinstance(app.screen, ResultScreen)
+        assert showing_result(app)
     flags = audit_rows(register, "flag")
     assert [f["outcome"] for f in flags] == ["miss_burst"]
     assert flags[0]["actor"] == OPERATOR.user_id
@@ -129,7 +128,7 @@ async def test_the_usual_spellings_of_a_surname_verify_a_caller(register, caller
         await log_in(pilot, OPERATOR)
         await choose_agency(pilot, "baki bas")
         await look_up(pilot, "01-31/4000", "01.04.2026", caller=caller)
-        assert isinstance(app.screen, ResultScreen)
+        assert showing_result(app)
         assert text_of(app, "#result-applicant") == "Quliyeva Səbinə Elşən qızı"
 
 

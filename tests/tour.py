@@ -161,7 +161,7 @@ async def kiosk_admin(pilot) -> None:
 CITIZEN_MODE: dict = {}
 OPERATOR_MODE = {"mode": "operator"}
 KIOSK = {"kiosk": True, "terminal": "kiosk-7"}
-# name: (how the app is built, the steps to the screen, the screen it shows)
+# name: (how the app is built, the steps to the screen, the screen it shows [and a widget shown on it])
 SCREENS = {
     "login": (CITIZEN_MODE, None, "LoginScreen"),
     "login-error": (CITIZEN_MODE, login_error, "LoginScreen"),
@@ -179,13 +179,13 @@ SCREENS = {
     "lookup-empty": (CITIZEN_MODE, lookup_empty, "LookupScreen"),
     "lookup-error": (CITIZEN_MODE, lookup_error, "LookupScreen"),
     "lookup-miss": (CITIZEN_MODE, lookup_miss, "LookupScreen"),
-    "result": (CITIZEN_MODE, result, "ResultScreen"),
-    "result-answered": (CITIZEN_MODE, result_answered, "ResultScreen"),
-    "result-long": (CITIZEN_MODE, result_long, "ResultScreen"),
+    "result": (CITIZEN_MODE, result, "LookupScreen #result-panel"),
+    "result-answered": (CITIZEN_MODE, result_answered, "LookupScreen #result-panel"),
+    "result-long": (CITIZEN_MODE, result_long, "LookupScreen #result-panel"),
     "operator-lookup": (OPERATOR_MODE, operator_lookup, "LookupScreen"),
     "operator-unverified": (OPERATOR_MODE, operator_unverified, "LookupScreen"),
-    "operator-result": (OPERATOR_MODE, operator_result, "ResultScreen"),
-    "operator-result-long": (OPERATOR_MODE, operator_result_long, "ResultScreen"),
+    "operator-result": (OPERATOR_MODE, operator_result, "LookupScreen #result-panel"),
+    "operator-result-long": (OPERATOR_MODE, operator_result_long, "LookupScreen #result-panel"),
     "operator-applicant": (OPERATOR_MODE, applicant, "ApplicantScreen"),
     "operator-applicant-found": (OPERATOR_MODE, applicant_found, "ApplicantScreen"),
     "operator-applicant-unverified": (OPERATOR_MODE, applicant_unverified, "ApplicantScreen"),
