@@ -144,6 +144,7 @@ class Desk:
         self.limits = limits or Limits()
         self.session: Session | None = None
         self._lock = threading.RLock()
+        self._abandoned: set[str] = set()  # login sessions nobody waits for any more
 
     # --- the audit --------------------------------------------------------------------------
 
@@ -216,16 +217,24 @@ class Desk:
         """Ask the provider to start; StoreError when terminal.db cannot be read."""
         return self.provider.start(phone, user_id)
 
-    def poll_login(self, phone: str, user_id: str, started: MidStart) -> LoginResult | None:
-        """Ask the provider once (MID-REST's session status): None while the person has not
-        answered on the phone; when complete, apply the mode's rule, audit, open the session."""
-        status = self.provider.status(started.session_id)
-        if not status.complete:
+    def poll_login(self, phone: str, user_id: str, started: MidStart,
+                   wait: float = 0.0) -> LoginResult | None:
+        """Ask the provider (MID-REST's session status, held up to `wait` seconds): None while
+        the person has not answered on the phone, or when the login was abandoned meanwhile;
+        when complete, apply the mode's rule, audit, open the session."""
+        status = self.provider.status(started.session_id, wait)
+        if not status.complete or started.session_id in self._abandoned:
             return None
         return self._finish_login(phone, user_id, status.result, status.identity)  # type: ignore[arg-type]
 
     def abandon_login(self, started: MidStart) -> None:
+        """Nobody waits for this login any more (logout, idle): the provider stops asking the
+        phone, and a status request still held for it completes nothing."""
+        self._abandoned.add(started.session_id)
         self.provider.abandon(started.session_id)
+
+    def login_abandoned(self, started: MidStart) -> bool:
+        return started.session_id in self._abandoned
 
     def _finish_login(self, phone: str, user_id: str, result: MidResult,
                       identity: Identity | None) -> LoginResult:

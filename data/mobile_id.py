@@ -1,8 +1,10 @@
 """Asan İmza, the national mobile signature, behind a seam shaped like Mobile-ID's MID-REST.
 
 A relying party (İzlə) `start`s an authentication for a phone number and user ID and gets back
-the verification code to show and a session id; then it polls `status` until the session is
-COMPLETE with one of MID-REST's results. A real provider can replace `EmulatedMobileId`
+the verification code to show and a session id; then it asks `status` until the session is
+COMPLETE with one of MID-REST's results — a long poll, as MID-REST's `timeoutMs`: the request is
+held until the session completes or `wait` seconds pass, so the answer arrives the moment the
+person confirms, not at the next tick of a timer. A real provider can replace `EmulatedMobileId`
 without touching the login screen: the emulated phone (Təsdiq / İmtina, PIN1) is part of the
 emulator, reached through `EmulatedMobileId`'s phone methods, and the one confirmation timeout
 lives here, in the provider.
@@ -63,7 +65,7 @@ class MidStatus:
 
 class MobileIdProvider(Protocol):
     def start(self, phone: str, user_id: str) -> MidStart: ...
-    def status(self, session_id: str) -> MidStatus: ...
+    def status(self, session_id: str, wait: float = 0.0) -> MidStatus: ...
     def abandon(self, session_id: str) -> None: ...
 
 
@@ -96,6 +98,7 @@ class EmulatedMobileId:
         # Told of every wrong PIN1 (user ID): the desk audits it, as a provider's log would.
         self.on_wrong_pin: Callable[[str], object] | None = None
         self._lock = threading.Lock()  # the login worker polls while the phone panel answers
+        self._changed = threading.Condition(self._lock)  # wakes a held status request
 
     # --- the relying party's side (MID-REST) --------------------------------------------------
 
@@ -114,12 +117,19 @@ class EmulatedMobileId:
             self._sessions[session_id] = session
         return MidStart(code, session_id)
 
-    def status(self, session_id: str) -> MidStatus:
-        with self._lock:
+    def status(self, session_id: str, wait: float = 0.0) -> MidStatus:
+        """The session's state; while RUNNING, held up to `wait` seconds (a transport wait,
+        not a clock of the session: its timeout is the injected clock's) for it to complete."""
+        with self._changed:
             session = self._sessions.get(session_id)
             if session is None:
                 return MidStatus(MidResult.TIMEOUT)
             self._expire(session)
+            if session.result is None and wait > 0:
+                self._changed.wait(wait)
+                if self._sessions.get(session_id) is not session:
+                    return MidStatus(MidResult.TIMEOUT)  # abandoned while held
+                self._expire(session)
             if session.result is None:
                 return MidStatus()
             del self._sessions[session_id]  # a completed session is read once, as in MID-REST
@@ -130,6 +140,7 @@ class EmulatedMobileId:
         """The relying party gave up (logout, idle): the phone stops asking."""
         with self._lock:
             self._sessions.pop(session_id, None)
+            self._changed.notify_all()
 
     def _expire(self, session: _Session) -> None:
         if session.result is None and self._clock.monotonic() > session.deadline:
@@ -162,6 +173,7 @@ class EmulatedMobileId:
             session = self._sessions.get(session_id)
             if session is not None and session.result is None:
                 session.result = MidResult.USER_CANCELLED
+                self._changed.notify_all()
 
     def enter_pin(self, session_id: str, pin: str) -> tuple[PinAnswer, int]:
         """PIN1 typed on the phone (slow: scrypt; call it from a worker). Returns the answer
@@ -181,6 +193,7 @@ class EmulatedMobileId:
                     session.result = MidResult.OK
                 elif check is PinCheck.BLOCKED:
                     session.result = MidResult.PIN_BLOCKED
+                self._changed.notify_all()
         if check is PinCheck.OK:
             return PinAnswer.ACCEPTED, left
         if check is PinCheck.WRONG and self.on_wrong_pin is not None:

@@ -20,11 +20,11 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from data.desk import Consequence, FormProblem, ListAnswer, LookupAnswer, Outcome
 from data.i18n import N_, _
-from data.letters import LetterRow, LetterView
+from data.letters import LetterRow
 from data.statuses import DEADLINE_MARKERS, STATUS_TITLES
 from data.text import format_date, strip_controls
-from screens.result import ResultPanel
-from screens.widgets import LocalFooter, TitleBar, paint_now
+from screens.result import ResultHost, ResultPanel
+from screens.widgets import LocalFooter, TitleBar
 
 LOAD_AHEAD = 5  # rows before the end of the list at which the next page is asked for
 AUTHORITY_WIDTH = 16
@@ -53,16 +53,14 @@ def row_cells(row: LetterRow, lang: str) -> tuple[Text, ...]:
     )
 
 
-class LettersScreen(Screen):
+class LettersScreen(ResultHost, Screen):
     """What both lists share: the table, its pages, opening a letter in place and coming back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f12", "close_result", N_("Back"), id="back-to-list", key_display="Esc/F12"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.result = ResultPanel()
+    RESULT_HIDES = "#letters-panel"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a letter is open only its Back works; the list's own keys wait."""
@@ -82,6 +80,7 @@ class LettersScreen(Screen):
     def setup_table(self) -> None:
         """Called by each screen's on_mount (Textual runs every class's on_mount in the MRO,
         so the base class has none of its own)."""
+        self.prepare_result()
         self._rows: dict[str, LetterRow] = {}
         self._last: LetterRow | None = None
         self._more = False
@@ -135,26 +134,18 @@ class LettersScreen(Screen):
     def _open(self, row: LetterRow) -> None:
         self.app.call_from_thread(self._opened, self.app.desk.open_listed(row))
 
-    def _opened(self, answer: LookupAnswer) -> None:
+    async def _opened(self, answer: LookupAnswer) -> None:
         if answer.outcome is Outcome.FOUND and answer.letter is not None:
-            self._show_result(answer.letter)
+            await self.show_in_place(answer.letter)
         else:
             self.notify(_("The letter could not be opened. Please try again or ask staff for help."),
                         severity="error", markup=False)
 
-    def _show_result(self, letter: LetterView) -> None:
-        """The letter in place of the list, as the number form shows it."""
-        self.query_one("#letters-panel").display = False
-        self.result.show(letter)
-        self.refresh_bindings()
-        paint_now(self)
-
     @on(ResultPanel.Closed)
     def _result_closed(self) -> None:
         """Back: the list again, its cursor on the letter just read."""
-        self.query_one("#letters-panel").display = True
+        self.result_closed()
         self.query_one("#my-letters", DataTable).focus()
-        self.refresh_bindings()
 
 
 class MyLettersScreen(LettersScreen):
@@ -172,13 +163,20 @@ class MyLettersScreen(LettersScreen):
             with Horizontal(id="my-letters-actions"):
                 yield Button(_("Track another letter by number and date"), id="track-other",
                              compact=True)
-        yield self.result
         yield LocalFooter()
+
+    def __init__(self, first_page: ListAnswer | None = None) -> None:
+        super().__init__()
+        self._first = first_page  # asked for with the login, off the UI thread (tui/app.py)
 
     def on_mount(self) -> None:
         self.setup_table()
         self.query_one("#my-letters", DataTable).focus()
-        self._first_page()
+        if self._first is not None:
+            self._listed(self._first)  # before the first paint: the list is painted whole
+            self._first = None
+        else:
+            self._first_page()
 
     @work(thread=True, group="letters-more")
     def _first_page(self) -> None:
@@ -227,7 +225,6 @@ class ApplicantScreen(LettersScreen):
             yield Static("", id="applicant-error", classes="error", markup=False)
             yield Static("", id="applicant-warning", classes="error", markup=False)
             yield from self.compose_table()
-        yield self.result
         yield LocalFooter()
 
     def on_mount(self) -> None:

@@ -16,9 +16,8 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
-from textual.timer import Timer
 
-from data.desk import FormProblem, LoginOutcome, LoginResult
+from data.desk import FormProblem, ListAnswer, LoginOutcome, LoginResult
 from data.i18n import LANGUAGES, N_, _
 from data.mobile_id import MidStart
 from data.terminal import StoreError
@@ -35,7 +34,7 @@ OUTCOME_MESSAGES = {
     LoginOutcome.NOT_RECORDED: N_("The login could not be recorded. Please try again or ask staff for help."),
 }
 FIELDS = {"phone": "#phone", "user_id": "#user-id"}
-POLL_SECONDS = 0.1  # how often a login in progress asks the provider for its outcome
+HOLD_SECONDS = 0.5  # how long one status request may be held by the provider (a long poll)
 
 
 class LoginScreen(Screen):
@@ -49,7 +48,6 @@ class LoginScreen(Screen):
         super().__init__()
         self.message = message
         self._pending: tuple[str, str, MidStart] | None = None
-        self._poller: Timer | None = None
         self._typed: dict[str, str] = {}  # kept across a language switch
 
     def compose(self) -> ComposeResult:
@@ -143,7 +141,7 @@ class LoginScreen(Screen):
         self.query_one("#verification-code", Static).update(
             _("Verification code: {code}\nCheck that your phone shows the same code, then confirm.").format(code=started.code)
         )
-        self._poller = self.set_interval(POLL_SECONDS, self._poll)
+        self._await_provider(phone, user_id, started)
         emulator = self.app.emulated_phone
         ringing = emulator.ringing(started.session_id) if emulator else None
         if ringing is not None:
@@ -151,35 +149,37 @@ class LoginScreen(Screen):
 
             self.app.push_screen(PhoneScreen(emulator, started.session_id, format_phone(ringing[0]), ringing[1]))
 
-    def _poll(self) -> None:
-        if self._pending is not None:
-            self._ask_provider(*self._pending)
-
     @work(thread=True, exclusive=True, group="login-poll")
-    def _ask_provider(self, phone: str, user_id: str, started: MidStart) -> None:
-        """One status request (MID-REST polls); the audit row is written here at completion."""
-        try:
-            result = self.app.desk.poll_login(phone, user_id, started)
-        except StoreError as error:
-            self.app.call_from_thread(self._finished, None, error.problem.text(_))
-            return
-        if result is not None:
-            self.app.call_from_thread(self._finished, result, "")
+    def _await_provider(self, phone: str, user_id: str, started: MidStart) -> None:
+        """Status requests, each held by the provider until the person answers (MID-REST's
+        long poll), until the login completes or is abandoned; the audit row is written here."""
+        desk = self.app.desk
+        while not desk.login_abandoned(started):
+            try:
+                result = desk.poll_login(phone, user_id, started, wait=HOLD_SECONDS)
+            except StoreError as error:
+                self.app.call_from_thread(self._finished, None, error.problem.text(_))
+                return
+            if result is not None:
+                first_page = self._prepare(result)
+                self.app.call_from_thread(self._finished, result, "", first_page)
+                return
+
+    def _prepare(self, result: LoginResult) -> ListAnswer | None:
+        """The first screen's data, fetched in this same worker (one hop less to wait for)."""
+        return self.app.prepare_session() if result.outcome is LoginOutcome.OK else None
 
     def on_unmount(self) -> None:
         """Logged out or timed out mid-login: the provider stops asking the phone."""
         if self._pending is not None:
             self.app.desk.abandon_login(self._pending[2])
 
-    def _finished(self, result: LoginResult | None, failure: str) -> None:
+    def _finished(self, result: LoginResult | None, failure: str, first_page: ListAnswer | None = None) -> None:
         from screens.phone import PhoneScreen
 
         if self._pending is None and result is not None:
-            return  # a second answer of the same login (two polls in flight)
+            return  # the login was given up meanwhile
         self._pending = None
-        if self._poller is not None:
-            self._poller.stop()
-            self._poller = None
         if isinstance(self.app.screen, PhoneScreen):  # timed out or refused while it was open
             self.app.screen.dismiss()
         if not self.is_mounted:
@@ -187,7 +187,7 @@ class LoginScreen(Screen):
         self.query_one("#verification-code", Static).update("")
         self.query_one("#login", Button).disabled = False
         if result is not None and result.outcome is LoginOutcome.OK:
-            self.app.start_session()
+            self.app.start_session(first_page)
             return
         self._fail(failure or _(OUTCOME_MESSAGES[result.outcome]))  # type: ignore[union-attr]
 

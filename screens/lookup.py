@@ -17,9 +17,9 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
 from data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Outcome
-from data.letters import Agency, LetterView
-from screens.result import ResultPanel
-from screens.widgets import LocalFooter, TitleBar, paint_now, data_text
+from data.letters import Agency
+from screens.result import ResultHost, ResultPanel
+from screens.widgets import LocalFooter, TitleBar, data_text
 from data.i18n import N_, _
 
 DATE_CHARS = r"[0-9./\-]*"
@@ -27,7 +27,7 @@ BUSY_AFTER = 0.15  # seconds before *show* looks busy while its lookup runs
 FIELDS = {"number": "#reg-number", "date": "#reg-date", "caller": "#caller-check"}
 
 
-class LookupScreen(Screen):
+class LookupScreen(ResultHost, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         # One key and one legend for both: from a result back to the form, from the form back to
         # the authorities (an unchanged legend spares the footer a rebuild on every letter).
@@ -37,7 +37,6 @@ class LookupScreen(Screen):
     def __init__(self, agency: Agency) -> None:
         super().__init__()
         self.agency = agency
-        self.result = ResultPanel()
         self._asking: Timer | None = None  # while a lookup is on its way
 
     def compose(self) -> ComposeResult:
@@ -56,7 +55,6 @@ class LookupScreen(Screen):
             yield Button(_("Show in which customs authority the letter is"), id="show", variant="primary")
             yield Static("", id="lookup-error", classes="error", markup=False)
             yield Static("", id="lookup-warning", classes="error", markup=False)
-        yield self.result
         yield LocalFooter()
 
     @property
@@ -67,8 +65,11 @@ class LookupScreen(Screen):
     def fields(self) -> tuple[str, ...]:
         return ("#reg-number", "#reg-date", "#caller-check") if self.operator else ("#reg-number", "#reg-date")
 
+    RESULT_HIDES = "#lookup-form"
+
     def on_mount(self) -> None:
         self.query_one("#reg-number", Input).focus()
+        self.prepare_result()
 
     def action_back(self) -> None:
         """Esc/F12: from a result to the form, from the form to the authorities."""
@@ -83,7 +84,7 @@ class LookupScreen(Screen):
         for field in self.fields:
             self.query_one(field, Input).value = ""
         self.query_one("#lookup-error", Static).update("")
-        self.query_one("#lookup-form").display = True
+        self.result_closed()
         self.query_one("#reg-number", Input).focus()
 
     @on(Input.Submitted, "#reg-number")
@@ -122,7 +123,7 @@ class LookupScreen(Screen):
     def _lookup(self, request: LookupRequest) -> None:
         self.app.call_from_thread(self._answered, self.app.desk.lookup(request))
 
-    def _answered(self, answer: LookupAnswer) -> None:
+    async def _answered(self, answer: LookupAnswer) -> None:
         if self._asking is not None:
             self._asking.stop()
             self._asking = None
@@ -131,7 +132,7 @@ class LookupScreen(Screen):
             show.disabled = False
         if answer.outcome is Outcome.FOUND and answer.letter is not None:
             self.query_one("#lookup-warning", Static).update("")
-            self._show_result(answer.letter)
+            await self.show_in_place(answer.letter)
             return
         if answer.consequence is Consequence.SESSION_ENDED:
             self.app.end_session("miss_limit", N_("Too many unsuccessful searches: for your safety the session has ended."))
@@ -140,12 +141,6 @@ class LookupScreen(Screen):
             self.query_one("#lookup-warning", Static).update(
                 _("Warning: several lookups in a row found nothing or could not verify the caller. This has been recorded for your supervisor."))
         self._error(self._miss_message(answer), "#caller-check" if answer.outcome is Outcome.UNVERIFIED else "#reg-number")
-
-    def _show_result(self, letter: LetterView) -> None:
-        """The result in place of the form: no screen is built for any letter."""
-        self.query_one("#lookup-form").display = False
-        self.result.show(letter)
-        paint_now(self)
 
     def _miss_message(self, answer: LookupAnswer) -> str:
         if answer.outcome is Outcome.FAILED:

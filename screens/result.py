@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.widget import AwaitMount
 from textual.widgets import Button, Static
 
 from data.letters import LetterView
 from data.statuses import STATUS_TITLES, describe_deadline, explain
 from data.text import format_date, strip_controls
-from screens.widgets import Plain, data_text
+from screens.widgets import Plain, data_text, paint_now
 from data.i18n import N_, _, ngettext
 
 
@@ -166,6 +167,45 @@ class ResultPanel(Vertical):
     @on(Button.Pressed, "#back")
     def _back(self) -> None:
         self.close()
+
+
+class ResultHost:
+    """A screen that shows letters in place of `RESULT_HIDES` (a mixin for Screen classes).
+
+    Its `ResultPanel` is mounted after the screen's first paint, when nobody waits for it, and
+    is shown with the screen painted at once (`paint_now`), not at the next frame tick.
+    """
+
+    RESULT_HIDES = ""  # the selector of what the letter is shown in place of
+    _result_mounting: AwaitMount | None = None
+
+    @property
+    def result(self) -> ResultPanel:
+        if "_result" not in self.__dict__:
+            self._result = ResultPanel()
+        return self._result
+
+    def prepare_result(self) -> None:
+        """Call from on_mount: the panel joins the screen once the screen is painted."""
+        self.call_after_refresh(self._mount_result)  # type: ignore[attr-defined]
+
+    def _mount_result(self) -> AwaitMount:
+        if self._result_mounting is None:
+            self._result_mounting = self.mount(self.result)  # type: ignore[attr-defined]
+        return self._result_mounting
+
+    async def show_in_place(self, letter: LetterView) -> None:
+        if not self.result.is_mounted:  # asked before the screen's first paint was done
+            await self._mount_result()
+        self.query_one(self.RESULT_HIDES).display = False  # type: ignore[attr-defined]
+        self.result.show(letter)
+        self.refresh_bindings()  # type: ignore[attr-defined]
+        paint_now(self)  # type: ignore[arg-type]
+
+    def result_closed(self) -> None:
+        """What the letter was shown in place of, again (the caller then moves the focus)."""
+        self.query_one(self.RESULT_HIDES).display = True  # type: ignore[attr-defined]
+        self.refresh_bindings()  # type: ignore[attr-defined]
 
 
 # The rows every mode shows, in order: (label msgid, widget id). The registration date is in

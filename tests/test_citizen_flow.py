@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import date
 
 import pytest
 from textual.widgets import Button
@@ -18,7 +17,7 @@ from screens.lookup import LookupScreen
 from screens.phone import PhoneScreen
 from tests.conftest import TODAY, izle_app, CITIZEN, HOSTILE_EXECUTOR, HOSTILE_UNIT, OTHER
 from screens.result import ResultPanel
-from tests.pilot import audit_rows, screen_text, settle, type_into, choose_agency, enter_pin, log_in, look_up, start_login, text_of, showing_result
+from tests.pilot import screen_text, settle, type_into, choose_agency, enter_pin, log_in, look_up, start_login, text_of, showing_result
 from tui.app import IzleApp
 
 SIZE = (100, 40)

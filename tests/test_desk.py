@@ -7,6 +7,7 @@ within a session and across restarts, and that each step leaves its audit row.
 from __future__ import annotations
 
 import random
+import threading
 from datetime import date
 
 import pytest
@@ -206,3 +207,19 @@ def test_every_miss_is_answered_at_the_same_moment(register):
     before = clock.monotonic()
     assert desk.lookup(request(desk, "01-31/3073", "05.03.2026")).outcome is Outcome.FOUND
     assert clock.monotonic() == before  # a found letter is not held back
+
+
+def test_a_login_abandoned_while_its_status_is_held_completes_nothing(register):
+    """Logout or idle while the provider holds a status request: the answer that comes back
+    opens no session and writes no login row."""
+    desk = make_desk(register)
+    started = desk.start_login(CITIZEN.phone, CITIZEN.user_id)
+    answers: list = []
+    held = threading.Thread(target=lambda: answers.append(
+        desk.poll_login(CITIZEN.phone, CITIZEN.user_id, started, wait=30)))
+    held.start()
+    desk.abandon_login(started)
+    held.join(10)
+    assert not held.is_alive() and answers == [None]
+    assert desk.login_abandoned(started) and desk.session is None
+    assert audit_rows(register, "login") == []

@@ -2,6 +2,7 @@
 
 import hashlib
 import random
+import threading
 
 import pytest
 
@@ -93,3 +94,36 @@ def test_each_outcome_comes_from_the_status(register, case, expected):
             mid.enter_pin(started.session_id, "0000")
     status = mid.status(started.session_id)
     assert status.result is expected and status.identity is None
+
+
+def held_status(mid: EmulatedMobileId, session_id: str) -> tuple[threading.Thread, list]:
+    """A status request held by the provider (a long poll of 30 s), in a thread."""
+    answers: list = []
+    thread = threading.Thread(target=lambda: answers.append(mid.status(session_id, wait=30)))
+    thread.start()
+    return thread, answers
+
+
+def test_a_held_status_request_answers_when_the_phone_does(register):
+    """MID-REST's long poll: the request returns as the PIN is accepted, not when its 30 s
+    hold runs out (a 10 s join leaves a wide margin; a missed wake-up fails it)."""
+    mid = emulator(register, FixedClock(TODAY))
+    started = mid.start(CITIZEN.phone, CITIZEN.user_id)
+    thread, answers = held_status(mid, started.session_id)
+    assert mid.confirm(started.session_id)
+    assert mid.enter_pin(started.session_id, CITIZEN.pin1)[0] is PinAnswer.ACCEPTED
+    thread.join(10)
+    assert not thread.is_alive()
+    assert answers[0].result is MidResult.OK and answers[0].identity.user_id == CITIZEN.user_id
+
+
+@pytest.mark.parametrize("answer", ["cancel", "abandon"])
+def test_a_held_status_request_ends_when_the_login_does(register, answer):
+    mid = emulator(register, FixedClock(TODAY))
+    started = mid.start(CITIZEN.phone, CITIZEN.user_id)
+    thread, answers = held_status(mid, started.session_id)
+    (mid.cancel if answer == "cancel" else mid.abandon)(started.session_id)
+    thread.join(10)
+    assert not thread.is_alive()
+    expected = MidResult.USER_CANCELLED if answer == "cancel" else MidResult.TIMEOUT
+    assert answers[0].result is expected and answers[0].identity is None

@@ -22,7 +22,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from data.clock import Clock, SystemClock, system_random
-from data.desk import Desk, Limits, Mode, Session
+from data.desk import Desk, Limits, ListAnswer, Mode, Session
 from data.letters import Register
 from data.mobile_id import EmulatedMobileId, MobileIdProvider
 from data.schema import ensure_terminal
@@ -272,7 +272,17 @@ class IzleApp(App, inherit_bindings=False):
 
     # --- the session -----------------------------------------------------------------------
 
-    def start_session(self) -> None:
+    def _lists_letters_first(self) -> bool:
+        session = self.session
+        return (session is not None and self.mode == "citizen"
+                and not (self.kiosk and session.identity.role == "admin"))
+
+    def prepare_session(self) -> ListAnswer | None:
+        """Called off the UI thread as a login completes: what the first screen shows (a
+        citizen's letters), so that screen is painted whole at once, in one step."""
+        return self.desk.my_letters() if self._lists_letters_first() else None
+
+    def start_session(self, first_page: ListAnswer | None = None) -> None:
         from screens.admin import AdminScreen
         from screens.agency import AgencyScreen
 
@@ -281,10 +291,10 @@ class IzleApp(App, inherit_bindings=False):
             return
         if self.kiosk and session.identity.role == "admin":
             self.switch_screen(AdminScreen())
-        elif self.mode == "citizen":  # a citizen's own letters first (DESIGN §5)
+        elif self._lists_letters_first():  # a citizen's own letters first (DESIGN §5)
             from screens.letters import MyLettersScreen
 
-            self.switch_screen(MyLettersScreen())
+            self.switch_screen(MyLettersScreen(first_page))
         else:
             self.switch_screen(AgencyScreen())
 
