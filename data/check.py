@@ -1,13 +1,15 @@
 """`izle check`: is the register sound, and is this terminal's audit log intact?
 
 Read-only: the check never changes either file. Each problem is an English msgid with
-`{placeholders}` (the CLI translates it) and a short code for scripts and tests.
+`{placeholders}` (the CLI translates it) and a short code for scripts and tests. Problems
+(`check_register`) make the check fail; warnings (`check_warnings`) are printed and do not.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from data.db import connect_read_only, user_version
@@ -16,8 +18,6 @@ from data.problems import Problem
 from data.statuses import N_, STATUSES
 
 EXAMPLES = 5  # letters named per problem; the count says how many there are in all
-
-
 
 
 def check_register(register_path: Path, state_path: Path | None = None) -> list[Problem]:
@@ -29,6 +29,48 @@ def check_register(register_path: Path, state_path: Path | None = None) -> list[
     problems = _check_file(register_path, _register_checks, REGISTER_MIGRATIONS)
     if state_path is not None and Path(state_path).is_file():
         problems += _check_file(Path(state_path), _terminal_checks, TERMINAL_MIGRATIONS)
+    return problems
+
+
+def check_warnings(register_path: Path, today: date) -> list[Problem]:
+    """What is not broken but will mislead: a register whose `calendar` has no generated public
+    holidays (notes `holidays:`) for this year or the next — built before holidays became
+    calendar rows, or refreshed too long ago — counts those holidays as working days in every
+    due date. Each warning names `izle calendar refresh`. [] when the register cannot be read
+    (`check_register` says why)."""
+    register_path = Path(register_path)
+    if not register_path.is_file():
+        return []
+    try:
+        conn = connect_read_only(register_path)
+    except sqlite3.Error:
+        return []
+    try:
+        if user_version(conn) != len(REGISTER_MIGRATIONS):
+            return []
+        return [replace(p, path=str(register_path))
+                for p in _missing_holidays(conn, register_path, today)]
+    except sqlite3.DatabaseError:
+        return []
+    finally:
+        conn.close()
+
+
+def _missing_holidays(conn: sqlite3.Connection, path: Path, today: date) -> list[Problem]:
+    from data.deadlines import PUBLIC_SOURCE
+
+    problems = []
+    for year in (today.year, today.year + 1):
+        found = conn.execute(
+            "SELECT 1 FROM calendar WHERE date BETWEEN ? AND ? AND substr(note, 1, ?) = ? LIMIT 1",
+            (f"{year:04d}-01-01", f"{year:04d}-12-31", len(PUBLIC_SOURCE), PUBLIC_SOURCE),
+        ).fetchone()
+        if found is None:
+            problems.append(Problem(
+                "holidays_missing",
+                N_("The calendar has no public holidays of {year}: due dates count them as "
+                   "working days. Write them with: izle calendar refresh --db {path}"),
+                {"year": year, "path": str(path)}))
     return problems
 
 

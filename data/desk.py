@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from enum import Enum
 
 from data.caller import caller_key, caller_matches, same_surname
@@ -363,6 +363,17 @@ class Desk:
     def _recent_misses(self, user: str, window: float) -> int:
         return self.store.misses_since(user, self._since(window))
 
+    def _operator_misses(self, user: str, window: float) -> int:
+        """An operator's misses within `window`, but none from before an administrator last
+        lifted their lookup lock (`izle identity unblock`): the misses that locked them are
+        forgiven, or the very next miss would lock them again. A citizen's count never
+        looks at this (their lookups are never locked, only refused while a window lasts)."""
+        since = self.clock.now() - timedelta(seconds=window)
+        unlocked = self.store.lookups_unlocked_at(user)
+        if unlocked:
+            since = max(since, datetime.fromisoformat(unlocked).astimezone(timezone.utc))
+        return self.store.misses_since(user, since.isoformat(timespec="milliseconds"))
+
     def _locked(self, session: Session) -> bool:
         """Refused before any lookup: too many misses by this person lately, or (operator) a
         lock an administrator has not lifted yet."""
@@ -374,7 +385,8 @@ class Desk:
     def _slow_down(self, user: str) -> None:
         """After a few recent misses every answer of this person waits, found or not (a wait
         only on misses would tell them apart), doubling per miss up to `slow_max`."""
-        recent = self._recent_misses(user, self.limits.burst_window)
+        count = self._operator_misses if self.mode is Mode.OPERATOR else self._recent_misses
+        recent = count(user, self.limits.burst_window)
         if recent >= self.limits.slow_from:
             self.clock.sleep(min(self.limits.slow_max, 0.5 * 2 ** (recent - self.limits.slow_from)))
 
@@ -393,7 +405,7 @@ class Desk:
     def _operator_after_miss(self, session: Session) -> Consequence:
         limits, user, now = self.limits, session.identity.user_id, self.clock.monotonic()
         try:
-            if self._recent_misses(user, limits.lock_window) >= limits.lock_misses:
+            if self._operator_misses(user, limits.lock_window) >= limits.lock_misses:
                 self.store.lock_lookups(user)
                 self.record_safely("flag", "lookups_locked", {"limit": limits.lock_misses,
                                                               "window_s": int(limits.lock_window)})

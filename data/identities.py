@@ -12,6 +12,7 @@ import os
 import re
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 
 from enum import Enum
 
@@ -202,12 +203,17 @@ def check_pin(conn: sqlite3.Connection, user_id: str, pin: str,
     return PinCheck.WRONG, MAX_PIN_TRIES - failed
 
 
-def unblock(conn: sqlite3.Connection, user_id: str) -> bool:
-    """Unblock PIN1 (as a PUK would) and lift a lock on the person's lookups."""
+def unblock(conn: sqlite3.Connection, user_id: str, now: datetime | None = None) -> bool:
+    """Unblock PIN1 (as a PUK would) and lift a lock on the person's lookups.
+
+    Lifting a lock records when (`lookups_unlocked_at`, milliseconds as the audit writes
+    them): the misses that led to it are then forgiven, not counted towards the next lock."""
+    moment = now or SystemClock().now()
     cur = conn.execute(
-        "UPDATE identities SET failed_pins = 0, blocked_at = NULL, lookups_locked_at = NULL,"
-        " updated_at = ? WHERE user_id = ?",
-        (now_iso(), user_id),
+        "UPDATE identities SET failed_pins = 0, blocked_at = NULL,"
+        " lookups_unlocked_at = CASE WHEN lookups_locked_at IS NULL THEN lookups_unlocked_at"
+        " ELSE ? END, lookups_locked_at = NULL, updated_at = ? WHERE user_id = ?",
+        (moment.isoformat(timespec="milliseconds"), moment.isoformat(timespec="seconds"), user_id),
     )
     return cur.rowcount == 1
 
@@ -221,6 +227,13 @@ def lookups_locked(conn: sqlite3.Connection, user_id: str) -> bool:
     row = conn.execute("SELECT lookups_locked_at FROM identities WHERE user_id = ?",
                        (user_id,)).fetchone()
     return bool(row and row[0])
+
+
+def lookups_unlocked_at(conn: sqlite3.Connection, user_id: str) -> str | None:
+    """When an administrator last lifted this person's lookup lock (ISO, UTC), or None."""
+    row = conn.execute("SELECT lookups_unlocked_at FROM identities WHERE user_id = ?",
+                       (user_id,)).fetchone()
+    return row[0] if row and row[0] else None
 
 
 def set_pin(conn: sqlite3.Connection, user_id: str, pin1: str) -> bool:

@@ -144,8 +144,14 @@ def _register_v3(db) -> None:
     db.execute(LETTER_INDEXES["letters_fin_date"])
 
 
+def _terminal_v3(db) -> None:
+    """When an administrator last lifted an operator's lookup lock: misses before it no longer
+    count towards the next lock (data/desk.py)."""
+    db["identities"].add_column("lookups_unlocked_at", str)
+
+
 REGISTER_MIGRATIONS: list[Migration] = [_register_v1, _register_v2, _register_v3]
-TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1, _terminal_v2]
+TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1, _terminal_v2, _terminal_v3]
 
 
 def migrate(conn: sqlite3.Connection, migrations: list[Migration]) -> int:

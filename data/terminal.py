@@ -78,6 +78,9 @@ class TerminalStore:
     def lookups_locked(self, user_id: str) -> bool:
         return self._run(lambda c: identities.lookups_locked(c, user_id))
 
+    def lookups_unlocked_at(self, user_id: str) -> str | None:
+        return self._run(lambda c: identities.lookups_unlocked_at(c, user_id))
+
     # --- the audit ----------------------------------------------------------------------
 
     def record(self, *, terminal: str, mode: str, actor: str, action: str, outcome: str,

@@ -95,17 +95,41 @@ _SLASHES = re.compile(r"[\\\u2044\u2215\uFF0F|]")
 _PREFIX = re.compile(r"^(?:№|NO\.?|N\.?)(?=\d)")
 
 
-def normalize_reg_no(number: str) -> str:
-    """The register key of a letter number as printed on a receipt.
-
-    Azerbaijani upper-case, spaces dropped, dash and slash variants unified, a leading
-    `№`/`N`/`No.` dropped: "№ 01–31 / 3073" → "01-31/3073".
-    """
+def _reg_no_pass(number: str) -> str:
     key = az_upper(strip_controls(unicodedata.normalize("NFKC", number)))
     key = _SPACES.sub("", key)
     key = _DASHES.sub("-", key)
     key = _SLASHES.sub("/", key)
     return _PREFIX.sub("", key)
+
+
+# Passes after the first that a key may need before it stops changing (two suffice for every
+# input the fuzz tests found; the bound only guards against a Unicode surprise).
+_MORE_PASSES = 4
+
+
+def normalize_reg_no(number: str) -> str:
+    """The register key of a letter number as printed on a receipt.
+
+    Azerbaijani upper-case, spaces dropped, dash and slash variants unified, a leading
+    `№`/`N`/`No.` dropped: "№ 01–31 / 3073" → "01-31/3073".
+
+    Idempotent: normalize_reg_no(key) == key. One pass is not always enough: dropping a space
+    or a control character can put a combining mark right after a letter (`"R¸"` is NFKC
+    `"R ̧"`, `"C\x01\u0301"`), and upper-casing can leave a decomposed letter (`"ῢ"` becomes
+    `"Ϋ̀"` in three code points): the next pass composes them. So the pass repeats until the
+    key stops changing; a key that one pass leaves as it is (every ASCII key, every number
+    stored before this) is exactly what it always was.
+    """
+    key = _reg_no_pass(number)
+    if key.isascii():  # a pass leaves an ASCII key as it is: no second pass to pay for
+        return key
+    for _ in range(_MORE_PASSES):
+        again = _reg_no_pass(key)
+        if again == key:
+            break
+        key = again
+    return key
 
 
 # The lowest and highest year of a date anywhere in İzlə (the form, the importer): the Republic's

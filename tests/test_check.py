@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from data.audit import append
-from data.check import check_register
+from data.check import check_register, check_warnings
+from data.clock import FixedClock
 from data.db import connect_write, user_version
 from data.schema import (
     REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS, ensure_register, ensure_terminal, migrate,
 )
+from tests.conftest import TODAY
 
 
 def state_of(register: Path) -> Path:
@@ -33,10 +36,11 @@ def write(path: Path, *statements: str) -> None:
     conn.close()
 
 
-def izle(*args: str):
+def izle(*args: str, today: date = TODAY):
+    """The command line, with the register's "today" (never the real date) as its clock."""
     from tui.cli.run import run
 
-    return CliRunner().invoke(run, ["--lang", "en", *args])
+    return CliRunner().invoke(run, ["--lang", "en", *args], obj={"clock": FixedClock(today)})
 
 
 def test_the_test_register_is_sound(register):
@@ -44,8 +48,10 @@ def test_the_test_register_is_sound(register):
     append(conn, terminal="t1", mode="citizen", actor="100001", action="lookup", outcome="found")
     conn.close()
     assert check_register(register, state_of(register)) == []
+    assert check_warnings(register, TODAY) == []
     result = izle("--db", str(register), "check")
-    assert result.exit_code == 0 and "no problems found" in result.output
+    assert result.exit_code == 0 and "no problems found." in result.output
+    assert "Warning" not in result.output
 
 
 def test_a_missing_register_is_a_problem(tmp_path):
@@ -105,6 +111,62 @@ def test_damaged_pages_are_reported_not_crashed(register, tmp_path):
 def test_a_register_newer_than_this_program_is_a_problem(register):
     write(register, f"PRAGMA user_version = {len(REGISTER_MIGRATIONS) + 1}")
     assert [p.code for p in check_register(register)] == ["schema_version"]
+
+
+# --- warnings: what misleads without being broken ------------------------------------------
+
+def test_a_calendar_without_generated_holidays_is_a_warning_naming_the_refresh(register):
+    """A register built before public holidays became calendar rows: every due date would
+    count them as working days. The check says so, names the command, and does not fail."""
+    write(register, "DELETE FROM calendar WHERE note LIKE 'holidays:%'")
+    warnings = check_warnings(register, TODAY)
+    assert [(w.code, w.params["year"]) for w in warnings] == [("holidays_missing", 2026),
+                                                              ("holidays_missing", 2027)]
+    assert check_register(register, state_of(register)) == []  # a warning, not a problem
+    result = izle("--db", str(register), "check")
+    assert result.exit_code == 0, result.output
+    assert f"izle calendar refresh --db {register}" in result.output
+    assert "2026" in result.output and "2027" in result.output
+    assert "no problems found, 2 warnings." in result.output
+    izle("--db", str(register), "calendar", "refresh")
+    assert check_warnings(register, TODAY) == []
+
+
+def test_the_year_comes_from_the_clock_and_the_next_year_counts_too(register):
+    """Holidays are written for 2020–2035: in the last of those years, the next is missing."""
+    assert check_warnings(register, date(2035, 3, 1))[0].params["year"] == 2036
+    assert [w.params["year"] for w in check_warnings(register, date(2019, 6, 1))] == [2019]
+    assert "2036" in izle("--db", str(register), "check", today=date(2035, 3, 1)).output
+
+
+def test_an_administrators_own_holiday_is_not_a_generated_one(register):
+    write(register, "DELETE FROM calendar WHERE note LIKE 'holidays:%'",
+          "INSERT INTO calendar (date, kind, note) VALUES ('2026-12-31', 'holiday', 'Cabinet')")
+    assert [w.params["year"] for w in check_warnings(register, TODAY)] == [2026, 2027]
+
+
+def test_warnings_are_printed_beside_problems_and_problems_still_fail(register):
+    write(register, "DELETE FROM calendar WHERE note LIKE 'holidays:%'",
+          "UPDATE letters SET executor_id = 2 WHERE id = 1")
+    result = izle("--db", str(register), "check")
+    assert result.exit_code == 1
+    assert "1 problem found." in result.output and "izle calendar refresh" in result.output
+
+
+def test_a_fresh_demo_register_has_no_warning(tmp_path):
+    from data.demo import build_demo
+
+    register = tmp_path / "register.db"
+    build_demo(register, tmp_path / "terminal.db", letters=100, seed=2)
+    assert check_warnings(register, TODAY) == []
+    result = izle("--db", str(register), "check")
+    assert result.exit_code == 0 and "Warning" not in result.output, result.output
+
+
+def test_an_unreadable_register_has_problems_not_warnings(tmp_path):
+    assert check_warnings(tmp_path / "none.db", TODAY) == []
+    (tmp_path / "junk.db").write_bytes(b"not a database" * 100)
+    assert check_warnings(tmp_path / "junk.db", TODAY) == []
 
 
 # --- migrations from every earlier version -------------------------------------------------

@@ -152,6 +152,65 @@ def test_an_operators_sustained_burst_locks_lookups_until_an_admin_unlocks(regis
     assert flags == ["miss_burst", "lookups_locked"]
 
 
+def test_an_unlocked_operator_starts_afresh_and_locks_again_after_as_many_misses(register):
+    """`izle identity unblock` forgives the misses that locked: the next miss does not lock
+    again (they are all still within the hour), twelve more do."""
+    clock = FixedClock(TODAY)
+    limits = Limits(slow_from=100, miss_answer=0)  # the real lock: 12 misses within an hour
+    desk = make_desk(register, Mode.OPERATOR, clock=clock, limits=limits)
+    log_in(desk, OPERATOR)
+
+    def miss(n: int) -> Consequence:
+        clock.advance(10)  # all of it well within one hour
+        return desk.lookup(request(desk, f"00-00/{n}", "05.03.2026", "Həsənov")).consequence
+
+    assert [miss(n) for n in range(12)][-1] is Consequence.LOCKED
+    assert desk.store.lookups_locked(OPERATOR.user_id)
+    clock.advance(60)
+    conn = connect_write(register.with_name("terminal.db"))
+    assert unblock(conn, OPERATOR.user_id, now=clock.now())
+    conn.close()
+    assert not desk.store.lookups_locked(OPERATOR.user_id)
+    assert miss(100) is not Consequence.LOCKED
+    assert not desk.store.lookups_locked(OPERATOR.user_id)
+    assert [miss(n) is Consequence.LOCKED for n in range(101, 112)] == [False] * 10 + [True]
+    assert desk.store.lookups_locked(OPERATOR.user_id)
+    assert desk.lookup(request(desk, "01-31/3073", "05.03.2026", "Həsənov")).outcome is Outcome.REFUSED
+    assert [r["outcome"] for r in audit_rows(register, "flag")].count("lookups_locked") == 2
+
+
+def test_a_pin_unblock_without_a_lock_forgives_no_misses(register):
+    """Only lifting a lookup lock resets the count: unblocking PIN1 alone leaves it running."""
+    clock = FixedClock(TODAY)
+    desk = make_desk(register, Mode.OPERATOR, clock=clock, limits=Limits(slow_from=100, miss_answer=0))
+    log_in(desk, OPERATOR)
+    for n in range(11):
+        desk.lookup(request(desk, f"00-00/{n}", "05.03.2026", "Həsənov"))
+    conn = connect_write(register.with_name("terminal.db"))
+    assert unblock(conn, OPERATOR.user_id, now=clock.now())
+    conn.close()
+    last = desk.lookup(request(desk, "00-00/11", "05.03.2026", "Həsənov"))
+    assert last.consequence is Consequence.LOCKED
+
+
+def test_an_unblock_leaves_a_citizens_misses_counted(register):
+    """A citizen's misses per person run across sessions and an administrator's unblock alike."""
+    clock = FixedClock(TODAY)
+    limits = Limits(person_misses=7, session_misses=5, slow_from=100, miss_answer=0)
+    desk = make_desk(register, clock=clock, limits=limits)
+    log_in(desk, CITIZEN)
+    for n in range(5):
+        desk.lookup(request(desk, f"00-00/{n}", "05.03.2026"))
+    conn = connect_write(register.with_name("terminal.db"))
+    assert unblock(conn, CITIZEN.user_id, now=clock.now())
+    conn.close()
+    desk = make_desk(register, clock=clock, limits=limits)
+    log_in(desk, CITIZEN)
+    answers = [desk.lookup(request(desk, f"00-00/{n}", "05.03.2026")) for n in range(5, 8)]
+    assert [a.consequence for a in answers] == [Consequence.NONE, Consequence.LOCKED, Consequence.LOCKED]
+    assert answers[-1].outcome is Outcome.REFUSED
+
+
 def test_operator_mode_refuses_a_citizen_and_says_so_in_the_audit(register):
     desk = make_desk(register, Mode.OPERATOR)
     assert log_in(desk, CITIZEN) is LoginOutcome.ROLE_REFUSED

@@ -119,3 +119,27 @@ def test_every_change_is_in_an_intact_audit_log(izle, register):
     izle("identity", "unblock", "100777")
     assert [r["action"] for r in audit_rows(register)] == ["identity_add", "pin_set", "pin_unblock"]
     assert izle("audit", "verify").exit_code == 0
+
+
+def test_unblock_upgrades_an_older_terminal_db_and_records_when_a_lock_was_lifted(register, tmp_path):
+    """A terminal.db of version 2 (locks, but no unlock time): `izle identity unblock` upgrades
+    it, lifts the operator's lookup lock and records when, so the misses before it are forgiven."""
+    from data.identities import lookups_unlocked_at
+    from data.schema import TERMINAL_MIGRATIONS, migrate
+
+    old = tmp_path / "old-terminal.db"
+    conn = connect_write(old)
+    migrate(conn, TERMINAL_MIGRATIONS[:2])
+    conn.execute("INSERT INTO identities (user_id, phone, role, pin1_hash, lookups_locked_at)"
+                 " VALUES ('200001', '+994501112233', 'operator', 'x', '2026-11-25T06:00:00+00:00')")
+    conn.commit()
+    conn.close()
+    done = CliRunner().invoke(run, ["identity", "unblock", "200001", "--db", str(register),
+                                    "--state", str(old)], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    conn = connect_write(old)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(TERMINAL_MIGRATIONS)
+    assert conn.execute("SELECT lookups_locked_at FROM identities").fetchone()[0] is None
+    assert lookups_unlocked_at(conn, "200001") is not None  # the administrator's moment
+    assert lookups_unlocked_at(conn, OTHER.user_id) is None  # no such person here
+    conn.close()

@@ -478,3 +478,22 @@ def test_a_number_key_ignores_spaces_dashes_prefixes_and_azerbaijani_case(number
 def test_the_importers_quick_path_for_numbers_agrees_with_normalize(number):
     assert importer._ASCII_KEY.match(number)
     assert normalize_reg_no(number) == number
+
+
+def test_a_number_whose_mark_needs_a_second_pass_is_stored_and_typed_alike(register, tmp_path):
+    """The importer's key and a person's typed key come from the one function: a spacing accent
+    (´, which NFKC makes a space and a combining mark) or a mark cut off by a space is composed
+    on import as when typed, in either spelling."""
+    source = tmp_path / "marks.csv"
+    source.write_text("agency_code,reg_no,reg_date,status\n"
+                      "BBGI,01-31/C´3073,2025-03-05,registered\n"
+                      "BBGI,01-31/S \u0327 12,2025-03-06,registered\n", encoding="utf-8")
+    assert not refused_at(import_file(register, source, "letters", today=TODAY))
+    keys = [k for (k,) in rows(register, "SELECT reg_no_key FROM letters ORDER BY reg_date")]
+    assert keys == ["01-31/\u01063073", "01-31/\u015e12"]
+    assert all(normalize_reg_no(k) == k for k in keys)
+    found = Register(register)
+    for typed, day in (("01-31/C´3073", date(2025, 3, 5)), ("01-31/\u01063073", date(2025, 3, 5)),
+                       ("01-31/c\u0301 3073", date(2025, 3, 5)), ("01-31/ş12", date(2025, 3, 6)),
+                       ("01-31/S \u0327 12", date(2025, 3, 6))):
+        assert found.find_letter("BBGI", typed, day) is not None, typed

@@ -17,7 +17,10 @@ from data.text import fold, normalize_fin, normalize_phone, normalize_reg_no, pa
 ANY = st.one_of(
     st.text(st.characters(codec=None, categories=None), max_size=60),
     st.sampled_from(["\ud800", "\x00", "\x1b[2J", "9" * 100_000, "№", "+994", "31.02.2026",
-                     "0000-00-00", "99.99.9999", "\u202e", "İıƏə"]),
+                     "0000-00-00", "99.99.9999", "\u202e", "İıƏə",
+                     # letters whose marks reach them only after a space or control is dropped
+                     # (normalize_reg_no once needed a second pass for these)
+                     "01-31/C´3073", "S \u0327", "O\x01\u0308", "\u1fe2"]),
 )
 E164 = re.compile(r"^\+994(10|50|51|55|60|70|77|99)\d{7}$")
 AGENCY = Agency("BBGI", Names("Bakı Baş Gömrük İdarəsi"), None, "main_office", 1)
@@ -36,9 +39,9 @@ def test_a_fin_is_seven_capitals_and_digits_or_refused(text):
 
 
 @given(ANY)
-def test_a_letter_number_always_has_a_key(text):
+def test_a_letter_number_always_has_a_key_and_the_key_is_stable(text):
     key = normalize_reg_no(text)
-    assert "\x1b" not in key and " " not in key
+    assert normalize_reg_no(key) == key and "\x1b" not in key and " " not in key
 
 
 @given(ANY)

@@ -1,4 +1,7 @@
-"""`izle check`: SQLite integrity, references, statuses and the audit chain; exit 1 on any problem."""
+"""`izle check`: SQLite integrity, references, statuses and the audit chain; exit 1 on any problem.
+
+Warnings (a calendar without this or next year's public holidays) are printed beside the
+problems but leave the exit status 0 when they are all there is."""
 
 from __future__ import annotations
 
@@ -7,28 +10,37 @@ from pathlib import Path
 
 import click
 
-from tui.cli.common import db_option, resolve_paths, state_option
+from tui.cli.common import cli_clock, db_option, resolve_paths, state_option
 from data.i18n import _, ngettext
 
 
 @click.command("check", help=_("Check the register and this terminal's audit log; "
-                               "exit status 1 on any problem."))
+                               "exit status 1 on any problem (warnings alone do not fail)."))
 @db_option
 @state_option
 def check(db: Path | None, state: Path | None) -> None:
-    from data.check import check_register
+    from data.check import check_register, check_warnings
 
     register, terminal_db = resolve_paths(db, state)
     problems = check_register(register, terminal_db)
+    warnings = check_warnings(register, cli_clock().today())
     for problem in problems:
         click.echo(_("Problem in {file}: {what}").format(file=problem.path or register,
                                                          what=_describe(problem)), err=True)
+    for warning in warnings:
+        click.echo(_("Warning about {file}: {what}").format(file=warning.path or register,
+                                                           what=_describe(warning)), err=True)
     if problems:
         n = len(problems)
         files = " + ".join(dict.fromkeys(p.path or str(register) for p in problems))
         click.echo(ngettext("{files}: {count} problem found.", "{files}: {count} problems found.",
                             n).format(files=files, count=n))
         sys.exit(1)
+    if warnings:
+        click.echo(ngettext("{register}: no problems found, {count} warning.",
+                            "{register}: no problems found, {count} warnings.",
+                            len(warnings)).format(register=register, count=len(warnings)))
+        return
     click.echo(_("{register}: no problems found.").format(register=register))
 
 

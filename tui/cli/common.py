@@ -37,6 +37,18 @@ def resolve_paths(db: Path | None, state: Path | None = None) -> tuple[Path, Pat
     return register, state_path(register, state or parent.get("state"))
 
 
+def cli_clock():
+    """The clock of an administrator's command: data/clock.py's SystemClock, unless whoever
+    invoked the command put another in the context's `obj` (`{"clock": FixedClock(...)}`),
+    as tests do — no test reads the real date."""
+    from data.clock import SystemClock
+
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx else None
+    clock = obj.get("clock") if isinstance(obj, dict) else None
+    return clock or SystemClock()
+
+
 class MissingFile(click.ClickException):
     """A file the command reads does not exist (exit status 2, as for a usage problem)."""
 
