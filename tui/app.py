@@ -144,6 +144,9 @@ class IzleApp(App, inherit_bindings=False):
             self.install_signal_handlers()
 
     def _warm_up_and_check(self) -> None:
+        # The screens after login, imported now rather than while a person waits for them.
+        import screens.agency, screens.letters, screens.lookup  # noqa: E401, F401
+
         damage = self.desk.register_damage()
         if damage is None:
             try:
