@@ -46,9 +46,12 @@ async def walk(register: Path, demo: dict) -> None:
         await pilot.click("#phone-confirm")
         await fill("#pin1", citizen["pin1"])
         await pilot.click("#pin1-ok")
-        while app.session is None:  # the login screen polls the provider for the outcome
-            await app.workers.wait_for_complete()
+        while app.session is None:  # the login screen hears the outcome from the provider
             await pilot.pause(0.05)
+        await pilot.pause(0.2)
+        await shot("my-letters")
+        await pilot.press("f4")  # a citizen's letters come first; F4 tracks another
+        await pilot.pause()
         await fill("#agency-filter", letter["agency_name"].split()[0])
         await shot("agency")
         await pilot.press("enter")
@@ -57,8 +60,8 @@ async def walk(register: Path, demo: dict) -> None:
         await fill("#reg-date", letter["reg_date"])
         await shot("lookup")
         await pilot.click("#show")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        while not app.screen.query_one("#result-panel").display:
+            await pilot.pause(0.05)
         await shot("result")
 
 
