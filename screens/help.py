@@ -21,6 +21,15 @@ KEYS = (
     ("F3", N_("log out")),
     ("Esc / F12", N_("back")),
 )
+# What each mode adds to the steps above (text, what F4 does): a citizen starts from their own
+# list (#my-letters; F4 is #track-other), an operator finds a caller's letters by applicant on
+# the authority picker. One line each, so the help still fits an 80x24 console.
+MODE_HELP = {
+    "citizen": (N_("My letters lists your letters: Enter opens the chosen one."),
+                N_("another letter by number and date (My letters)")),
+    "operator": (N_("The letters found are listed: Enter opens the chosen one."),
+                 N_("find by applicant: FIN or surname (authority picker)")),
+}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -29,6 +38,7 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        mode_text, f4_does = MODE_HELP[self.app.mode]
         with Vertical(id="help-body", classes="panel"):
             yield Label(_("Help"), classes="panel-title")
             yield Static(_(
@@ -38,8 +48,8 @@ class HelpScreen(ModalScreen[None]):
                 "on your phone and enter PIN1.\n"
                 "2. Choose the customs authority you wrote to.\n"
                 "3. Enter the letter's number and registration date from your receipt."
-            ), classes="help-text")
-            for keys, what in KEYS:
+            ) + "\n" + _(mode_text), classes="help-text")
+            for keys, what in (*KEYS[:-1], ("F4", f4_does), KEYS[-1]):  # F-keys in order, then back
                 yield Label(f"{keys:<16} {_(what)}", classes="help-key", markup=False)
             yield Button(_("Close"), id="help-close", variant="primary")
 

@@ -147,7 +147,13 @@ class LoginScreen(Screen):
         if ringing is not None:
             from screens.phone import PhoneScreen
 
-            self.app.push_screen(PhoneScreen(emulator, started.session_id, format_phone(ringing[0]), ringing[1]))
+            # The panel moves aside for the phone: both codes must stay readable side by side.
+            self.add_class("-phone-ringing")
+            self.app.push_screen(PhoneScreen(emulator, started.session_id, format_phone(ringing[0]), ringing[1]),
+                                 callback=self._phone_put_away)
+
+    def _phone_put_away(self, _result: None = None) -> None:
+        self.remove_class("-phone-ringing")
 
     @work(thread=True, exclusive=True, group="login-poll")
     def _await_provider(self, phone: str, user_id: str, started: MidStart) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tests.conftest import Person
@@ -121,6 +123,31 @@ async def look_up(pilot: Pilot, number: str, day: str, caller: str | None = None
 def screen_text(app) -> str:
     """Everything the current screen shows, as plain text (what a person reads)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def terminal_lines(app) -> list[Strip]:
+    """The whole terminal, line by line, as a person sees it: the top screen composed over the
+    screens beneath (a modal panel lets the login screen show through, as export_screenshot does)."""
+    from textual._context import visible_screen_stack
+
+    token = visible_screen_stack.set(app._background_screens)
+    try:
+        return app.screen._compositor.render_strips()
+    finally:
+        visible_screen_stack.reset(token)
+
+
+def words(text: str) -> str:
+    """Text with its line breaks and runs of spaces as single spaces (wrapping aside)."""
+    return " ".join(text.split())
+
+
+def shown_in(app, widget: Widget) -> str:
+    """What the terminal shows where `widget` draws its content, as `words`: cut where the
+    widget is cut by the screen's edge, and another screen's text where that covers it."""
+    region = widget.content_region
+    lines = terminal_lines(app)[max(region.y, 0):region.bottom]
+    return words(" ".join(strip.crop(region.x, region.right).text for strip in lines))
 
 
 def audit_rows(register, action: str | None = None) -> list[dict]:

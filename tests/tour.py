@@ -61,6 +61,12 @@ async def help_(pilot) -> None:
     await pilot.pause()
 
 
+async def operator_help(pilot) -> None:
+    await log_in(pilot, OPERATOR)
+    await pilot.press("f1")
+    await pilot.pause()
+
+
 async def idle(pilot) -> None:
     from screens.idle import IdleScreen
 
@@ -186,6 +192,7 @@ SCREENS = {
     "operator-unverified": (OPERATOR_MODE, operator_unverified, "LookupScreen"),
     "operator-result": (OPERATOR_MODE, operator_result, "LookupScreen #result-panel"),
     "operator-result-long": (OPERATOR_MODE, operator_result_long, "LookupScreen #result-panel"),
+    "operator-help": (OPERATOR_MODE, operator_help, "HelpScreen"),
     "operator-applicant": (OPERATOR_MODE, applicant, "ApplicantScreen"),
     "operator-applicant-found": (OPERATOR_MODE, applicant_found, "ApplicantScreen"),
     "operator-applicant-unverified": (OPERATOR_MODE, applicant_unverified, "ApplicantScreen"),
