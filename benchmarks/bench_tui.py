@@ -79,6 +79,8 @@ def bare_apps():
     from textual.widgets.option_list import Option
 
     class BareResult(Screen):
+        BINDINGS = [("escape", "app.pop_screen")]
+
         def __init__(self, values: list[str]) -> None:
             super().__init__()
             self.values = values
@@ -126,6 +128,7 @@ def bare_apps():
 
         @on(OptionList.OptionSelected)
         def chosen(self, event: OptionList.OptionSelected) -> None:
+            self.app.agency = event.option.id  # type: ignore[attr-defined]
             self.app.push_screen(BareLookup())
 
     class BarePin(Screen):

@@ -53,9 +53,30 @@ def test_show_to_result_and_start_up(work, capsys):
 
 def test_memory_compares_two_register_sizes(work, capsys):
     out = printed(capsys, bench_memory.main, "--letters", LETTERS, "--big", BIG, "--lookups", "20",
-                  "--work", str(work))
+                  "--only", "size", "--work", str(work))
     assert_report(out)
     assert "register on disk per letter" in out
+
+
+def test_memory_after_lookups_against_a_bare_app(work):
+    """Two lookups through the screens, one run of each side: positive figures for both."""
+    from benchmarks.common import demo_register
+
+    demo = demo_register(int(LETTERS), 1, work, quiet=True)
+    subject = bench_memory.measure_lookups("subject", demo.register.parent, 2)
+    floor = bench_memory.measure_lookups("floor", demo.register.parent, 2)
+    for side in (subject, floor):
+        assert side["peak"] > side["imported"]["rss"] > 0
+        assert "textual.app" in side["modules"]
+    assert "tui.app" in subject["modules"] and "tui.app" not in floor["modules"]
+
+
+def test_memory_table_against_a_bare_app(work, capsys):
+    out = printed(capsys, bench_memory.main, "--only", "bare", "--big", LETTERS, "--tui-lookups",
+                  "1", "--runs", "1", "--no-traced", "--work", str(work))
+    assert_report(out)
+    assert "peak RSS after 1 lookups vs a bare Textual app" in out
+    assert "modules the bare app has not" in out
 
 
 def test_demo_rate(work, capsys):
