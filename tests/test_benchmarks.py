@@ -119,3 +119,9 @@ def test_sync_benchmark_runs_against_the_server(capsys):
                   "--small", "50", "--pg", admin_url())
     assert_report(out)
     assert "first sync of 300 letters" in out and "queries per sync" in out
+
+
+def test_the_one_command_skips_sync_without_a_server_and_says_why(monkeypatch, capsys):
+    monkeypatch.setenv("IZLE_TEST_PG", "postgresql://nobody@127.0.0.1:1/none")
+    out = printed(capsys, run.main, "--only", "sync")
+    assert "SKIPPED: no PostgreSQL server answers" in out and "FAILED TO RUN" not in out
