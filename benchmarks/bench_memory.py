@@ -202,6 +202,10 @@ async def floor_lookups(demo: Demo, lookups: int, at_end) -> None:
 
 def _package(filename: str) -> str:
     """Who allocated: a top-level package (site-packages or this project), or the stdlib."""
+    if filename.startswith("<frozen importlib"):
+        return "imports (code objects, <frozen importlib>)"
+    if filename.startswith("<"):
+        return filename
     path = Path(filename)
     parts = path.parts
     if "site-packages" in parts:
@@ -211,7 +215,7 @@ def _package(filename: str) -> str:
         return "izle: " + path.resolve().relative_to(ROOT).parts[0]
     except ValueError:
         pass
-    return "<frozen>" if filename.startswith("<") else "stdlib"
+    return "stdlib"
 
 
 def lookups_child(side: str, folder: str, lookups: str, traced: str = "0") -> None:
