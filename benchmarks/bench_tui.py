@@ -128,6 +128,7 @@ def bare_apps():
 
         @on(OptionList.OptionSelected)
         def chosen(self, event: OptionList.OptionSelected) -> None:
+            self.app.agency = event.option.id  # type: ignore[attr-defined]
             self.app.push_screen(BareLookup())
 
     class BarePin(Screen):

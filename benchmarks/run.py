@@ -3,10 +3,11 @@
     python -m benchmarks.run [--letters 1000000] [--big 10000000] [--quick] [--only NAME]
                              [--results benchmarks/RESULTS.md]
 
-NAME: demo, lookup, show, start, memory, import (repeatable). Demo registers are built under
-benchmarks/work/ and reused while one of the same size and seed is there. Without `--big` the
-10M-letter figures are left out (the memory check then compares --letters with a tenth of
-it). `--quick`: fewer repetitions, and demo generation and import at 100,000 letters at most.
+NAME: demo, lookup, show, start, memory, import, api, sync (repeatable). Demo registers are
+built under benchmarks/work/ and reused while one of the same size and seed is there. Without
+`--big` the 10M-letter figures are left out (the memory check then compares --letters with a
+tenth of it, and runs the TUI against a bare app on --letters). `sync` needs a PostgreSQL
+server (IZLE_TEST_PG, else 127.0.0.1:5432): when none answers it is skipped, and says why. `--quick`: fewer repetitions, and demo generation and import at 100,000 letters at most.
 `--results FILE` writes the machine's description and every table into FILE, between two
 marker lines, keeping whatever else FILE says. The exit status is 0 even when a budget is
 over: this is a report; OVER is printed loudly.
@@ -31,10 +32,10 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks import bench_demo, bench_lookup, bench_memory, bench_tui
+from benchmarks import bench_api, bench_demo, bench_lookup, bench_memory, bench_tui
 from benchmarks.common import REPORTED, ROOT, WORK, Row, print_table
 
-NAMES = ("demo", "lookup", "show", "start", "memory", "import")
+NAMES = ("demo", "lookup", "show", "start", "memory", "import", "api", "sync")
 QUICK_MAX = 100_000
 BEGIN, END = "<!-- benchmarks.run: begin -->", "<!-- benchmarks.run: end -->"
 
@@ -121,6 +122,44 @@ def run_import(letters: int) -> None:
         print("\n### Import\n\n**Could not read bench_import's figures**\n\n" + "\n".join(notes))
 
 
+def _postgres() -> tuple[str | None, str]:
+    """The first PostgreSQL server that answers (IZLE_TEST_PG, else the local one), or None and
+    why not."""
+    try:
+        import psycopg
+    except ImportError:
+        return None, "psycopg is not installed"
+    from tests.central_pg import DEFAULT_URLS
+
+    wanted = os.environ.get("IZLE_TEST_PG")
+    errors = []
+    for url in (wanted,) if wanted else DEFAULT_URLS:
+        try:
+            psycopg.connect(url, connect_timeout=3).close()
+            return url, ""
+        except psycopg.Error as error:
+            errors.append(f"{url}: {(str(error).strip().splitlines() or ['?'])[0]}")
+    return None, "; ".join(errors)
+
+
+def run_sync(letters: int, quick: bool) -> None:
+    """bench_sync against the local PostgreSQL server; skipped, with the reason, without one."""
+    server, why = _postgres()
+    if server is None:
+        print(f"\n### Sync from the central register\n\n**SKIPPED: no PostgreSQL server answers "
+              f"(set IZLE_TEST_PG): {why}**\n")
+        return
+    from benchmarks import bench_sync
+
+    try:
+        status = bench_sync.main(["--letters", str(letters), "--pg", server]
+                                 + (["--quick"] if quick else []))
+    except SystemExit as stop:  # bench_sync's own "cannot run here"
+        raise RuntimeError(f"bench_sync stopped: {stop}") from None
+    if status:
+        raise RuntimeError(f"bench_sync could not run (status {status}); see above")
+
+
 def plan(args: argparse.Namespace) -> dict[str, Callable[[], object]]:
     """What each name runs, with the arguments this run's options give it."""
     letters, big, quick = args.letters, args.big, args.quick
@@ -144,8 +183,11 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], object]]:
             + (["--starts", "4"] if quick else []) + work),
         "memory": lambda: bench_memory.main(
             ["--letters", str(memory_sizes[0]), "--big", str(memory_sizes[1])]
-            + (["--lookups", "200"] if quick else []) + work),
+            + (["--lookups", "200", "--runs", "1", "--no-traced"] if quick else []) + work),
         "import": lambda: run_import(import_letters),
+        "api": lambda: bench_api.main(
+            ["--letters", str(letters)] + (["--requests", "200"] if quick else []) + work),
+        "sync": lambda: run_sync(letters, quick),
     }
 
 

@@ -58,6 +58,16 @@ class LocalFooter(Footer):
         self._legend = legend
         super().bindings_changed(screen)
 
+    async def recompose(self) -> None:
+        await super().recompose()
+        # Each FooterKey is data-bound to this footer's `compact`: Textual drops the watchers of
+        # removed keys only when `compact` changes, so every rebuild of a long-lived footer kept
+        # its old keys alive (benchmarks/RESULTS.md, issue 12: peak memory). Drop them now, by
+        # the test Textual itself uses.
+        for watchers in getattr(self, "__watchers", {}).values():
+            watchers[:] = [(node, callback) for node, callback in watchers
+                           if not (node._closing or node._closed)]
+
     def compose(self) -> ComposeResult:
         for widget in super().compose():
             if isinstance(widget, FooterKey):

@@ -53,9 +53,30 @@ def test_show_to_result_and_start_up(work, capsys):
 
 def test_memory_compares_two_register_sizes(work, capsys):
     out = printed(capsys, bench_memory.main, "--letters", LETTERS, "--big", BIG, "--lookups", "20",
-                  "--work", str(work))
+                  "--only", "size", "--work", str(work))
     assert_report(out)
     assert "register on disk per letter" in out
+
+
+def test_memory_after_lookups_against_a_bare_app(work):
+    """Two lookups through the screens, one run of each side: positive figures for both."""
+    from benchmarks.common import demo_register
+
+    demo = demo_register(int(LETTERS), 1, work, quiet=True)
+    subject = bench_memory.measure_lookups("subject", demo.register.parent, 2)
+    floor = bench_memory.measure_lookups("floor", demo.register.parent, 2)
+    for side in (subject, floor):
+        assert side["peak"] > side["imported"]["rss"] > 0
+        assert "textual.app" in side["modules"]
+    assert "tui.app" in subject["modules"] and "tui.app" not in floor["modules"]
+
+
+def test_memory_table_against_a_bare_app(work, capsys):
+    out = printed(capsys, bench_memory.main, "--only", "bare", "--big", LETTERS, "--tui-lookups",
+                  "1", "--runs", "1", "--no-traced", "--work", str(work))
+    assert_report(out)
+    assert "peak RSS after 1 lookups vs a bare Textual app" in out
+    assert "modules the bare app has not" in out
 
 
 def test_demo_rate(work, capsys):
@@ -98,3 +119,9 @@ def test_sync_benchmark_runs_against_the_server(capsys):
                   "--small", "50", "--pg", admin_url())
     assert_report(out)
     assert "first sync of 300 letters" in out and "queries per sync" in out
+
+
+def test_the_one_command_skips_sync_without_a_server_and_says_why(monkeypatch, capsys):
+    monkeypatch.setenv("IZLE_TEST_PG", "postgresql://nobody@127.0.0.1:1/none")
+    out = printed(capsys, run.main, "--only", "sync")
+    assert "SKIPPED: no PostgreSQL server answers" in out and "FAILED TO RUN" not in out
