@@ -6,8 +6,10 @@ Show-to-result (Pilot, headless, 80x24): the real IzleApp, logged in as the demo
 through the real login and phone screens, on the lookup screen with a letter's number and
 date filled in. Timed from pressing *show* (`Button.press()`, the message a click posts) until
 the first frame showing the result panel has been rendered by the compositor. In between: the
-validation, the worker thread with `Register.find_citizen_letter` and the audit row (written
-and committed before anything is shown), the result screen's compose, mount and layout.
+validation, the worker thread with the desk's lookup and its audit row (written and committed
+before anything is shown), then the result panel filled, shown in place of the form, laid out
+and painted (screens/result.py). The first letter after choosing the authority and the next
+ones are reported apart; so is PIN1 OK → the citizen's list painted with its rows.
 Floor: `BareLookupApp` below — two Inputs and a Button; the press starts a thread worker that
 runs the same SQL (letter and movements, sqlite3, read-only) and pushes a screen of 8 Statics.
 The two apps run in alternate blocks (one app at a time in the process), `--presses` each.
