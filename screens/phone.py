@@ -99,6 +99,11 @@ class PhoneScreen(ModalScreen[None]):
     def _pin_checked(self, answer: PinAnswer, left: int) -> None:
         if not self.is_mounted:
             return
+        if answer is PinAnswer.ACCEPTED:
+            # The phone shows the acceptance until the service goes on (the login screen puts
+            # it away then): one screen change for the person instead of two.
+            self.query_one("#pin1-error", Static).update(_("PIN1 accepted."))
+            return
         if answer is not PinAnswer.WRONG:
             self.dismiss()
             return
