@@ -100,9 +100,9 @@ class PhoneScreen(ModalScreen[None]):
         if not self.is_mounted:
             return
         if answer is PinAnswer.ACCEPTED:
-            # The phone shows the acceptance until the service goes on (the login screen puts
-            # it away then): one screen change for the person instead of two.
-            self.query_one("#pin1-error", Static).update(_("PIN1 accepted."))
+            # The phone stays as it is (OK still dimmed) until the service goes on a moment
+            # later and the login screen puts it away: one screen change instead of two, and no
+            # repaint in between for the person to wait through.
             return
         if answer is not PinAnswer.WRONG:
             self.dismiss()
