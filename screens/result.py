@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from rich.cells import cell_len, set_cell_size
 from textual import on
 from textual.app import ComposeResult
@@ -206,6 +208,10 @@ class ResultHost:
         """What the letter was shown in place of, again (the caller then moves the focus)."""
         self.query_one(self.RESULT_HIDES).display = True  # type: ignore[attr-defined]
         self.refresh_bindings()  # type: ignore[attr-defined]
+        # Painting a letter leaves cyclic garbage in Textual's render caches that Python's
+        # collector reaches late; collected here once the form is painted again, while the
+        # person reads it, it no longer adds up (peak RSS, benchmarks/RESULTS.md).
+        self.call_after_refresh(gc.collect)  # type: ignore[attr-defined]
 
 
 # The rows every mode shows, in order: (label msgid, widget id). The registration date is in
