@@ -35,8 +35,10 @@ def paint_now(screen: Screen) -> None:
     """Lay `screen` out and paint it now rather than at the next frame tick (up to 1/60 s
     later, and after whatever else is queued): what Textual does itself when a screen is
     pushed. For the answer a person is waiting for, shown in place (benchmarks/RESULTS.md).
-    Textual is pinned (pyproject.toml); this is its own method for a resumed screen."""
-    screen._refresh_layout()
+    Textual is pinned (pyproject.toml); this is its own method for a resumed screen. A screen
+    under another (help, the idle prompt) is left to Textual: it is painted when it returns."""
+    if screen.is_current:
+        screen._refresh_layout()
 
 
 class LocalFooter(Footer):

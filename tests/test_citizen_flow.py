@@ -104,6 +104,28 @@ async def test_presses_while_the_answer_is_on_its_way_ask_nothing_more(register)
     assert len(audit_rows(register, "lookup")) == 1
 
 
+async def test_an_answer_that_comes_while_help_is_open_is_there_after_help(register):
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, CITIZEN)
+        await choose_agency(pilot, "baki bas gomruk")
+        await type_into(pilot, "#reg-number", "01-31/3073")
+        await type_into(pilot, "#reg-date", "05.03.2026")
+        release, lookup = threading.Event(), app.desk.lookup
+        app.desk.lookup = lambda request: (release.wait(5), lookup(request))[1]
+        app.screen.query_one("#show", Button).press()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        release.set()
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HelpScreen"  # nothing jumps out over help
+        await pilot.press("escape")
+        await pilot.pause()
+        assert showing_result(app) and text_of(app, "#result-unit") == "Gömrük nəzarəti idarəsi"
+        assert "Gömrük nəzarəti idarəsi" in screen_text(app)
+
+
 @pytest.mark.parametrize("number, day", [
     ("01-31/4000", "01.04.2026"),   # someone else's letter
     ("99-99/9999", "05.03.2026"),   # no such number
