@@ -155,6 +155,10 @@ class MyLettersScreen(LettersScreen):
         Binding("f4", "track_other", N_("Other letter"), id="track-other"),
     ]
 
+    def __init__(self, first_page: ListAnswer | None = None) -> None:
+        super().__init__()
+        self._first = first_page  # asked for with the login, off the UI thread (tui/app.py)
+
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Vertical(id="letters-panel", classes="panel wide"):
@@ -164,10 +168,6 @@ class MyLettersScreen(LettersScreen):
                 yield Button(_("Track another letter by number and date"), id="track-other",
                              compact=True)
         yield LocalFooter()
-
-    def __init__(self, first_page: ListAnswer | None = None) -> None:
-        super().__init__()
-        self._first = first_page  # asked for with the login, off the UI thread (tui/app.py)
 
     def on_mount(self) -> None:
         self.setup_table()

@@ -28,6 +28,7 @@ FIELDS = {"number": "#reg-number", "date": "#reg-date", "caller": "#caller-check
 
 
 class LookupScreen(ResultHost, Screen):
+    RESULT_HIDES = "#lookup-form"
     BINDINGS: ClassVar[list[BindingType]] = [
         # One key and one legend for both: from a result back to the form, from the form back to
         # the authorities (an unchanged legend spares the footer a rebuild on every letter).
@@ -64,8 +65,6 @@ class LookupScreen(ResultHost, Screen):
     @property
     def fields(self) -> tuple[str, ...]:
         return ("#reg-number", "#reg-date", "#caller-check") if self.operator else ("#reg-number", "#reg-date")
-
-    RESULT_HIDES = "#lookup-form"
 
     def on_mount(self) -> None:
         self.query_one("#reg-number", Input).focus()

@@ -98,9 +98,9 @@ class ResultPanel(Vertical):
     """The result panel: where the letter is, who has it, their phone, its state, its due date
     and its movements — a dozen Statics and one table, laid out to fit 80×24 without scrolling.
 
-    It is shown in place of the form or list that asked for it, on the same screen: composed
-    (hidden) with that screen and refilled by `show` for every letter, so no letter — the first
-    included — pays for building a screen (benchmarks/RESULTS.md, issue 12). Back closes it and
+    It is shown in place of the form or list that asked for it, on the same screen: mounted
+    (hidden) once that screen is painted and refilled by `show` for every letter, so no letter —
+    the first included — pays for building a screen (benchmarks/RESULTS.md, issue 12). Back closes it and
     tells the screen with `ResultPanel.Closed`; Esc and F12 are the screen's keys.
     """
 
@@ -161,7 +161,8 @@ class ResultPanel(Vertical):
         self.query_one("#back", Button).focus(scroll_visible=False)
 
     def close(self) -> None:
-        """Hide the panel and forget the letter (the next person must not find it here)."""
+        """Hide the panel. Its texts stay until the same person's next letter refills them; a
+        logout or an idle timeout removes the whole screen, panel and all."""
         self.display = False
         self.letter = None
         self.post_message(self.Closed())
