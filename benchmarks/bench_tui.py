@@ -351,43 +351,75 @@ async def _press_show(pilot, watch: PaintWatch, result: tuple, sample: dict,
     return took
 
 
-async def _rounds(pilot, watch: PaintWatch, result: tuple, sample: dict, rounds: int,
+async def _rounds(pilot, watch: PaintWatch, result: tuple, letters: list[dict], rounds: int,
                   presses: int, agency_screen: str) -> Times:
-    """`rounds` times: choose the authority, the first letter, then `presses` next ones."""
+    """`rounds` times: choose the authority, the first letter, then `presses` next ones — other
+    letters at the same authority, as a person's next letters are (a repeated letter would find
+    Textual's content caches warm)."""
     times: Times = {"first": [], "next": []}
     for _round in range(rounds):
-        await _choose_agency(pilot, sample["agency"])
-        times["first"].append(await _press_show(pilot, watch, result, sample))
-        for _i in range(presses):
-            times["next"].append(await _press_show(pilot, watch, result, sample))
+        await _choose_agency(pilot, letters[0]["agency"])
+        times["first"].append(await _press_show(pilot, watch, result, letters[0]))
+        for i in range(presses):
+            times["next"].append(await _press_show(pilot, watch, result, letters[1 + i % (len(letters) - 1)]))
         await pilot.press("escape")
         await arrive(pilot, agency_screen)
     return times
 
 
-async def subject_block(demo: Demo, rounds: int, presses: int) -> Times:
+NEXT_LETTERS = 5  # letters of the citizen at one authority, besides the first
+
+
+def with_letters_at_one_authority(demo: Demo, folder: Path) -> tuple[Demo, list[dict]]:
+    """A copy of the demo register and terminal.db in which the demo citizen also owns
+    `NEXT_LETTERS` other real letters (other units, executors, movements) at the authority of
+    their first sample; the shared demo register is left as it is. Returns the copy and the
+    letters, the first sample first."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = Demo(folder / "register.db", folder / "terminal.db", demo.letters, demo.info, None)
+    for source, target in ((demo.register, copy.register), (demo.state, copy.state)):
+        target.unlink(missing_ok=True)
+        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+    first = samples_of(demo)[0]
+    with sqlite3.connect(copy.register) as conn:
+        rows = conn.execute(
+            "SELECT id, reg_no, reg_date FROM letters WHERE agency_code = ? AND "
+            "(applicant_fin IS NULL OR applicant_fin <> ?) ORDER BY id LIMIT ?",
+            (first["agency"], demo.citizen["fin"], NEXT_LETTERS)).fetchall()
+        conn.executemany("UPDATE letters SET applicant_fin = ? WHERE id = ?",
+                         [(demo.citizen["fin"], row[0]) for row in rows])
+    conn.close()
+    others = [{"agency": first["agency"], "reg_no": reg_no,
+               "reg_date": datetime.strptime(day, "%Y-%m-%d").strftime("%d.%m.%Y")}
+              for _id, reg_no, day in rows]
+    return copy, [first, *(others or [first])]  # a tiny register may have no others
+
+
+async def subject_block(demo: Demo, letters: list[dict], rounds: int, presses: int) -> Times:
     """The real app: log in (timed from PIN1 OK), then choose the authority and look letters
     up, `rounds` times."""
     from tui.app import IzleApp
 
-    sample = samples_of(demo)[0]
     app = IzleApp(demo.register, idle_timeout=IDLE, state_path=demo.state)
     async with app.run_test(size=SIZE) as pilot:
         watch = PaintWatch(app)
         login = await _log_in(pilot, demo, watch)
-        times = await _rounds(pilot, watch, SUBJECT_RESULT, sample, rounds, presses,
+        times = await _rounds(pilot, watch, SUBJECT_RESULT, letters, rounds, presses,
                               "AgencyScreen")
         times["login"] = [login]
         return times
 
 
-async def floor_block(demo: Demo, rounds: int, presses: int) -> Times:
+async def floor_block(demo: Demo, letters: list[dict], rounds: int, presses: int) -> Times:
     from data.text import normalize_reg_no
 
-    sample = dict(samples_of(demo)[0])
-    sample["reg_no"] = normalize_reg_no(sample["reg_no"])  # the bare app does not normalize
+    # The bare app does not normalize: it is given the keys.
+    letters = [{**letter, "reg_no": normalize_reg_no(letter["reg_no"])} for letter in letters]
     app_class, _lookup, _result = bare_apps()
-    app = app_class(demo.register, demo.state, demo.citizen["user_id"], sample["agency"])
+    app = app_class(demo.register, demo.state, demo.citizen["user_id"], letters[0]["agency"])
     async with app.run_test(size=SIZE) as pilot:
         from textual.widgets import Input
 
@@ -395,7 +427,7 @@ async def floor_block(demo: Demo, rounds: int, presses: int) -> Times:
         await arrive(pilot, "BarePin")
         app.screen.query_one("#pin1", Input).value = demo.citizen["pin1"]
         login = await _press_pin(pilot, watch, "BareAgency")
-        times = await _rounds(pilot, watch, FLOOR_RESULT, sample, rounds, presses, "BareAgency")
+        times = await _rounds(pilot, watch, FLOOR_RESULT, letters, rounds, presses, "BareAgency")
         times["login"] = [login]
         return times
 
@@ -408,11 +440,12 @@ def show_to_result(demo: Demo, rounds: int, presses: int, blocks: int) -> tuple[
     block of each is a warm-up and is not counted."""
     subject: Times = {k: [] for k in KINDS}
     floor: Times = {k: [] for k in KINDS}
-    runs: list[tuple[Callable[[Demo, int, int], Awaitable[Times]], Times]] = [
+    runs: list[tuple[Callable[[Demo, list[dict], int, int], Awaitable[Times]], Times]] = [
         (subject_block, subject), (floor_block, floor)]
+    demo, letters = with_letters_at_one_authority(demo, demo.register.parent / "tui-letters")
     for block in range(blocks + 1):
         for run, times in runs if block % 2 == 0 else reversed(runs):
-            got = asyncio.run(run(demo, rounds, presses))
+            got = asyncio.run(run(demo, letters, rounds, presses))
             if block:
                 for kind, values in got.items():
                     times[kind] += values
@@ -579,7 +612,8 @@ def main(argv: list[str] | None = None) -> int:
                     "Textual app", show_rows(args.letters, subject, floor), [
             f"{args.blocks} alternate blocks of each app (a fresh app each, after one warm-up "
             f"block each): one login, then {args.rounds} times: choose the authority, look up "
-            f"the first letter, then {args.presses} next ones. Timed from `Button.press()` to "
+            f"the first letter, then {args.presses} next ones (other letters of the citizen "
+            "there). Timed from `Button.press()` to "
             "the first frame showing the target screen, turned into terminal bytes; no "
             "harness pause inside the timed span. Median [interquartile range, p90]:",
             "\n".join(spread_notes(subject, floor)),
