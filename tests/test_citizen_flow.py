@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from dataclasses import replace
 
@@ -72,6 +73,26 @@ async def test_a_citizen_with_two_letters_tracks_both_then_back(register, monkey
         await pilot.pause()
         assert isinstance(app.screen, LookupScreen)
     assert [r[1] for r in audit_rows(register, "lookup")] == ["found", "found"]
+
+
+async def test_waiting_for_the_apps_workers_while_the_phone_rings_does_not_hang(register):
+    """Kiosk scripts and outside acceptance tests wait for the app's workers after *Log in*;
+    the login's status requests are held by the provider, one short hold at a time, so that
+    wait ends while the phone is still ringing (a single worker holding until the person
+    answers would keep it waiting for ever)."""
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, "#phone", CITIZEN.phone_typed)
+        await type_into(pilot, "#user-id", CITIZEN.user_id)
+        await pilot.click("#login")
+        await pilot.pause()
+        for _ in range(3):
+            await asyncio.wait_for(app.workers.wait_for_complete(), 10)
+        assert isinstance(app.screen, PhoneScreen) and app.session is None
+        await pilot.click("#phone-confirm")
+        await pilot.pause()
+        await enter_pin(pilot, CITIZEN.pin1)
+        assert isinstance(app.screen, MyLettersScreen) and app.session is not None
 
 
 async def test_presses_while_the_answer_is_on_its_way_ask_nothing_more(register):
