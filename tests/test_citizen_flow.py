@@ -95,23 +95,31 @@ async def test_waiting_for_the_apps_workers_while_the_phone_rings_does_not_hang(
         assert isinstance(app.screen, MyLettersScreen) and app.session is not None
 
 
+async def at_the_form_with_a_slow_answer(pilot, asked: list) -> threading.Event:
+    """Logged in, the number form filled in; the desk's lookups (noted in `asked`) wait for
+    the event returned, as a slowed-down session's answers do."""
+    app = pilot.app
+    await log_in(pilot, CITIZEN)
+    await choose_agency(pilot, "baki bas gomruk")
+    await type_into(pilot, "#reg-number", "01-31/3073")
+    await type_into(pilot, "#reg-date", "05.03.2026")
+    release, lookup = threading.Event(), app.desk.lookup
+
+    def slow_lookup(request):
+        asked.append(request)
+        release.wait(5)
+        return lookup(request)
+
+    app.desk.lookup = slow_lookup
+    return release
+
+
 async def test_presses_while_the_answer_is_on_its_way_ask_nothing_more(register):
     """A person pressing *show* again while a slow answer is on its way starts no second
     lookup (which would be audited, and counted, twice)."""
-    app = make_app(register)
+    app, asked = make_app(register), []
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, CITIZEN)
-        await choose_agency(pilot, "baki bas gomruk")
-        await type_into(pilot, "#reg-number", "01-31/3073")
-        await type_into(pilot, "#reg-date", "05.03.2026")
-        release, asked, lookup = threading.Event(), [], app.desk.lookup
-
-        def slow_lookup(request):
-            asked.append(request)
-            release.wait(5)
-            return lookup(request)
-
-        app.desk.lookup = slow_lookup
+        release = await at_the_form_with_a_slow_answer(pilot, asked)
         show = app.screen.query_one("#show", Button)
         show.press()
         await pilot.pause(0.3)  # the answer is slow: *show* looks busy
@@ -128,12 +136,7 @@ async def test_presses_while_the_answer_is_on_its_way_ask_nothing_more(register)
 async def test_an_answer_that_comes_while_help_is_open_is_there_after_help(register):
     app = make_app(register)
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, CITIZEN)
-        await choose_agency(pilot, "baki bas gomruk")
-        await type_into(pilot, "#reg-number", "01-31/3073")
-        await type_into(pilot, "#reg-date", "05.03.2026")
-        release, lookup = threading.Event(), app.desk.lookup
-        app.desk.lookup = lambda request: (release.wait(5), lookup(request))[1]
+        release = await at_the_form_with_a_slow_answer(pilot, [])
         app.screen.query_one("#show", Button).press()
         await pilot.press("f1")
         await pilot.pause()
