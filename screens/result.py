@@ -7,7 +7,7 @@ import gc
 from rich.cells import cell_len, set_cell_size
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widget import AwaitMount
@@ -94,9 +94,51 @@ class Movements(Plain):
         return Content("\n").join(lines)
 
 
+LABEL_WIDTH = 22  # the label column; each field's value starts one cell after it
+
+
+class Fields(Vertical):
+    """The letter's fields, one under the other, each value beside its label.
+
+    Each value is a `Plain` with the §5 id; the labels are drawn by this container itself, in
+    the column the values leave free (their left margin), from each value's first row. A widget
+    per label and a grid layout were half of the first letter's layout and paint
+    (benchmarks/RESULTS.md, issue 12). A label that wraps keeps its value that many rows high,
+    as a grid row would. The language does not change while a session's screen lives.
+    """
+
+    DEFAULT_CSS = f"Fields {{ height: auto; }} Fields > Plain {{ margin-left: {LABEL_WIDTH + 1}; }}"
+
+    def __init__(self, fields: tuple[tuple[str, str], ...], *, id: str) -> None:
+        super().__init__(id=id)
+        self.fields = fields
+        self.labels: list[list[Content]] = []
+
+    def compose(self) -> ComposeResult:
+        self.labels = []
+        for label, widget_id in self.fields:
+            lines = Content(_(label)).wrap(LABEL_WIDTH)
+            self.labels.append(lines)
+            value = Plain(id=widget_id)
+            value.styles.min_height = len(lines)
+            yield value
+
+    def render(self) -> Content:
+        """The labels, each from the first row of its value (the values are laid out already)."""
+        rows = [Content("")] * self.content_size.height
+        top = 0
+        for lines, value in zip(self.labels, self.children):
+            for offset, line in enumerate(lines[:value.outer_size.height]):
+                if top + offset < len(rows):
+                    rows[top + offset] = line
+            top += value.outer_size.height
+        return Content("\n").join(rows)
+
+
 class ResultPanel(Vertical):
     """The result panel: where the letter is, who has it, their phone, its state, its due date
-    and its movements — a dozen Statics and one table, laid out to fit 80×24 without scrolling.
+    and its movements — a title, the values beside their labels and one table, laid out to fit
+    80×24 without scrolling.
 
     It is shown in place of the form or list that asked for it, on the same screen: mounted
     (hidden) once that screen is painted and refilled by `show` for every letter, so no letter —
@@ -117,16 +159,14 @@ class ResultPanel(Vertical):
             with Horizontal(id="result-head"):
                 yield Plain(id="result-title")
                 yield Button(_("Back"), id="back", variant="primary", compact=True)
-            with Grid(id="result-grid"):
-                if self.app.mode == "operator":  # a caller needs this checked; a kiosk never shows it
-                    yield Plain(_("Applicant"), classes="field-label")
-                    yield Plain(id="result-applicant")
-                    yield Plain(_("Channel"), classes="field-label")
-                    yield Plain(id="result-channel")
-                for label, widget_id in FIELDS:
-                    yield Plain(_(label), classes="field-label")
-                    yield Plain(id=widget_id)
+            yield Fields(self.fields(), id="result-fields")
             yield Movements(id="result-history")
+
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        """(label msgid, widget id) of the rows this mode shows, in order."""
+        if self.app.mode == "operator":  # a caller needs this checked; a kiosk never shows it
+            return OPERATOR_FIELDS + FIELDS
+        return FIELDS
 
     @property
     def shown(self) -> bool:
@@ -151,6 +191,7 @@ class ResultPanel(Vertical):
             values["#result-channel"] = channel_text(letter.channel)
         for selector, content in values.items():
             self.query_one(selector, Static).update(content)
+        self.query_one(Fields).refresh()  # labels follow their values' new heights
         self.query_one("#result-history", Movements).set_rows([
             (format_date(move.at), _(STATUS_TITLES.get(move.status, move.status)),
              strip_controls(move.unit.get(lang) if move.unit else ""),
@@ -223,4 +264,9 @@ FIELDS = (
     (N_("Executor's phone"), "result-phone"),
     (N_("State of execution"), "result-status"),
     (N_("Answer due"), "result-due"),
+)
+# An operator checks the caller against these first; a kiosk never shows them.
+OPERATOR_FIELDS = (
+    (N_("Applicant"), "result-applicant"),
+    (N_("Channel"), "result-channel"),
 )

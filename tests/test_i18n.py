@@ -21,6 +21,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from textual.widgets import Button, DataTable, Input, OptionList, Static
+from textual.content import Content
 from textual.widgets._footer import FooterKey
 
 import data.i18n
@@ -183,6 +184,8 @@ def visible_texts(screen) -> list[str]:
             texts.extend(str(cell) for row in range(widget.row_count) for cell in widget.get_row_at(row))
         elif isinstance(widget, Static):
             texts.append(str(widget.render()))
+        elif isinstance(drawn := widget.render(), Content):  # a widget drawing its own text
+            texts.append(str(drawn))
         for child in widget.children:
             visit(child)
 
