@@ -49,6 +49,7 @@ class LoginScreen(Screen):
         self.message = message
         self._pending: tuple[str, str, MidStart] | None = None
         self._typed: dict[str, str] = {}  # kept across a language switch
+        self._signed_in = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -153,7 +154,8 @@ class LoginScreen(Screen):
                                  callback=self._phone_put_away)
 
     def _phone_put_away(self, _result: None = None) -> None:
-        self.remove_class("-phone-ringing")
+        if not self._signed_in:  # else this screen is replaced at once: restyling it is waste
+            self.remove_class("-phone-ringing")
 
     @work(thread=True, group="login-poll")  # one at a time by construction (_ask_again)
     def _await_provider(self, phone: str, user_id: str, started: MidStart) -> None:
@@ -194,15 +196,16 @@ class LoginScreen(Screen):
         if self._pending is None and result is not None:
             return  # the login was given up meanwhile
         self._pending = None
+        self._signed_in = result is not None and result.outcome is LoginOutcome.OK
         if isinstance(self.app.screen, PhoneScreen):  # timed out or refused while it was open
             self.app.screen.dismiss()
         if not self.is_mounted:
             return
-        self.query_one("#verification-code", Static).update("")
-        self.query_one("#login", Button).disabled = False
-        if result is not None and result.outcome is LoginOutcome.OK:
+        if self._signed_in:  # the session's first screen replaces this one, as it is
             self.app.start_session(first_page)
             return
+        self.query_one("#verification-code", Static).update("")
+        self.query_one("#login", Button).disabled = False
         self._fail(failure or _(OUTCOME_MESSAGES[result.outcome]))  # type: ignore[union-attr]
 
     def is_blank(self) -> bool:

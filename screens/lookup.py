@@ -19,11 +19,10 @@ from textual.widgets import Button, Input, Label, Static
 from data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Outcome
 from data.letters import Agency
 from screens.result import ResultHost, ResultPanel
-from screens.widgets import LocalFooter, TitleBar, data_text
+from screens.widgets import BUSY_AFTER, LocalFooter, TitleBar, data_text
 from data.i18n import N_, _
 
 DATE_CHARS = r"[0-9./\-]*"
-BUSY_AFTER = 0.15  # seconds before *show* looks busy while its lookup runs
 FIELDS = {"number": "#reg-number", "date": "#reg-date", "caller": "#caller-check"}
 
 

@@ -14,11 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
 from data.i18n import N_, _, ngettext
 from data.mobile_id import EmulatedMobileId, PinAnswer
 from data.terminal import StoreError
+from screens.widgets import BUSY_AFTER
 
 
 class PhoneScreen(ModalScreen[None]):
@@ -33,6 +35,7 @@ class PhoneScreen(ModalScreen[None]):
         super().__init__()
         self.phone, self.session_id = phone, session_id
         self.phone_display, self.code = phone_display, code
+        self._checking: Timer | None = None  # while PIN1 is being checked
 
     def compose(self) -> ComposeResult:
         with Vertical(id="phone-body"):
@@ -78,8 +81,22 @@ class PhoneScreen(ModalScreen[None]):
         if not 4 <= len(pin) <= 8:
             self.query_one("#pin1-error", Static).update(_("PIN1 has 4 to 8 digits."))
             return
-        self.query_one("#pin1-ok", Button).disabled = True
+        if self._checking is not None:
+            return  # one PIN1 at a time; its answer is on its way
+        self._checking = self.set_timer(BUSY_AFTER, self._looks_busy)
         self._check_pin(pin)
+
+    def _looks_busy(self) -> None:
+        self.query_one("#pin1-ok", Button).disabled = True
+
+    def _checked(self) -> None:
+        """The answer is here: OK works again (the next try, after a wrong PIN1)."""
+        if self._checking is not None:
+            self._checking.stop()
+            self._checking = None
+        ok = self.query_one("#pin1-ok", Button)
+        if ok.disabled:
+            ok.disabled = False
 
     @work(thread=True, exclusive=True, group="pin")
     def _check_pin(self, pin: str) -> None:
@@ -93,24 +110,24 @@ class PhoneScreen(ModalScreen[None]):
 
     def _show_error(self, message: str) -> None:
         if self.is_mounted:
-            self.query_one("#pin1-ok", Button).disabled = False
+            self._checked()
             self.query_one("#pin1-error", Static).update(message)
 
     def _pin_checked(self, answer: PinAnswer, left: int) -> None:
         if not self.is_mounted:
             return
         if answer is PinAnswer.ACCEPTED:
-            # The phone stays as it is (OK still dimmed) until the service goes on a moment
-            # later and the login screen puts it away: one screen change instead of two, and no
-            # repaint in between for the person to wait through.
+            # The phone stays as it is (OK taking no second PIN1, dimmed if the service is
+            # slow) until the service goes on a moment later and the login screen puts it away:
+            # one screen change instead of two, and no repaint in between to wait through.
             return
         if answer is not PinAnswer.WRONG:
             self.dismiss()
             return
+        self._checked()
         pin_input = self.query_one("#pin1", Input)
         pin_input.value = ""
         pin_input.focus()
-        self.query_one("#pin1-ok", Button).disabled = False
         self.query_one("#pin1-error", Static).update(
             ngettext("Wrong PIN1. {n} attempt left before PIN1 is blocked.",
                      "Wrong PIN1. {n} attempts left before PIN1 is blocked.",

@@ -16,6 +16,11 @@ from data.text import strip_controls
 from data.i18n import _
 
 
+# Seconds before a button whose answer is on its way looks busy (dimmed): a quick answer is not
+# worth two restyles of the button (benchmarks/RESULTS.md, issue 12).
+BUSY_AFTER = 0.15
+
+
 def data_text(value: object | None) -> Content:
     """Register text exactly as stored, never markup; control characters dropped."""
     return Content(strip_controls("" if value is None else str(value)))

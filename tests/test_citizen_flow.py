@@ -338,3 +338,33 @@ async def test_back_to_the_authorities_the_filter_is_empty_for_the_next_name(reg
         assert app.screen.query_one("#agency-filter").value == ""
         await choose_agency(pilot, "astara")
         assert isinstance(app.screen, LookupScreen) and app.screen.agency.code == "AGI"
+
+
+async def test_pin1_pressed_again_while_it_is_checked_is_checked_once(register):
+    """OK pressed twice and Enter while a slow PIN1 check runs: one check (a second would count
+    a wrong PIN1 twice towards the block); OK looks busy while it is slow."""
+    app, checked = make_app(register), []
+    async with app.run_test(size=SIZE) as pilot:
+        await start_login(pilot, CITIZEN)
+        await pilot.click("#phone-confirm")
+        await settle(pilot)
+        phone = app.emulated_phone
+        release, enter_pin = threading.Event(), phone.enter_pin
+
+        def slow_enter_pin(session_id, pin):
+            checked.append(pin)
+            release.wait(5)
+            return enter_pin(session_id, pin)
+
+        phone.enter_pin = slow_enter_pin
+        await type_into(pilot, "#pin1", "9999")  # wrong: the phone asks again afterwards
+        ok = app.screen.query_one("#pin1-ok", Button)
+        ok.press()
+        await pilot.pause(0.3)  # the check is slow: OK looks busy
+        assert ok.disabled
+        ok.press()
+        await pilot.press("enter")
+        release.set()
+        await settle(pilot)
+        assert checked == ["9999"] and not ok.disabled
+        assert "2" in text_of(app, "#pin1-error")  # two attempts left, not one

@@ -147,6 +147,7 @@ class IzleApp(App, inherit_bindings=False):
         # The screens after login, imported now rather than while a person waits for them.
         import screens.agency, screens.letters, screens.lookup  # noqa: E401, F401
 
+        self.call_from_thread(self._warm_styles)
         damage = self.desk.register_damage()
         if damage is None:
             try:
@@ -155,6 +156,11 @@ class IzleApp(App, inherit_bindings=False):
             except Exception as error:  # noqa: BLE001 - any failure here means: not readable
                 damage = str(error)
         self.call_from_thread(self.out_of_service, damage)
+
+    def _warm_styles(self) -> None:
+        from tui.warm_styles import add_default_styles
+
+        add_default_styles(self.stylesheet)
 
     def out_of_service(self, detail: str) -> None:
         """The register cannot be read: one sentence instead of a crash or half a letter."""
