@@ -57,6 +57,12 @@ LEFT JOIN units u ON u.id = l.unit_id
 LEFT JOIN executors e ON e.id = l.executor_id
 WHERE l.agency_code = ? AND l.reg_no_key = ? AND l.reg_date = ?
 """
+# A citizen's first page of letters, newest first (the index İzlə's list uses).
+MY_LETTERS_SQL = """
+SELECT a.name_az, l.reg_no, l.reg_date, l.status, l.due_date
+FROM letters l JOIN agencies a ON a.code = l.agency_code
+WHERE l.applicant_fin = ? ORDER BY l.reg_date DESC, l.id DESC LIMIT 50
+"""
 MOVEMENTS_SQL = """
 SELECT m.at, m.status, u.name_az, e.full_name, m.note
 FROM movements m
@@ -77,7 +83,7 @@ def bare_apps():
     from textual import on, work
     from textual.app import App, ComposeResult
     from textual.screen import Screen
-    from textual.widgets import Button, Input, OptionList, Static
+    from textual.widgets import Button, DataTable, Input, OptionList, Static
     from textual.widgets.option_list import Option
 
     class BareResult(Screen):
@@ -157,15 +163,34 @@ def bare_apps():
             assert pin_matches(pin, stored)
             conn = sqlite3.connect(f"{app.register.resolve().as_uri()}?mode=ro", uri=True)
             try:
-                names = conn.execute("SELECT code, name_az FROM agencies ORDER BY sort").fetchall()
+                if app.fin:  # the citizen's letters first, as İzlə lists them
+                    rows = conn.execute(MY_LETTERS_SQL, (app.fin,)).fetchall()
+                else:
+                    names = conn.execute("SELECT code, name_az FROM agencies ORDER BY sort").fetchall()
             finally:
                 conn.close()
-            app.call_from_thread(app.push_screen, BareAgency(names))
+            app.call_from_thread(app.push_screen, BareLetters(rows) if app.fin else BareAgency(names))
+
+    class BareLetters(Screen):
+        def __init__(self, rows: list[tuple]) -> None:
+            super().__init__()
+            self.rows = rows
+
+        def compose(self) -> ComposeResult:
+            yield DataTable(id="my-letters", cursor_type="row")
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("Authority", "Number", "Date", "State", "Answer due")
+            table.add_rows([tuple(map(str, row)) for row in self.rows])
+            table.focus()
 
     class BareLookupApp(App):
-        def __init__(self, register: Path, state: Path, user_id: str, agency: str) -> None:
+        def __init__(self, register: Path, state: Path, user_id: str, agency: str,
+                     fin: str = "") -> None:
             super().__init__()
             self.register, self.state, self.user_id, self.agency = register, state, user_id, agency
+            self.fin = fin  # given: after PIN1 the citizen's letters, else the authorities
 
         def on_mount(self) -> None:
             self.push_screen(BarePin())
@@ -248,10 +273,10 @@ def samples_of(demo: Demo) -> list[dict]:
     return [s for s in demo.info["samples"] if s["owner_user_id"] == owner]
 
 
-async def _to_pin(pilot, demo: Demo) -> None:
+async def _to_pin(pilot, demo: Demo, who: dict | None = None) -> None:
     from textual.widgets import Button, Input
 
-    app, who = pilot.app, demo.citizen
+    app, who = pilot.app, who or demo.citizen
     await arrive(pilot, "LoginScreen")
     app.screen.query_one("#phone", Input).value = who["phone"]
     app.screen.query_one("#user-id", Input).value = who["user_id"]
@@ -275,13 +300,16 @@ def has_rows(screen) -> bool:
         return False
 
 
+LIST_SCREENS = ("MyLettersScreen", "BareLetters")  # painted once their rows are
+
+
 async def _press_pin(pilot, watch: PaintWatch | None, agency_screen: str) -> float:
     """Press PIN1 OK; seconds until the authority list is painted with its options."""
     from textual.widgets import Button
 
     await pilot.pause()
     if watch is not None:
-        watch.expect(agency_screen, has_rows if agency_screen == "MyLettersScreen" else has_options)
+        watch.expect(agency_screen, has_rows if agency_screen in LIST_SCREENS else has_options)
     started = time.perf_counter()
     pilot.app.screen.query_one("#pin1-ok", Button).press()
     if watch is None:
@@ -456,6 +484,61 @@ def show_to_result(demo: Demo, rounds: int, presses: int, blocks: int) -> tuple[
     return subject, floor
 
 
+# --- login, each first screen against its own floor ----------------------------------------
+
+LOGINS = ("citizen", "operator")
+
+
+async def subject_login(demo: Demo, who: str) -> float:
+    """PIN1 OK → İzlə's first screen painted: a citizen's letters, an operator's authorities."""
+    from tui.app import IzleApp
+
+    person = demo.citizen if who == "citizen" else demo.operator
+    app = IzleApp(demo.register, mode=who, idle_timeout=IDLE, state_path=demo.state)
+    async with app.run_test(size=SIZE) as pilot:
+        watch = PaintWatch(app)
+        await _to_pin(pilot, demo, person)
+        return await _press_pin(pilot, watch, "MyLettersScreen" if who == "citizen" else "AgencyScreen")
+
+
+async def floor_login(demo: Demo, who: str) -> float:
+    """The bare app doing the same work: the same PIN1 check, then a DataTable of the citizen's
+    letters (same index, first page) or an OptionList of the authorities."""
+    from textual.widgets import Input
+
+    person = demo.citizen if who == "citizen" else demo.operator
+    app_class, _lookup, _result = bare_apps()
+    app = app_class(demo.register, demo.state, person["user_id"], "",
+                    fin=person["fin"] if who == "citizen" else "")
+    async with app.run_test(size=SIZE) as pilot:
+        watch = PaintWatch(app)
+        await arrive(pilot, "BarePin")
+        app.screen.query_one("#pin1", Input).value = person["pin1"]
+        return await _press_pin(pilot, watch, "BareLetters" if who == "citizen" else "BareAgency")
+
+
+def logins(demo: Demo, blocks: int) -> tuple[Times, Times]:
+    """Fresh apps, alternately; the first of each kind is a warm-up and is not counted."""
+    subject: Times = {who: [] for who in LOGINS}
+    floor: Times = {who: [] for who in LOGINS}
+    for block in range(blocks + 1):
+        for who in LOGINS:
+            pair = [(subject_login, subject), (floor_login, floor)]
+            for run, times in pair if block % 2 == 0 else reversed(pair):
+                took = asyncio.run(run(demo, who))
+                if block:
+                    times[who].append(took)
+    return subject, floor
+
+
+def login_rows(letters: int, subject: Times, floor: Times) -> list[Row]:
+    labels = {"citizen": "PIN1 OK → a citizen's letters painted (bare: a DataTable of them)",
+              "operator": "PIN1 OK → an operator's authority list painted (bare: an OptionList)"}
+    return [Row(f"{letters:,} letters: {labels[who]}, median", median(subject[who]),
+                median(floor[who]), "ms", f"≤ {SHOW_BUDGET}x",
+                median(subject[who]) <= SHOW_BUDGET * median(floor[who])) for who in LOGINS]
+
+
 def spread(values: list[float]) -> str:
     """median [p25–p75] p90, in ms."""
     q = statistics.quantiles(values, n=20) if len(values) > 1 else [values[0]] * 19
@@ -466,7 +549,8 @@ def spread(values: list[float]) -> str:
 def show_rows(letters: int, subject: Times, floor: Times) -> list[Row]:
     budget = f"≤ {SHOW_BUDGET}x"
     labels = {
-        "login": "PIN1 OK pressed → authority list painted",
+        "login": "PIN1 OK pressed → first screen painted (İzlə: the citizen's letters; bare: "
+                 "an authority list)",
         "first": "show pressed → result painted, first letter after choosing the authority",
         "next": "show pressed → result painted, next letters",
     }
@@ -605,7 +689,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blocks", type=int, default=8,
                         help="alternate blocks (fresh app each), plus one warm-up block each")
     parser.add_argument("--starts", type=int, default=12, help="start-ups of each app")
-    parser.add_argument("--only", choices=("show", "start"), default=None)
+    parser.add_argument("--only", choices=("show", "login", "start"), default=None)
     parser.add_argument("--work", type=Path, default=WORK)
     args = parser.parse_args(argv)
 
@@ -621,6 +705,15 @@ def main(argv: list[str] | None = None) -> int:
             "the first frame showing the target screen, turned into terminal bytes; no "
             "harness pause inside the timed span. Median [interquartile range, p90]:",
             "\n".join(spread_notes(subject, floor)),
+        ])
+    if args.only in (None, "login"):
+        subject, floor = logins(demo, args.blocks)
+        print_table("Login: PIN1 OK to each mode's first screen vs a bare app doing the same work",
+                    login_rows(args.letters, subject, floor), [
+            f"{args.blocks} alternate fresh apps of each kind, after one warm-up each; timed as "
+            "above. Median [interquartile range, p90]:",
+            "\n".join(f"- {who}: İzlə {spread(subject[who])}; bare {spread(floor[who])}"
+                      for who in LOGINS),
         ])
     if args.only in (None, "start"):
         subject, floor = start_up(demo, args.starts)

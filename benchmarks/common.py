@@ -32,6 +32,10 @@ class Demo:
     def citizen(self) -> dict:
         return next(i for i in self.info["identities"] if i["role"] == "citizen")
 
+    @property
+    def operator(self) -> dict:
+        return next(i for i in self.info["identities"] if i["role"] == "operator")
+
 
 def demo_folder(letters: int, seed: int = 1, work: Path = WORK) -> Path:
     return work / f"demo-{letters}-seed{seed}"
