@@ -23,12 +23,16 @@ def showing_result(app) -> bool:
 
 
 def _login_awaits_provider(app) -> bool:
-    """A login whose phone has answered, its outcome not polled from the provider yet."""
+    """A login whose phone has answered, its outcome not polled from the provider yet. The
+    phone stays on screen after PIN1 is accepted until the login screen hears the outcome, so
+    "answered" is the phone's own state (no longer ringing), not whether it is showing."""
     from screens.login import LoginScreen
     from screens.phone import PhoneScreen
 
-    return not isinstance(app.screen, PhoneScreen) and any(
-        isinstance(s, LoginScreen) and s._pending is not None for s in app.screen_stack)
+    if not any(isinstance(s, LoginScreen) and s._pending is not None for s in app.screen_stack):
+        return False
+    phone = app.screen if isinstance(app.screen, PhoneScreen) else None
+    return phone is None or app.emulated_phone.ringing(phone.session_id) is None
 
 
 async def workers_done(pilot: Pilot) -> None:

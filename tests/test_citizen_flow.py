@@ -368,3 +368,24 @@ async def test_pin1_pressed_again_while_it_is_checked_is_checked_once(register):
         await settle(pilot)
         assert checked == ["9999"] and not ok.disabled
         assert "2" in text_of(app, "#pin1-error")  # two attempts left, not one
+
+
+async def test_the_login_step_waits_for_a_provider_that_answers_late(register):
+    """The phone stays up after PIN1 is accepted until the login screen hears the outcome: the
+    tests' login step waits for that outcome, not for the phone to go (a busy CI machine found
+    the next step run against the phone)."""
+    import time
+
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        poll = app.desk.poll_login
+
+        def late_poll(*args, **kwargs):
+            result = poll(*args, **kwargs)
+            if result is not None:
+                time.sleep(0.3)  # the outcome is known; it reaches the terminal late
+            return result
+
+        app.desk.poll_login = late_poll
+        await log_in(pilot, CITIZEN)
+        assert isinstance(app.screen, MyLettersScreen)
