@@ -35,7 +35,7 @@ from pathlib import Path
 from benchmarks import bench_api, bench_demo, bench_lookup, bench_memory, bench_tui
 from benchmarks.common import REPORTED, ROOT, WORK, Row, print_table
 
-NAMES = ("demo", "lookup", "show", "start", "memory", "import", "api", "sync")
+NAMES = ("demo", "lookup", "show", "login", "start", "memory", "import", "api", "sync")
 QUICK_MAX = 100_000
 BEGIN, END = "<!-- benchmarks.run: begin -->", "<!-- benchmarks.run: end -->"
 
@@ -178,6 +178,9 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], object]]:
         "show": lambda: bench_tui.main(
             ["--only", "show", "--letters", str(letters)]
             + (["--presses", "2", "--rounds", "1", "--blocks", "2"] if quick else []) + work),
+        "login": lambda: bench_tui.main(
+            ["--only", "login", "--letters", str(letters)]
+            + (["--blocks", "2"] if quick else []) + work),
         "start": lambda: bench_tui.main(
             ["--only", "start", "--letters", str(letters)]
             + (["--starts", "4"] if quick else []) + work),

@@ -47,7 +47,10 @@ def test_show_to_result_and_start_up(work, capsys):
                   "--blocks", "1", "--starts", "3", "--work", str(work))
     assert_report(out)
     assert "first letter after choosing the authority" in out and "next letters" in out
-    assert "authority list painted" in out and "login screen painted" in out
+    assert "first screen painted (İzlə: the citizen's letters" in out and "login screen painted" in out
+    # the login against a bare app doing the same work, each mode's first screen
+    assert "a citizen's letters painted (bare: a DataTable of them)" in out
+    assert "an operator's authority list painted (bare: an OptionList)" in out
     assert "python -X importtime" in out
 
 
