@@ -389,3 +389,17 @@ async def test_the_login_step_waits_for_a_provider_that_answers_late(register):
         app.desk.poll_login = late_poll
         await log_in(pilot, CITIZEN)
         assert isinstance(app.screen, MyLettersScreen)
+
+
+async def test_the_stylesheet_is_not_parsed_again_while_a_person_logs_in(register, monkeypatch):
+    """The widgets' default styles are parsed once the login screen is painted (tui/warm_styles.py),
+    not when the letters' screen is first mounted, while the person waits."""
+    from textual.css.stylesheet import Stylesheet
+
+    app, parsed = make_app(register), []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        parse = Stylesheet.parse
+        monkeypatch.setattr(Stylesheet, "parse", lambda self: (parsed.append(1), parse(self))[1])
+        await log_in(pilot, CITIZEN)
+        assert isinstance(app.screen, MyLettersScreen) and parsed == []

@@ -147,7 +147,10 @@ class IzleApp(App, inherit_bindings=False):
         # The screens after login, imported now rather than while a person waits for them.
         import screens.agency, screens.letters, screens.lookup  # noqa: E401, F401
 
-        self.call_from_thread(self._warm_styles)
+        try:
+            self.call_from_thread(self._warm_styles)
+        except Exception:  # noqa: BLE001 - a head start only (Textual parses them when needed);
+            pass  # it must never keep the register's check below from running
         damage = self.desk.register_damage()
         if damage is None:
             try:
