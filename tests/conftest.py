@@ -13,10 +13,19 @@ import pytest
 
 from data.clock import FixedClock
 from data.db import connect_write
+from data.i18n import set_language
 from data.identities import upsert_identity
 from data.schema import ensure_register, ensure_terminal
 
 TODAY = date(2026, 11, 25)  # the test register's "today"; no test reads the real date
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """The catalog's language is process-wide (data.i18n): whatever a test switched it to, the
+    next test starts in Azerbaijani, the default."""
+    yield
+    set_language("az")
 
 
 def izle_app(register, **options):

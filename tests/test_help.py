@@ -6,19 +6,13 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Label, Static
 
-from data.i18n import LANGUAGES, _, set_language
+from data.i18n import LANGUAGES, _
 from screens.help import HelpScreen
 from tests.conftest import izle_app
 from tests.pilot import shown_in, words
 from tests.tour import CITIZEN_MODE, OPERATOR_MODE, help_, operator_help
 
 MODES = {"citizen": (CITIZEN_MODE, help_), "operator": (OPERATOR_MODE, operator_help)}
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    yield
-    set_language("az")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

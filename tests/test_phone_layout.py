@@ -12,7 +12,7 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
-from data.i18n import LANGUAGES, set_language
+from data.i18n import LANGUAGES
 from screens.login import LoginScreen
 from screens.phone import PhoneScreen
 from tests import tour
@@ -36,12 +36,6 @@ STATES = {
     "phone-short-pin": (phone_short_pin, ("#pin1-error", "#pin1-ok", "#pin1-cancel")),
 }
 SIZES = [(80, 24), (100, 30)]
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    yield
-    set_language("az")
 
 
 def text_of(widget: Widget) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static
 
-from data.i18n import LANGUAGES, _, set_language
+from data.i18n import LANGUAGES, _
 from screens.result import FIELDS, LABEL_WIDTH, OPERATOR_FIELDS, Fields
 from tests import tour
 from tests.conftest import izle_app
@@ -20,12 +20,6 @@ SIZE = (80, 24)
 MODES = {"citizen": (tour.result_long, FIELDS),
          "operator": (tour.operator_result_long, OPERATOR_FIELDS + FIELDS)}
 NEWEST_THREE = ("15.09.2026", "10.09.2026", "02.09.2026")  # conftest MOVEMENTS of 05-22/2201
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    yield
-    set_language("az")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from tests.conftest import izle_app
 from tests.tour import SCREENS
-from data.i18n import LANGUAGES, set_language
+from data.i18n import LANGUAGES
 
 SIZE = (80, 24)
 
@@ -21,8 +21,6 @@ SIZE = (80, 24)
 @pytest.fixture(autouse=True)
 def deterministic(monkeypatch):
     monkeypatch.setattr(Input, "cursor_blink", False)
-    yield
-    set_language("az")
 
 
 def settled(steps):
