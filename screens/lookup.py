@@ -13,13 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
 from data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Outcome
 from data.letters import Agency
 from screens.result import ResultHost, ResultPanel
-from screens.widgets import BUSY_AFTER, LocalFooter, TitleBar, data_text
+from screens.widgets import Asking, LocalFooter, TitleBar, data_text
 from data.i18n import N_, _
 
 DATE_CHARS = r"[0-9./\-]*"
@@ -37,7 +36,7 @@ class LookupScreen(ResultHost, Screen):
     def __init__(self, agency: Agency) -> None:
         super().__init__()
         self.agency = agency
-        self._asking: Timer | None = None  # while a lookup is on its way
+        self._asking = Asking(self, "#show")  # a lookup on its way
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -99,8 +98,8 @@ class LookupScreen(ResultHost, Screen):
     @on(Input.Submitted, "#caller-check")
     @on(Button.Pressed, "#show")
     def show(self) -> None:
-        if self._asking is not None:
-            return  # one question at a time; the answer is on its way
+        if self._asking.on_its_way:
+            return
         caller = self.query_one("#caller-check", Input).value if self.operator else ""
         request = self.app.desk.check_lookup(
             self.agency, self.query_one("#reg-number", Input).value,
@@ -109,25 +108,15 @@ class LookupScreen(ResultHost, Screen):
             self._error(request.problem.text(_), FIELDS[request.field])
             return
         self.query_one("#lookup-error", Static).update("")
-        # Dimmed only when the answer is slow (a slowed-down session): a quick answer is not
-        # worth two restyles of the button.
-        self._asking = self.set_timer(BUSY_AFTER, self._looks_busy)
+        self._asking.start()
         self._lookup(request)
-
-    def _looks_busy(self) -> None:
-        self.query_one("#show", Button).disabled = True
 
     @work(thread=True, exclusive=True, group="lookup")
     def _lookup(self, request: LookupRequest) -> None:
         self.app.call_from_thread(self._answered, self.app.desk.lookup(request))
 
     async def _answered(self, answer: LookupAnswer) -> None:
-        if self._asking is not None:
-            self._asking.stop()
-            self._asking = None
-        show = self.query_one("#show", Button)
-        if show.disabled:
-            show.disabled = False
+        self._asking.answered()
         if answer.outcome is Outcome.FOUND and answer.letter is not None:
             self.query_one("#lookup-warning", Static).update("")
             await self.show_in_place(answer.letter)

@@ -14,13 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
 from data.i18n import N_, _, ngettext
 from data.mobile_id import EmulatedMobileId, PinAnswer
 from data.terminal import StoreError
-from screens.widgets import BUSY_AFTER
+from screens.widgets import Asking
 
 
 class PhoneScreen(ModalScreen[None]):
@@ -35,7 +34,7 @@ class PhoneScreen(ModalScreen[None]):
         super().__init__()
         self.phone, self.session_id = phone, session_id
         self.phone_display, self.code = phone_display, code
-        self._checking: Timer | None = None  # while PIN1 is being checked
+        self._checking = Asking(self, "#pin1-ok")  # PIN1 being checked
 
     def compose(self) -> ComposeResult:
         with Vertical(id="phone-body"):
@@ -81,22 +80,10 @@ class PhoneScreen(ModalScreen[None]):
         if not 4 <= len(pin) <= 8:
             self.query_one("#pin1-error", Static).update(_("PIN1 has 4 to 8 digits."))
             return
-        if self._checking is not None:
-            return  # one PIN1 at a time; its answer is on its way
-        self._checking = self.set_timer(BUSY_AFTER, self._looks_busy)
+        if self._checking.on_its_way:
+            return
+        self._checking.start()
         self._check_pin(pin)
-
-    def _looks_busy(self) -> None:
-        self.query_one("#pin1-ok", Button).disabled = True
-
-    def _checked(self) -> None:
-        """The answer is here: OK works again (the next try, after a wrong PIN1)."""
-        if self._checking is not None:
-            self._checking.stop()
-            self._checking = None
-        ok = self.query_one("#pin1-ok", Button)
-        if ok.disabled:
-            ok.disabled = False
 
     @work(thread=True, exclusive=True, group="pin")
     def _check_pin(self, pin: str) -> None:
@@ -110,7 +97,7 @@ class PhoneScreen(ModalScreen[None]):
 
     def _show_error(self, message: str) -> None:
         if self.is_mounted:
-            self._checked()
+            self._checking.answered()
             self.query_one("#pin1-error", Static).update(message)
 
     def _pin_checked(self, answer: PinAnswer, left: int) -> None:
@@ -124,7 +111,7 @@ class PhoneScreen(ModalScreen[None]):
         if answer is not PinAnswer.WRONG:
             self.dismiss()
             return
-        self._checked()
+        self._checking.answered()  # OK works again for the next try
         pin_input = self.query_one("#pin1", Input)
         pin_input.value = ""
         pin_input.focus()

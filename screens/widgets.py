@@ -9,7 +9,8 @@ from textual.content import Content
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.visual import VisualType
-from textual.widgets import Footer, Label, Static
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Label, Static
 from textual.widgets._footer import FooterKey
 
 from data.text import strip_controls
@@ -19,6 +20,34 @@ from data.i18n import _
 # Seconds before a button whose answer is on its way looks busy (dimmed): a quick answer is not
 # worth two restyles of the button (benchmarks/RESULTS.md, issue 12).
 BUSY_AFTER = 0.15
+
+
+class Asking:
+    """A question a screen's button asked, on its way: one at a time (a second press would be
+    checked, counted and audited twice), and the button dims only when the answer is slow."""
+
+    def __init__(self, screen: Screen, button: str) -> None:
+        self.screen, self.button = screen, button
+        self._timer: Timer | None = None
+
+    @property
+    def on_its_way(self) -> bool:
+        return self._timer is not None
+
+    def start(self) -> None:
+        self._timer = self.screen.set_timer(BUSY_AFTER, self._looks_busy)
+
+    def _looks_busy(self) -> None:
+        self.screen.query_one(self.button, Button).disabled = True
+
+    def answered(self) -> None:
+        """The answer is here: the button works again."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        button = self.screen.query_one(self.button, Button)
+        if button.disabled:
+            button.disabled = False
 
 
 def data_text(value: object | None) -> Content:
