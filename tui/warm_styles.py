@@ -6,7 +6,9 @@ is mounted, and then parses the whole stylesheet again: after login that is the 
 DataTable, buttons and footer keys, a few milliseconds while a person waits for their letters
 (benchmarks/RESULTS.md, issue 12). Called once the login screen is painted, with the screens
 after login imported, the parse happens while the login screen is read. The sources added are
-the ones Textual would add itself (Widget._post_register); Textual is pinned (pyproject.toml).
+the ones Textual adds itself (Widget._post_register), for every loaded class rather than only the
+mounted ones, so a base class's rank among default styles may come from a subclass never shown;
+every snapshot (tests/test_snapshots.py) is unchanged by it. Textual is pinned (pyproject.toml).
 """
 
 from __future__ import annotations
