@@ -34,3 +34,22 @@ def test_a_terminal_db_that_is_not_a_database(register, tmp_path):
     result = CliRunner().invoke(run, ["--db", str(register), "--state", str(bad), "--lang", "en"])
     assert result.exit_code == 1
     assert f"{bad} cannot be opened: file is not a database" in result.output
+
+
+def test_the_program_starts_with_its_loaded_objects_out_of_the_collectors_scans(
+        register, tmp_path, monkeypatch):
+    """A full garbage collection of every loaded module cost 40-50 ms inside the first frame
+    (benchmarks/RESULTS.md, issue 12): `izle` freezes them before the app runs."""
+    import gc
+
+    from tui.app import IzleApp
+
+    seen = []
+    monkeypatch.setattr(IzleApp, "run", lambda self: seen.append(gc.get_freeze_count()))
+    gc.unfreeze()
+    try:
+        result = CliRunner().invoke(run, ["--db", str(register), "--state", str(tmp_path / "t.db")])
+    finally:
+        gc.unfreeze()
+    assert result.exit_code == 0, result.output
+    assert seen and seen[0] > 10_000
