@@ -403,3 +403,18 @@ async def test_the_stylesheet_is_not_parsed_again_while_a_person_logs_in(registe
         monkeypatch.setattr(Stylesheet, "parse", lambda self: (parsed.append(1), parse(self))[1])
         await log_in(pilot, CITIZEN)
         assert isinstance(app.screen, MyLettersScreen) and parsed == []
+
+
+async def test_the_warm_up_adds_no_styles_of_widgets_no_screen_shows(register):
+    """Textual checks every rule of the stylesheet for each node it restyles: the warm-up adds
+    the default styles of the screens' widgets (tui/warm_styles.py), not of every class loaded —
+    Textual's command palette loads a file tree and toasts İzlə never shows."""
+    from textual.widgets import DirectoryTree
+    from textual.widgets._toast import Toast
+
+    app = make_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        added = {where[1] for where in app.stylesheet.source}
+        assert {"DataTable.DEFAULT_CSS", "OptionList.DEFAULT_CSS", "FooterKey.DEFAULT_CSS"} <= added
+        assert not {f"{cls.__name__}.DEFAULT_CSS" for cls in (DirectoryTree, Toast)} & added

@@ -1,38 +1,44 @@
-"""The default styles of every widget class loaded so far, added to the app's stylesheet ahead
-of time.
+"""The default styles of the widget classes İzlə's screens show, added to the app's stylesheet
+ahead of time.
 
 Textual adds a widget class's DEFAULT_CSS to the stylesheet when the first widget of that class
 is mounted, and then parses the whole stylesheet again: after login that is the list screen's
 DataTable, buttons and footer keys, a few milliseconds while a person waits for their letters
 (benchmarks/RESULTS.md, issue 12). Called once the login screen is painted, with the screens
 after login imported, the parse happens while the login screen is read. The sources added are
-the ones Textual adds itself (Widget._post_register), for every loaded class rather than only the
-mounted ones, so a base class's rank among default styles may come from a subclass never shown;
-every snapshot (tests/test_snapshots.py) is unchanged by it. Textual is pinned (pyproject.toml).
+the ones Textual adds itself (Widget._post_register), in the same ranks; every snapshot
+(tests/test_snapshots.py) is unchanged by it. Textual is pinned (pyproject.toml).
+
+Only the classes the screens use: Textual checks every rule of the stylesheet for each node it
+restyles, so the rules of classes never shown (Textual's own command palette loads a dozen)
+would make every restyle slower — a third more rules, measured on the login (RESULTS.md).
 """
 
 from __future__ import annotations
 
+import sys
 from inspect import getfile
 
 from textual.css.stylesheet import Stylesheet
 from textual.widget import Widget
 
+SCREENS_PACKAGE = "screens"
 
-def loaded_widget_classes() -> set[type[Widget]]:
+
+def screen_widget_classes() -> set[type[Widget]]:
+    """The widget classes named in the loaded `screens` modules — their own, and the Textual
+    widgets they compose (the footer's keys included: screens/widgets.py names FooterKey)."""
     found: set[type[Widget]] = set()
-    todo = [Widget]
-    while todo:
-        for sub in todo.pop().__subclasses__():
-            if sub not in found:
-                found.add(sub)
-                todo.append(sub)
+    for name, module in list(sys.modules.items()):
+        if name == SCREENS_PACKAGE or name.startswith(SCREENS_PACKAGE + "."):
+            found.update(value for value in vars(module).values()
+                         if isinstance(value, type) and issubclass(value, Widget))
     return found
 
 
 def add_default_styles(stylesheet: Stylesheet) -> None:
-    """Add the DEFAULT_CSS of every loaded widget class (and its bases), then parse once."""
-    for cls in loaded_widget_classes():
+    """Add the DEFAULT_CSS of the screens' widget classes (and their bases), then parse once."""
+    for cls in screen_widget_classes():
         for tie_breaker, base in enumerate(cls._css_bases(cls)):
             css = base.__dict__.get("DEFAULT_CSS", "")
             if not css:
