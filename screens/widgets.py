@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.visual import VisualType
+from textual.widget import Widget
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Footer, Static
 from textual.widgets._footer import FooterKey
 
 from data.text import strip_controls
@@ -111,18 +110,26 @@ class LocalFooter(Footer):
             yield widget
 
 
-class TitleBar(Horizontal):
-    """Service name on the left, who is logged in on the right."""
+class TitleBar(Widget):
+    """Service name on the left, who is logged in on the right: one widget drawing one line (a
+    container with two labels cost every screen three widgets to mount, benchmarks/RESULTS.md).
+    A title too long for the room left ends at a word, as a one-line label's wrap did."""
 
     DEFAULT_CSS = """
-    TitleBar { height: 1; background: $primary; color: $text; dock: top; }
-    TitleBar #title { width: 1fr; padding: 0 1; text-style: bold; }
-    TitleBar #who { width: auto; padding: 0 1; }
+    TitleBar { height: 1; background: $primary; color: $text; dock: top; padding: 0 1; }
     """
+    GAP = 2  # columns between the title and the name
 
-    def compose(self) -> ComposeResult:
-        yield Label(_("İzlə — State Customs Committee: tracking of letters"), id="title")
+    def who(self) -> Content:
         session = getattr(self.app, "session", None)
-        if session is not None:
-            who = Text(strip_controls(session.identity.full_name or session.identity.user_id))
-            yield Static(who, id="who")
+        if session is None:
+            return Content("")
+        return Content(strip_controls(session.identity.full_name or session.identity.user_id))
+
+    def render(self) -> Content:
+        width = self.content_size.width
+        who = self.who().truncate(width, ellipsis=True)
+        room = width - who.cell_length - (self.GAP if who else 0)
+        lines = Content(_("İzlə — State Customs Committee: tracking of letters")).wrap(room) if room > 0 else []
+        title = lines[0].stylize("bold") if lines else Content("")
+        return Content.assemble(title, " " * (width - title.cell_length - who.cell_length), who)
