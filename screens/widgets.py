@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import ClassVar
+
+from textual import events
+from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.visual import VisualType
 from textual.widget import Widget
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Static
-from textual.widgets._footer import FooterKey
+from textual.widgets import Button, Static
 
 from data.text import strip_controls
 from data.i18n import _
@@ -74,40 +76,89 @@ def paint_now(screen: Screen) -> None:
         screen._refresh_layout()
 
 
-class LocalFooter(Footer):
-    """The key legend, its descriptions in the current language.
+class LocalFooter(Widget, can_focus=False):
+    """The key legend, one line: each key and what it does, in the current language; a click on
+    a key presses it.
 
-    Textual's footer rebuilds every key whenever focus moves; this one only when the legend
-    would read differently (a third of the time from *show* to the result, benchmarks/RESULTS.md).
+    One widget drawing the line, where Textual's Footer mounts a widget per key — and only a frame
+    after its screen's first paint, then again whenever focus moves (benchmarks/RESULTS.md, issue
+    12). The look is Footer's: the same theme variables, a disabled key dimmed.
     """
 
-    _legend: tuple | None = None
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"footer-key--key", "footer-key--description"}
+    DEFAULT_CSS = """
+    LocalFooter {
+        dock: bottom;
+        height: 1;
+        text-wrap: nowrap;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .footer-key--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .footer-key--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
 
-    def bindings_changed(self, screen) -> None:
-        legend = (getattr(self.app, "lang", None), *(
-            (binding.key, binding.action, binding.description, enabled)
-            for _node, binding, enabled, _tip in screen.active_bindings.values() if binding.show
-        ))
-        if legend == self._legend:
-            return
-        self._legend = legend
-        super().bindings_changed(screen)
+    def __init__(self) -> None:
+        super().__init__()
+        self._legend: tuple = ()
+        self._keys: list[tuple[int, int, str, bool]] = []  # columns [start, end), key, enabled
 
-    async def recompose(self) -> None:
-        await super().recompose()
-        # Each FooterKey is data-bound to this footer's `compact`: Textual drops the watchers of
-        # removed keys only when `compact` changes, so every rebuild of a long-lived footer kept
-        # its old keys alive (benchmarks/RESULTS.md, issue 12: peak memory). Drop them now, by
-        # the test Textual itself uses.
-        for watchers in getattr(self, "__watchers", {}).values():
-            watchers[:] = [(node, callback) for node, callback in watchers
-                           if not (node._closing or node._closed)]
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
 
-    def compose(self) -> ComposeResult:
-        for widget in super().compose():
-            if isinstance(widget, FooterKey):
-                widget.description = _(widget.description)
-            yield widget
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def legend(self) -> list[tuple[Binding, bool]]:
+        """The shown bindings of the focused chain, one per action (as Textual's Footer)."""
+        first: dict[str, tuple[Binding, bool]] = {}
+        for _node, binding, enabled, _tip in self.screen.active_bindings.values():
+            if binding.show:
+                first.setdefault(binding.action, (binding, enabled))
+        return list(first.values())
+
+    def descriptions(self) -> list[str]:
+        return [_(binding.description) for binding, _enabled in self.legend()]
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Redrawn only when the legend reads differently (focus moves often, keys rarely)."""
+        legend = (getattr(self.app, "lang", None),
+                  *((b.key, b.action, b.description, on) for b, on in self.legend()))
+        if legend != self._legend:
+            self._legend = legend
+            self.refresh()
+
+    def render(self) -> Content:
+        key_style = self.get_visual_style("footer-key--key")
+        description_style = self.get_visual_style("footer-key--description")
+        parts: list[Content] = []
+        self._keys, column = [], 0
+        for binding, enabled in self.legend():
+            key = Content.styled(f" {self.app.get_key_display(binding)} ", key_style)
+            part = key + Content.styled(f"{_(binding.description)} ", description_style)
+            if not enabled:
+                part = part.stylize("dim")
+            self._keys.append((column, column + part.cell_length, binding.key, enabled))
+            column += part.cell_length
+            parts.append(part)
+        return Content("").join(parts)
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key, enabled in self._keys:
+            if start <= event.x < end:
+                if enabled:
+                    self.app.simulate_key(key)
+                else:
+                    self.app.bell()
+                return
 
 
 class TitleBar(Widget):

@@ -416,5 +416,5 @@ async def test_the_warm_up_adds_no_styles_of_widgets_no_screen_shows(register):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         added = {where[1] for where in app.stylesheet.source}
-        assert {"DataTable.DEFAULT_CSS", "OptionList.DEFAULT_CSS", "FooterKey.DEFAULT_CSS"} <= added
+        assert {"DataTable.DEFAULT_CSS", "OptionList.DEFAULT_CSS", "LocalFooter.DEFAULT_CSS"} <= added
         assert not {f"{cls.__name__}.DEFAULT_CSS" for cls in (DirectoryTree, Toast)} & added

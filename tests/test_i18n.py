@@ -22,7 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from textual.widgets import Button, DataTable, Input, OptionList, Static
 from textual.content import Content
-from textual.widgets._footer import FooterKey
+from screens.widgets import LocalFooter
 
 import data.i18n
 from data import deadlines
@@ -170,8 +170,8 @@ def visible_texts(screen) -> list[str]:
     def visit(widget) -> None:
         if not widget.display:
             return
-        if isinstance(widget, FooterKey):
-            texts.append(widget.description)
+        if isinstance(widget, LocalFooter):  # the keys' names are printed on the keyboard
+            texts.extend(widget.descriptions())
             return
         if isinstance(widget, Button):
             texts.append(str(widget.label))
@@ -279,12 +279,12 @@ async def test_the_language_buttons_and_the_footer_follow(register):
         await pilot.click("#lang-en")
         await settle(pilot)
         assert labels(app) == ["Mobile number", "User ID"]
-        assert "Language" in [k.description for k in app.screen.query(FooterKey)]
+        assert "Language" in app.screen.query_one(LocalFooter).descriptions()
         assert app.screen.query_one("#lang-en", Button).has_class("current")
         assert str(app.screen.query_one("#lang-en", Button).label) == "[EN]"
         await pilot.click("#lang-ru")
         await settle(pilot)
-        assert "Язык" in [k.description for k in app.screen.query(FooterKey)]
+        assert "Язык" in app.screen.query_one(LocalFooter).descriptions()
         assert app.screen.query_one("#phone", Input).value == CITIZEN.phone_typed
 
 

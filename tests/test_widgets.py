@@ -3,34 +3,82 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets._footer import FooterKey
+from textual.widgets import Input
 
 from screens.widgets import LocalFooter
 
 
 class FooterScreen(Screen):
-    BINDINGS = [("f2", "app.bell", "Ring")]
+    BINDINGS = [Binding("f2", "ring", "Ring"), Binding("f5", "nothing", "Nothing"),
+                Binding("f6", "hidden", "Hidden", show=False)]
 
     def compose(self) -> ComposeResult:
+        yield Input(id="field")
         yield LocalFooter()
+
+    def action_ring(self) -> None:
+        self.app.rung += 1
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return None if action == "nothing" else True  # None: shown, but disabled
 
 
 class FooterApp(App):
+    rung = 0
+
+    def __init__(self, screen: type[Screen] = FooterScreen) -> None:
+        super().__init__()
+        self.first_screen = screen
+
     def on_mount(self) -> None:
-        self.push_screen(FooterScreen())
+        self.push_screen(self.first_screen())
+
+    def get_key_display(self, binding: Binding) -> str:
+        return binding.key.upper()
 
 
-async def test_a_rebuilt_footer_keeps_nothing_of_its_old_keys():
-    """Textual data-binds each key to the footer's `compact`; a rebuild must not keep the old
-    keys alive through those bindings (they grew a kiosk's memory with every lookup)."""
+def footer_line(app) -> str:
+    return str(app.screen.query_one(LocalFooter).render())
+
+
+async def test_the_legend_shows_each_shown_key_in_the_first_frame():
     app = FooterApp()
-    async with app.run_test() as pilot:
+    async with app.run_test(size=(60, 5)) as pilot:
         await pilot.pause()
-        footer = app.screen.query_one(LocalFooter)
-        for _ in range(5):
-            footer.refresh(recompose=True)
-            await pilot.pause()
-        keys = list(footer.query(FooterKey))
-        bound = [node for node, _callback in getattr(footer, "__watchers")["compact"]]
-        assert bound and all(node in keys for node in bound)  # 6 bound, 2 keys without the fix
+        assert footer_line(app) == " F2 Ring  F5 Nothing "
+        assert app.screen.query_one(LocalFooter).descriptions() == ["Ring", "Nothing"]
+
+
+async def test_a_click_on_a_key_presses_it_and_a_disabled_key_only_rings():
+    app = FooterApp()
+    async with app.run_test(size=(60, 5)) as pilot:
+        await pilot.pause()
+        await pilot.click(LocalFooter, offset=(2, 0))  # on " F2 Ring "
+        await pilot.pause()
+        assert app.rung == 1
+        await pilot.click(LocalFooter, offset=(12, 0))  # on " F5 Nothing ": disabled
+        await pilot.click(LocalFooter, offset=(40, 0))  # past the last key: nothing
+        await pilot.pause()
+        assert app.rung == 1
+
+
+async def test_the_legend_follows_the_keys_of_what_has_focus():
+    class FieldKeys(Input):
+        BINDINGS = [Binding("f7", "clear_field", "Clear")]
+
+    class Screen2(FooterScreen):
+        def compose(self) -> ComposeResult:
+            yield FieldKeys(id="field")
+            yield Input(id="other")
+            yield LocalFooter()
+
+    app = FooterApp(Screen2)
+    async with app.run_test(size=(60, 5)) as pilot:
+        app.screen.query_one("#field").focus()
+        await pilot.pause()
+        assert "F7 Clear" in footer_line(app)
+        app.screen.query_one("#other").focus()
+        await pilot.pause()
+        assert "Clear" not in footer_line(app)
