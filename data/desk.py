@@ -22,6 +22,7 @@ from enum import Enum
 from data.caller import caller_key, caller_matches, same_surname
 from data.clock import Clock
 from data.identities import Identity
+from data.limits import Limits  # noqa: F401 - part of the desk's interface
 from data.letters import Agency, LetterRow, LetterView, Register
 from data.mobile_id import MidResult, MidStart, MobileIdProvider
 from data.problems import N_, Problem
@@ -36,23 +37,6 @@ class Mode(Enum):
     CITIZEN = "citizen"
     OPERATOR = "operator"
     API = "api"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much guessing a person gets. All in the settings; seconds for every window."""
-
-    session_misses: int = 5            # a citizen's misses in one session before it ends
-    person_misses: int = 20            # misses per person within `person_window` …
-    person_window: float = 24 * 3600   # … before their lookups are refused until it passes
-    slow_from: int = 3                 # from this many recent misses on, every answer waits
-    slow_max: float = 8.0              # … doubling per miss, at most this long
-    burst_misses: int = 3              # an operator's misses within `burst_window` are flagged
-    burst_window: float = 600.0
-    lock_misses: int = 12              # an operator's misses within `lock_window` lock lookups
-    lock_window: float = 3600.0
-    miss_answer: float = 0.05          # every miss is answered this long after it was asked
-    page_size: int = 50                # letters per page of a list ("my letters", an applicant's)
 
 
 class LoginOutcome(Enum):
@@ -130,6 +114,11 @@ class Session:
 class LoginResult:
     outcome: LoginOutcome
     session: Session | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Logged in: a session is open."""
+        return self.outcome is LoginOutcome.OK
 
 
 class Desk:

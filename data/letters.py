@@ -5,7 +5,6 @@ The TUI opens register.db read-only, one connection per thread (lookups run in w
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -17,6 +16,7 @@ from pathlib import Path
 from data import deadlines
 from data.clock import Clock, SystemClock
 from data.db import connect_read_only
+from data.demo_hint import demo_hint_key, parse_demo_hint
 from data.deadlines import Deadline, WorkCalendar
 from data.text import normalize_reg_no
 
@@ -239,8 +239,7 @@ class Register:
     def demo_hint(self, mode: str = "citizen") -> dict | None:
         """The demo identity shown on the login screen, only in a register built by `izle demo`:
         a citizen's, or in operator mode an operator's (the mode would refuse a citizen)."""
-        raw = self.meta("demo_hint_operator" if mode == "operator" else "demo_hint")
-        return json.loads(raw) if raw else None
+        return parse_demo_hint(self.meta(demo_hint_key(mode)))
 
     def agencies(self) -> list[Agency]:
         if self._agencies is None:

@@ -6,7 +6,7 @@ The screen shows the verification code and waits, in a worker, for the provider'
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,21 +17,25 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from data.desk import FormProblem, ListAnswer, LoginOutcome, LoginResult
+from data.demo_hint import read_demo_hint
 from data.i18n import LANGUAGES, N_, _
-from data.mobile_id import MidStart
-from data.terminal import StoreError
 from data.text import format_phone
 from screens.widgets import LocalFooter, TitleBar
 
-# One message per outcome; an unknown pair and a wrong pair read the same (no enumeration).
+# The desk's modules are loaded after this screen's first paint (tui/app.py `desk`): the
+# handlers below, which run after it, import what they use of them.
+if TYPE_CHECKING:
+    from data.desk import ListAnswer, LoginResult
+    from data.mobile_id import MidStart
+
+# One message per outcome (LoginOutcome's values); an unknown pair and a wrong pair read the same.
 OUTCOME_MESSAGES = {
-    LoginOutcome.USER_CANCELLED: N_("You cancelled the login on the phone."),
-    LoginOutcome.TIMEOUT: N_("The login was not confirmed in time. Please start again."),
-    LoginOutcome.NOT_MID_CLIENT: N_("This phone number and user ID do not match an Asan İmza account."),
-    LoginOutcome.PIN_BLOCKED: N_("PIN1 is blocked after 3 wrong attempts. Unblock it with your PUK code at an ASAN service centre."),
-    LoginOutcome.ROLE_REFUSED: N_("Only call-centre operators may use operator mode. This account may not."),
-    LoginOutcome.NOT_RECORDED: N_("The login could not be recorded. Please try again or ask staff for help."),
+    "USER_CANCELLED": N_("You cancelled the login on the phone."),
+    "TIMEOUT": N_("The login was not confirmed in time. Please start again."),
+    "NOT_MID_CLIENT": N_("This phone number and user ID do not match an Asan İmza account."),
+    "PIN_BLOCKED": N_("PIN1 is blocked after 3 wrong attempts. Unblock it with your PUK code at an ASAN service centre."),
+    "ROLE_REFUSED": N_("Only call-centre operators may use operator mode. This account may not."),
+    "NOT_RECORDED": N_("The login could not be recorded. Please try again or ask staff for help."),
 }
 FIELDS = {"phone": "#phone", "user_id": "#user-id"}
 HOLD_SECONDS = 0.25  # how long the provider may hold one status request (a long poll)
@@ -80,7 +84,7 @@ class LoginScreen(Screen):
     def _demo_hint(self) -> dict | None:
         """The demo identity to try, of this mode's kind (an operator's in operator mode)."""
         try:
-            return self.app.register.demo_hint(self.app.mode)
+            return read_demo_hint(self.app.settings.register, self.app.mode)
         except Exception:  # noqa: BLE001 - a hint is a courtesy; a broken register says so later
             return None
 
@@ -118,6 +122,8 @@ class LoginScreen(Screen):
     def start_login(self) -> None:
         if self._pending is not None:
             return
+        from data.desk import FormProblem
+
         checked = self.app.desk.check_login(self.query_one("#phone", Input).value,
                                             self.query_one("#user-id", Input).value)
         if isinstance(checked, FormProblem):
@@ -129,6 +135,8 @@ class LoginScreen(Screen):
     @work(thread=True, exclusive=True, group="login")
     def _login(self, phone: str, user_id: str) -> None:
         """Start with the provider off the UI thread (it reads terminal.db), then show the code."""
+        from data.terminal import StoreError
+
         try:
             started = self.app.desk.start_login(phone, user_id)
         except StoreError as error:
@@ -163,6 +171,8 @@ class LoginScreen(Screen):
         pass (MID-REST's long poll); then the next one, asked from the UI thread. One short
         worker at a time: whoever waits for the app's workers (a script, a test) waits for one
         hold, not for a person to pick up the phone. The audit row is written here."""
+        from data.terminal import StoreError
+
         desk = self.app.desk
         if desk.login_abandoned(started):
             return
@@ -183,7 +193,7 @@ class LoginScreen(Screen):
 
     def _prepare(self, result: LoginResult) -> ListAnswer | None:
         """The first screen's data, fetched in this same worker (one hop less to wait for)."""
-        return self.app.prepare_session() if result.outcome is LoginOutcome.OK else None
+        return self.app.prepare_session() if result.ok else None
 
     def on_unmount(self) -> None:
         """Logged out or timed out mid-login: the provider stops asking the phone."""
@@ -196,7 +206,7 @@ class LoginScreen(Screen):
         if self._pending is None and result is not None:
             return  # the login was given up meanwhile
         self._pending = None
-        self._signed_in = result is not None and result.outcome is LoginOutcome.OK
+        self._signed_in = result is not None and result.ok
         if isinstance(self.app.screen, PhoneScreen):  # timed out or refused while it was open
             self.app.screen.dismiss()
         if not self.is_mounted:
@@ -206,7 +216,7 @@ class LoginScreen(Screen):
             return
         self.query_one("#verification-code", Static).update("")
         self.query_one("#login", Button).disabled = False
-        self._fail(failure or _(OUTCOME_MESSAGES[result.outcome]))  # type: ignore[union-attr]
+        self._fail(failure or _(OUTCOME_MESSAGES[result.outcome.value]))  # type: ignore[union-attr]
 
     def is_blank(self) -> bool:
         """Nothing typed and no login under way: nothing here belongs to anyone."""

@@ -15,20 +15,23 @@ import signal
 import socket
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+import threading
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from data.clock import Clock, SystemClock, system_random
-from data.desk import Desk, Limits, ListAnswer, Mode, Session
-from data.letters import Register
-from data.mobile_id import EmulatedMobileId, MobileIdProvider
+from data.limits import Limits
 from data.schema import ensure_terminal
-from data.terminal import TerminalStore
 from data.i18n import DEFAULT_LANGUAGE, N_, _, set_language
 from tui.settings import DEFAULT_KEYS, Settings
+
+if TYPE_CHECKING:  # loaded with the desk, after the login screen's first paint
+    from data.desk import Desk, ListAnswer, Session
+    from data.letters import Register
+    from data.mobile_id import EmulatedMobileId, MobileIdProvider
 
 IDLE_TICK = 0.25  # seconds between idle checks: cheap, and a prompt is never late
 # What no key may do on a kiosk: leave, suspend, open the palette or save the screen.
@@ -101,17 +104,11 @@ class IzleApp(App, inherit_bindings=False):
         self.lang = settings.lang
         self.mode, self.kiosk = settings.mode, settings.kiosk
         self.terminal_name = settings.terminal or socket.gethostname()
-        self.register = Register(settings.register, clock=self.clock)
-        ensure_terminal(settings.terminal_db)
-        rng = rng or system_random()
-        store = TerminalStore(settings.terminal_db, self.clock, rng)
-        self.provider = provider or EmulatedMobileId(store, self.clock, rng, settings.confirm_timeout)
-        self.desk = Desk(register=self.register, store=store, provider=self.provider,
-                         clock=self.clock, mode=Mode(settings.mode), audit_mode=settings.audit_mode,
-                         terminal=self.terminal_name, limits=settings.limits)
-        if isinstance(self.provider, EmulatedMobileId):
-            self.provider.on_wrong_pin = lambda user_id: self.desk.record_safely(
-                "pin", "WRONG_PIN", {"user_id": user_id}, actor=user_id)
+        ensure_terminal(settings.terminal_db)  # one that cannot be opened is refused before a run
+        self._rng = rng or system_random()
+        self._given_provider = provider
+        self._desk: Desk | None = None
+        self._opening = threading.Lock()
         self._last_input = self.clock.monotonic()
         self._idle_prompt_open = False
         if settings.kiosk:
@@ -119,13 +116,55 @@ class IzleApp(App, inherit_bindings=False):
             # With this set, ctrl+c/ctrl+z would reach the process as signals again.
             os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
 
+    # --- the desk: opened after the login screen's first paint ------------------------------
+
+    @property
+    def desk(self) -> Desk:
+        """The session's rules over the register and this terminal's store. Its modules are a
+        fifth of the start-up (benchmarks/RESULTS.md), so the warm-up opens it once the login
+        screen is painted; whatever asks sooner opens it then, or waits while it is opened."""
+        if self._desk is None:
+            with self._opening:
+                if self._desk is None:
+                    self._desk = self._open_desk()
+        return self._desk
+
+    def _open_desk(self) -> Desk:
+        from data.desk import Desk, Mode
+        from data.letters import Register
+        from data.mobile_id import EmulatedMobileId
+        from data.terminal import TerminalStore
+
+        settings = self.settings
+        store = TerminalStore(settings.terminal_db, self.clock, self._rng)
+        provider = self._given_provider or EmulatedMobileId(store, self.clock, self._rng,
+                                                             settings.confirm_timeout)
+        desk = Desk(register=Register(settings.register, clock=self.clock), store=store,
+                    provider=provider, clock=self.clock, mode=Mode(settings.mode),
+                    audit_mode=settings.audit_mode, terminal=self.terminal_name,
+                    limits=settings.limits)
+        if isinstance(provider, EmulatedMobileId):
+            provider.on_wrong_pin = lambda user_id: desk.record_safely(
+                "pin", "WRONG_PIN", {"user_id": user_id}, actor=user_id)
+        return desk
+
+    @property
+    def register(self) -> Register:
+        return self.desk.register
+
+    @property
+    def provider(self) -> MobileIdProvider:
+        return self.desk.provider
+
     @property
     def session(self) -> Session | None:
-        return self.desk.session
+        return self._desk.session if self._desk is not None else None  # unopened: nobody yet
 
     @property
     def emulated_phone(self) -> EmulatedMobileId | None:
         """The emulator's phone, when the provider is the emulator (a real one has its own)."""
+        from data.mobile_id import EmulatedMobileId
+
         return self.provider if isinstance(self.provider, EmulatedMobileId) else None
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -144,6 +183,7 @@ class IzleApp(App, inherit_bindings=False):
             self.install_signal_handlers()
 
     def _warm_up_and_check(self) -> None:
+        desk = self.desk  # opened now rather than when the person presses "log in"
         # The screens after login, imported now rather than while a person waits for them.
         import screens.agency, screens.letters, screens.lookup  # noqa: E401, F401
 
@@ -151,7 +191,7 @@ class IzleApp(App, inherit_bindings=False):
             self.call_from_thread(self._warm_styles)
         except Exception:  # noqa: BLE001 - a head start only (Textual parses them when needed);
             pass  # it must never keep the register's check below from running
-        damage = self.desk.register_damage()
+        damage = desk.register_damage()
         if damage is None:
             try:
                 self.register.warm_up()
