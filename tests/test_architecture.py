@@ -48,6 +48,19 @@ def test_the_path_to_the_first_screen_stays_light():
     assert "babel" not in loaded
 
 
+def test_the_login_screen_is_painted_without_the_desk():
+    """The desk and what it reads with (register, identities, the phone, the audit) are opened
+    after the login screen's first paint (tui/app.py `desk`): ~40 ms of the start-up."""
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys, tui.cli.run, tui.app, screens.login\n"
+         "print(' '.join(sorted(m for m in sys.modules if m.startswith('data.'))))"],
+        cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = set(out.stdout.split())
+    assert "data.clock" in loaded  # the check sees what is loaded
+    assert not loaded & {"data.desk", "data.letters", "data.identities", "data.mobile_id",
+                         "data.audit", "data.terminal"}
+
+
 def test_the_layer_contracts_hold():
     """tui → screens → data, and data/ without textual, rich or click: import-linter's
     contracts in pyproject.toml, checked on every import of every module."""

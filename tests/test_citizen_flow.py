@@ -418,3 +418,13 @@ async def test_the_warm_up_adds_no_styles_of_widgets_no_screen_shows(register):
         added = {where[1] for where in app.stylesheet.source}
         assert {"DataTable.DEFAULT_CSS", "OptionList.DEFAULT_CSS", "LocalFooter.DEFAULT_CSS"} <= added
         assert not {f"{cls.__name__}.DEFAULT_CSS" for cls in (DirectoryTree, Toast)} & added
+
+
+def test_the_desk_is_opened_once_when_threads_ask_at_the_same_moment(register):
+    """The warm-up's worker and the screens may ask for the desk while it is being opened."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = make_app(register)
+    with ThreadPoolExecutor(8) as pool:
+        desks = list(pool.map(lambda _i: app.desk, range(8)))
+    assert all(desk is desks[0] for desk in desks) and app.register is desks[0].register

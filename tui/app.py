@@ -13,9 +13,9 @@ import os
 import random
 import signal
 import socket
+import threading
 from functools import partial
 from pathlib import Path
-import threading
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -120,9 +120,9 @@ class IzleApp(App, inherit_bindings=False):
 
     @property
     def desk(self) -> Desk:
-        """The session's rules over the register and this terminal's store. Its modules are a
-        fifth of the start-up (benchmarks/RESULTS.md), so the warm-up opens it once the login
-        screen is painted; whatever asks sooner opens it then, or waits while it is opened."""
+        """The session's rules over the register and this terminal's store. Loading its modules
+        took ~40 ms of the start-up (benchmarks/RESULTS.md), so the warm-up opens it once the
+        login screen is painted; whatever asks sooner opens it then, or waits while it opens."""
         if self._desk is None:
             with self._opening:
                 if self._desk is None:
