@@ -82,11 +82,13 @@ class LocalFooter(Widget, can_focus=False):
 
     One widget drawing the line, where Textual's Footer mounts a widget per key — and only a frame
     after its screen's first paint, then again whenever focus moves (benchmarks/RESULTS.md, issue
-    12). The look is Footer's: the same theme variables, a disabled key dimmed.
+    12). The look is Footer's: the same theme variables, a disabled key dimmed, the key under
+    the mouse highlighted.
     """
 
     ALLOW_SELECT = False
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"footer-key--key", "footer-key--description"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"footer-key--key", "footer-key--description",
+                                             "footer-key--hover"}
     DEFAULT_CSS = """
     LocalFooter {
         dock: bottom;
@@ -103,6 +105,10 @@ class LocalFooter(Widget, can_focus=False):
             color: $footer-description-foreground;
             background: $footer-description-background;
         }
+        & > .footer-key--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
     }
     """
 
@@ -110,6 +116,7 @@ class LocalFooter(Widget, can_focus=False):
         super().__init__()
         self._legend: tuple = ()
         self._keys: list[tuple[int, int, str, bool]] = []  # columns [start, end), key, enabled
+        self._mouse_at: int | None = None  # the column under the mouse pointer
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -146,10 +153,20 @@ class LocalFooter(Widget, can_focus=False):
             part = key + Content.styled(f"{_(binding.description)} ", description_style)
             if not enabled:
                 part = part.stylize("dim")
+            elif self._mouse_at is not None and column <= self._mouse_at < column + part.cell_length:
+                part = part.stylize(self.get_visual_style("footer-key--hover"))
             self._keys.append((column, column + part.cell_length, binding.key, enabled))
             column += part.cell_length
             parts.append(part)
         return Content("").join(parts)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._mouse_at = event.x
+        self.refresh()
+
+    def on_leave(self, _event: events.Leave) -> None:
+        self._mouse_at = None
+        self.refresh()
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key, enabled in self._keys:

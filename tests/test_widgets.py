@@ -82,3 +82,20 @@ async def test_the_legend_follows_the_keys_of_what_has_focus():
         app.screen.query_one("#other").focus()
         await pilot.pause()
         assert "Clear" not in footer_line(app)
+
+
+async def test_the_key_under_the_mouse_is_highlighted():
+    def styles(content, start: int, end: int) -> list:
+        return [(s.start, s.end, str(s.style)) for s in content.spans if s.start < end and s.end > start]
+
+    app = FooterApp()
+    async with app.run_test(size=(60, 5)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(LocalFooter)
+        plain = footer.render()
+        await pilot.hover(LocalFooter, offset=(2, 0))  # over " F2 Ring "
+        await pilot.pause()
+        hovered, ring = footer.render(), len(" F2 Ring ")
+        assert str(hovered) == str(plain)
+        assert styles(hovered, 0, ring) != styles(plain, 0, ring)
+        assert styles(hovered, ring, 99) == styles(plain, ring, 99)
