@@ -428,3 +428,12 @@ def test_the_desk_is_opened_once_when_threads_ask_at_the_same_moment(register):
     with ThreadPoolExecutor(8) as pool:
         desks = list(pool.map(lambda _i: app.desk, range(8)))
     assert all(desk is desks[0] for desk in desks) and app.register is desks[0].register
+
+
+def test_every_refused_login_has_its_sentence():
+    """The login screen keys its sentences by the outcome's value (it is painted before the desk
+    is loaded): a new outcome without one would end in a KeyError, not a sentence."""
+    from data.desk import LoginOutcome
+    from screens.login import OUTCOME_MESSAGES
+
+    assert set(OUTCOME_MESSAGES) == {outcome.value for outcome in LoginOutcome} - {"OK"}
