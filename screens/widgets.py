@@ -116,7 +116,7 @@ class LocalFooter(Widget, can_focus=False):
         super().__init__()
         self._legend: tuple = ()
         self._keys: list[tuple[int, int, str, bool]] = []  # columns [start, end), key, enabled
-        self._mouse_at: int | None = None  # the column under the mouse pointer
+        self._hovered: str | None = None  # the key under the mouse pointer
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -153,29 +153,38 @@ class LocalFooter(Widget, can_focus=False):
             part = key + Content.styled(f"{_(binding.description)} ", description_style)
             if not enabled:
                 part = part.stylize("dim")
-            elif self._mouse_at is not None and column <= self._mouse_at < column + part.cell_length:
+            elif binding.key == self._hovered:
                 part = part.stylize(self.get_visual_style("footer-key--hover"))
             self._keys.append((column, column + part.cell_length, binding.key, enabled))
             column += part.cell_length
             parts.append(part)
         return Content("").join(parts)
 
+    def _key_at(self, x: int) -> tuple[str, bool] | None:
+        """The key drawn at column `x` (as last drawn), and whether it is enabled."""
+        return next(((key, enabled) for start, end, key, enabled in self._keys if start <= x < end), None)
+
+    def _hover(self, key: str | None) -> None:
+        if key != self._hovered:  # redrawn when the highlight moves, not on every mouse move
+            self._hovered = key
+            self.refresh()
+
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        self._mouse_at = event.x
-        self.refresh()
+        under = self._key_at(event.x)
+        self._hover(under[0] if under else None)
 
     def on_leave(self, _event: events.Leave) -> None:
-        self._mouse_at = None
-        self.refresh()
+        self._hover(None)
 
     def on_click(self, event: events.Click) -> None:
-        for start, end, key, enabled in self._keys:
-            if start <= event.x < end:
-                if enabled:
-                    self.app.simulate_key(key)
-                else:
-                    self.app.bell()
-                return
+        under = self._key_at(event.x)
+        if under is None:
+            return
+        key, enabled = under
+        if enabled:
+            self.app.simulate_key(key)
+        else:
+            self.app.bell()
 
 
 class TitleBar(Widget):
