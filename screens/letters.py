@@ -80,7 +80,6 @@ class LettersScreen(ResultHost, Screen):
     def setup_table(self) -> None:
         """Called by each screen's on_mount (Textual runs every class's on_mount in the MRO,
         so the base class has none of its own)."""
-        self.prepare_result()
         self._rows: dict[str, LetterRow] = {}
         self._last: LetterRow | None = None
         self._more = False
@@ -155,9 +154,12 @@ class MyLettersScreen(LettersScreen):
         Binding("f4", "track_other", N_("Other letter"), id="track-other"),
     ]
 
-    def __init__(self, first_page: ListAnswer | None = None) -> None:
+    def __init__(self, first_page: ListAnswer | None = None, *, ahead: bool = False) -> None:
+        """`ahead`: built before the login completes (tui/screen_ahead.py), empty until
+        `show_first_page`; else the first page is given, or asked for once mounted."""
         super().__init__()
         self._first = first_page  # asked for with the login, off the UI thread (tui/app.py)
+        self._ahead = ahead
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -172,9 +174,17 @@ class MyLettersScreen(LettersScreen):
     def on_mount(self) -> None:
         self.setup_table()
         self.query_one("#my-letters", DataTable).focus()
-        if self._first is not None:
-            self._listed(self._first)  # before the first paint: the list is painted whole
+        if not self._ahead:
+            self.show_first_page(self._first)
             self._first = None
+
+    def show_first_page(self, answer: ListAnswer | None) -> None:
+        """Before the first paint when it is given: the list is painted whole. The result
+        panel joins after that paint (also on a screen built ahead: restyled as the screen is
+        shown, its dozen hidden widgets would be waited for)."""
+        self.prepare_result()
+        if answer is not None:
+            self._listed(answer)
         else:
             self._first_page()
 
@@ -229,6 +239,7 @@ class ApplicantScreen(LettersScreen):
 
     def on_mount(self) -> None:
         self.setup_table()
+        self.prepare_result()
         self.query_one("#my-letters", DataTable).display = False
         self.query_one("#applicant-fin", Input).focus()
 

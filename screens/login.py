@@ -151,6 +151,8 @@ class LoginScreen(Screen):
             _("Verification code: {code}\nCheck that your phone shows the same code, then confirm.").format(code=started.code)
         )
         self._await_provider(phone, user_id, started)
+        # Built while the person reads the code and types PIN1, after the phone is painted.
+        self.call_after_refresh(self.app.prepare_first_screen)
         emulator = self.app.emulated_phone
         ringing = emulator.ringing(started.session_id) if emulator else None
         if ringing is not None:
@@ -207,12 +209,12 @@ class LoginScreen(Screen):
             return  # the login was given up meanwhile
         self._pending = None
         self._signed_in = result is not None and result.ok
+        if self._signed_in and self.is_mounted:  # the session's first screen replaces this
+            self.app.start_session(first_page)   # one and the phone, as they are
+            return
         if isinstance(self.app.screen, PhoneScreen):  # timed out or refused while it was open
             self.app.screen.dismiss()
         if not self.is_mounted:
-            return
-        if self._signed_in:  # the session's first screen replaces this one, as it is
-            self.app.start_session(first_page)
             return
         self.query_one("#verification-code", Static).update("")
         self.query_one("#login", Button).disabled = False

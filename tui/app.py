@@ -26,9 +26,12 @@ from data.clock import Clock, SystemClock, system_random
 from data.limits import Limits
 from data.schema import ensure_terminal
 from data.i18n import DEFAULT_LANGUAGE, N_, _, set_language
+from tui.screen_ahead import ScreenAhead
 from tui.settings import DEFAULT_KEYS, Settings
 
 if TYPE_CHECKING:  # loaded with the desk, after the login screen's first paint
+    from textual.screen import Screen
+
     from data.desk import Desk, ListAnswer, Session
     from data.letters import Register
     from data.mobile_id import EmulatedMobileId, MobileIdProvider
@@ -111,6 +114,7 @@ class IzleApp(App, inherit_bindings=False):
         self._opening = threading.Lock()
         self._last_input = self.clock.monotonic()
         self._idle_prompt_open = False
+        self.screen_ahead = ScreenAhead(self)
         if settings.kiosk:
             self.ALLOW_SELECT = False
             # With this set, ctrl+c/ctrl+z would reach the process as signals again.
@@ -172,6 +176,7 @@ class IzleApp(App, inherit_bindings=False):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+        self.screen_ahead.start()
         self.show_login()
         self.set_interval(IDLE_TICK, self._check_idle)
         # After the first paint: load what the first lookup would otherwise wait for, and read
@@ -329,26 +334,50 @@ class IzleApp(App, inherit_bindings=False):
         return (session is not None and self.mode == "citizen"
                 and not (self.kiosk and session.identity.role == "admin"))
 
+    def prepare_first_screen(self) -> None:
+        """While the phone asks for the code and PIN1: the session's first screen, built ahead
+        (tui/screen_ahead.py). A kiosk's administrator, known only after PIN1, does not use it."""
+        from screens.agency import AgencyScreen
+        from screens.letters import MyLettersScreen
+
+        if self.session is not None:
+            return
+        build = partial(MyLettersScreen, ahead=True) if self.mode == "citizen" else AgencyScreen
+        self.screen_ahead.prepare(build, self.lang)
+
     def prepare_session(self) -> ListAnswer | None:
         """Called off the UI thread as a login completes: what the first screen shows (a
         citizen's letters), so that screen is painted whole at once, in one step."""
         return self.desk.my_letters() if self._lists_letters_first() else None
 
     def start_session(self, first_page: ListAnswer | None = None) -> None:
+        """The session's first screen replaces the login (and the phone, if it is still open);
+        the one built ahead is shown as it is, filled with `first_page`."""
         from screens.admin import AdminScreen
         from screens.agency import AgencyScreen
+        from screens.letters import MyLettersScreen
 
         session = self.session
         if session is None:
             return
+        first: Screen
         if self.kiosk and session.identity.role == "admin":
-            self.switch_screen(AdminScreen())
+            first = AdminScreen()
         elif self._lists_letters_first():  # a citizen's own letters first (DESIGN §5)
-            from screens.letters import MyLettersScreen
-
-            self.switch_screen(MyLettersScreen(first_page))
+            letters = self.screen_ahead.take(MyLettersScreen, self.lang)
+            if letters is not None:
+                letters.show_first_page(first_page)
+                self.screen_ahead.show()
+                return
+            first = MyLettersScreen(first_page)
+        elif self.screen_ahead.take(AgencyScreen, self.lang) is not None:
+            self.screen_ahead.show()
+            return
         else:
-            self.switch_screen(AgencyScreen())
+            first = AgencyScreen()
+        while len(self.screen_stack) > 2:  # the phone, above the login on its blank base
+            self.pop_screen()
+        self.switch_screen(first)
 
     def end_session(self, reason: str, message: str = "") -> None:
         """Log out: the audit row is written by a worker, the screens are cleared at once.
