@@ -16,7 +16,7 @@ from textual.widgets import Button, Static
 from data.letters import LetterView
 from data.statuses import STATUS_TITLES, describe_deadline, explain
 from data.text import format_date, strip_controls
-from screens.widgets import Plain, data_text, paint_now
+from screens.widgets import Plain, data_text, lay_out_unseen, paint_now
 from data.i18n import N_, _, ngettext
 
 
@@ -230,8 +230,14 @@ class ResultHost:
         return self._result
 
     def prepare_result(self) -> None:
-        """Call from on_mount: the panel joins the screen once the screen is painted."""
-        self.call_after_refresh(self._mount_result)  # type: ignore[attr-defined]
+        """Call from on_mount: the panel joins the screen once the screen is painted, and is
+        laid out once, unseen, while the person reads the screen."""
+        self.call_after_refresh(self._prepare_result)  # type: ignore[attr-defined]
+
+    async def _prepare_result(self) -> None:
+        await self._mount_result()
+        if not self.result.shown:  # not asked for in the meantime
+            lay_out_unseen(self, self.result, self.query_one(self.RESULT_HIDES))  # type: ignore[arg-type, attr-defined]
 
     def _mount_result(self) -> AwaitMount:
         if self._result_mounting is None:

@@ -76,6 +76,25 @@ def paint_now(screen: Screen) -> None:
         screen._refresh_layout()
 
 
+def lay_out_unseen(screen: Screen, shown: Widget, hidden: Widget) -> None:
+    """Lay `screen` out once as it will be with `shown` displayed in place of `hidden`, then put
+    it back, with no frame drawn in between: nothing changes on the terminal.
+
+    Textual arranges a container and measures its texts the first time it is displayed and
+    caches that; done here while the person reads the screen, the first letter shown no longer
+    pays for it — it then costs what the next ones do (benchmarks/RESULTS.md, issue 12).
+    `_compositor.reflow` is the layout half of what `paint_now` runs; Textual is pinned."""
+    size = screen.outer_size
+    if not size or shown.display or not hidden.display:
+        return
+    hidden.display, shown.display = False, True
+    try:
+        screen._compositor.reflow(screen, size)
+    finally:
+        hidden.display, shown.display = True, False
+        screen._compositor.reflow(screen, size)
+
+
 class LocalFooter(Widget, can_focus=False):
     """The key legend, one line: each key and what it does, in the current language; a click on
     a key presses it.
