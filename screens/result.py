@@ -236,8 +236,9 @@ class ResultHost:
 
     async def _prepare_result(self) -> None:
         await self._mount_result()
-        if not self.result.shown:  # not asked for in the meantime
-            lay_out_unseen(self, self.result, self.query_one(self.RESULT_HIDES))  # type: ignore[arg-type, attr-defined]
+        hides = self.query(self.RESULT_HIDES)  # type: ignore[attr-defined]
+        if hides and not self.result.shown:  # the screen still here, no letter asked for yet
+            lay_out_unseen(self, self.result, hides.first())  # type: ignore[arg-type]
 
     def _mount_result(self) -> AwaitMount:
         if self._result_mounting is None:
