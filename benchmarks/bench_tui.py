@@ -15,6 +15,12 @@ runs the same SQL (letter and movements, sqlite3, read-only) and pushes a screen
 The two apps run in alternate blocks (one app at a time in the process), `--presses` each;
 before each, what is loaded is frozen out of the garbage collector's scans, as `izle` does.
 
+From the list (`--only list`): what a citizen mostly does now — after the login, Enter on one
+of their letters (the table's select action) until the letter is painted in place of the
+list; the first after the login and the next ones apart. Floor: the bare app's DataTable of
+the same first page, whose Enter reads the letter and its movements in a thread worker and
+pushes the same screen of Statics.
+
 Start-up: a fresh interpreter (`python -c`) until the login screen's first frame is rendered,
 timed by the parent from spawn to a line the child prints on that frame. Subject: the `izle`
 command itself (`tui.cli.main`, `--db` a demo register), headless, its modules read from
@@ -60,9 +66,12 @@ LEFT JOIN units u ON u.id = l.unit_id
 LEFT JOIN executors e ON e.id = l.executor_id
 WHERE l.agency_code = ? AND l.reg_no_key = ? AND l.reg_date = ?
 """
+# The bare list opens a letter by its id (kept as the row's key): a primary-key read, no
+# cheaper for İzlə, which checks the letter is still the citizen's.
+LETTER_BY_ID_SQL = LETTER_SQL.split("WHERE")[0] + "WHERE l.id = ?"
 # A citizen's first page of letters, newest first (the index İzlə's list uses).
 MY_LETTERS_SQL = """
-SELECT a.name_az, l.reg_no, l.reg_date, l.status, l.due_date
+SELECT a.name_az, l.reg_no, l.reg_date, l.status, l.due_date, l.id
 FROM letters l JOIN agencies a ON a.code = l.agency_code
 WHERE l.applicant_fin = ? ORDER BY l.reg_date DESC, l.id DESC LIMIT 50
 """
@@ -80,8 +89,9 @@ def bare_apps():
 
     Built the way İzlə is: a PIN form whose press checks the PIN1 scrypt hash (the same stored
     hash, in a thread worker) and reads the authorities, then pushes a screen with their
-    OptionList; choosing one pushes a number form; *show* runs the same indexed SQL in a thread
-    worker and pushes a screen of six Statics.
+    OptionList (or the citizen's letters in a DataTable, whose Enter opens one the same way);
+    choosing one pushes a number form; *show* runs the same indexed SQL in a thread worker and
+    pushes a screen of six Statics.
     """
     from textual import on, work
     from textual.app import App, ComposeResult
@@ -100,6 +110,18 @@ def bare_apps():
             for value in self.values:
                 yield Static(value, markup=False)
 
+    def show_letter(app, sql: str, args: tuple) -> None:
+        """In a worker thread: the letter and its movements, then a BareResult pushed."""
+        conn = sqlite3.connect(f"{app.register.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute(sql, args).fetchone()
+            moves = conn.execute(MOVEMENTS_SQL, (row[0],)).fetchall()
+        finally:
+            conn.close()
+        values = [str(v) for v in row[5:8]] + [str(row[3]), str(row[4])]
+        values.append("\n".join(" ".join(map(str, m)) for m in moves[:3]))
+        app.call_from_thread(app.push_screen, BareResult(values))
+
     class BareLookup(Screen):
         BINDINGS = [("escape", "app.pop_screen")]
 
@@ -116,16 +138,7 @@ def bare_apps():
 
         @work(thread=True)
         def lookup(self, number: str, day: str) -> None:
-            app: BareLookupApp = self.app  # type: ignore[assignment]
-            conn = sqlite3.connect(f"{app.register.resolve().as_uri()}?mode=ro", uri=True)
-            try:
-                row = conn.execute(LETTER_SQL, (app.agency, number, day)).fetchone()
-                moves = conn.execute(MOVEMENTS_SQL, (row[0],)).fetchall()
-            finally:
-                conn.close()
-            values = [str(v) for v in row[5:8]] + [str(row[3]), str(row[4])]
-            values.append("\n".join(" ".join(map(str, m)) for m in moves[:3]))
-            app.call_from_thread(app.push_screen, BareResult(values))
+            show_letter(self.app, LETTER_SQL, (self.app.agency, number, day))  # type: ignore[attr-defined]
 
     class BareAgency(Screen):
         def __init__(self, names: list[tuple[str, str]]) -> None:
@@ -185,8 +198,17 @@ def bare_apps():
         def on_mount(self) -> None:
             table = self.query_one(DataTable)
             table.add_columns("Authority", "Number", "Date", "State", "Answer due")
-            table.add_rows([tuple(map(str, row)) for row in self.rows])
+            for row in self.rows:
+                table.add_row(*map(str, row[:5]), key=str(row[5]))
             table.focus()
+
+        @on(DataTable.RowSelected)
+        def chosen(self, event: DataTable.RowSelected) -> None:
+            self.open(int(event.row_key.value))  # type: ignore[arg-type]
+
+        @work(thread=True)
+        def open(self, letter_id: int) -> None:
+            show_letter(self.app, LETTER_BY_ID_SQL, (letter_id,))
 
     class BareLookupApp(App):
         def __init__(self, register: Path, state: Path, user_id: str, agency: str,
@@ -554,12 +576,18 @@ def logins(demo: Demo, blocks: int) -> tuple[Times, Times]:
     return subject, floor
 
 
+def budget_rows(letters: int, labels: dict[str, str], subject: Times, floor: Times) -> list[Row]:
+    """A row per label's key: the medians of both apps against the show/login budget."""
+    return [Row(f"{letters:,} letters: {label}, median", median(subject[key]), median(floor[key]),
+                "ms", f"≤ {SHOW_BUDGET}x", median(subject[key]) <= SHOW_BUDGET * median(floor[key]))
+            for key, label in labels.items()]
+
+
 def login_rows(letters: int, subject: Times, floor: Times) -> list[Row]:
-    labels = {"citizen": "PIN1 OK → a citizen's letters painted (bare: a DataTable of them)",
-              "operator": "PIN1 OK → an operator's authority list painted (bare: an OptionList)"}
-    return [Row(f"{letters:,} letters: {labels[who]}, median", median(subject[who]),
-                median(floor[who]), "ms", f"≤ {SHOW_BUDGET}x",
-                median(subject[who]) <= SHOW_BUDGET * median(floor[who])) for who in LOGINS]
+    return budget_rows(letters, {
+        "citizen": "PIN1 OK → a citizen's letters painted (bare: a DataTable of them)",
+        "operator": "PIN1 OK → an operator's authority list painted (bare: an OptionList)",
+    }, subject, floor)
 
 
 def spread(values: list[float]) -> str:
@@ -588,6 +616,86 @@ def show_rows(letters: int, subject: Times, floor: Times) -> list[Row]:
 def spread_notes(subject: Times, floor: Times) -> list[str]:
     return [f"- {kind}: İzlə {spread(subject[kind])}; bare {spread(floor[kind])} "
             f"({len(subject[kind])} and {len(floor[kind])} samples)" for kind in KINDS]
+
+
+# --- a letter opened from the citizen's list -------------------------------------------------
+
+LIST_OPENS = 6  # letters opened from the list per login: the first, then the next ones
+
+
+async def _open_from_list(pilot, watch: PaintWatch, result: tuple, list_screen: str) -> Times:
+    """Open the citizen's letters from their list, row by row (Enter: the table's select
+    action, what the key runs, nothing of the harness in the timed span); Esc back each time."""
+    from textual.widgets import DataTable
+
+    app = pilot.app
+    times: Times = {"first": [], "next": []}
+    await until(pilot, lambda: has_rows(app.screen))
+    for i in range(min(LIST_OPENS, app.screen.query_one("#my-letters", DataTable).row_count)):
+        table = app.screen.query_one("#my-letters", DataTable)
+        table.move_cursor(row=i)
+        await pilot.pause()
+        watch.expect(*result)
+        started = time.perf_counter()
+        table.action_select_cursor()
+        times["first" if i == 0 else "next"].append(await watch.wait() - started)
+        await pilot.pause()
+        await pilot.press("escape")  # İzlə closes the panel, the bare app pops its screen
+        await until(pilot, lambda: type(app.screen).__name__ == list_screen
+                    and not (hasattr(app.screen, "result") and app.screen.result.shown))
+        await pilot.pause()
+    return times
+
+
+async def subject_list(demo: Demo) -> Times:
+    as_izle_starts()
+    from tui.app import IzleApp
+
+    app = IzleApp(demo.register, idle_timeout=IDLE, state_path=demo.state)
+    async with app.run_test(size=SIZE) as pilot:
+        watch = PaintWatch(app)
+        await _to_pin(pilot, demo)
+        await _press_pin(pilot, None, "MyLettersScreen")
+        return await _open_from_list(pilot, watch, ("MyLettersScreen", result_in_place),
+                                     "MyLettersScreen")
+
+
+async def floor_list(demo: Demo) -> Times:
+    as_izle_starts()
+    from textual.widgets import Input
+
+    person = demo.citizen
+    app_class, _lookup, _result = bare_apps()
+    app = app_class(demo.register, demo.state, person["user_id"], "", fin=person["fin"])
+    async with app.run_test(size=SIZE) as pilot:
+        watch = PaintWatch(app)
+        await arrive(pilot, "BarePin")
+        app.screen.query_one("#pin1", Input).value = person["pin1"]
+        await _press_pin(pilot, None, "BareLetters")
+        return await _open_from_list(pilot, watch, FLOOR_RESULT, "BareLetters")
+
+
+def from_the_list(demo: Demo, blocks: int) -> tuple[Times, Times]:
+    """Blocks of `LOGINS_PER_BLOCK` fresh apps of one kind, alternately; the first app of a
+    block not counted (it runs on Textual's caches as the other app left them, see `logins`)."""
+    subject: Times = {"first": [], "next": []}
+    floor: Times = {"first": [], "next": []}
+    pair = [(subject_list, subject), (floor_list, floor)]
+    for block in range(blocks + 1):
+        for run, times in pair if block % 2 == 0 else reversed(pair):
+            for i in range(LOGINS_PER_BLOCK):
+                got = asyncio.run(run(demo))
+                if block and i:
+                    for kind, values in got.items():
+                        times[kind] += values
+    return subject, floor
+
+
+def list_rows(letters: int, subject: Times, floor: Times) -> list[Row]:
+    return budget_rows(letters, {
+        "first": "Enter on the citizen's list → letter painted, first after the login",
+        "next": "Enter on the citizen's list → letter painted, next letters",
+    }, subject, floor)
 
 
 # --- start-up ---------------------------------------------------------------------------------
@@ -720,7 +828,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blocks", type=int, default=8,
                         help="alternate blocks (fresh app each), plus one warm-up block each")
     parser.add_argument("--starts", type=int, default=12, help="start-ups of each app")
-    parser.add_argument("--only", choices=("show", "login", "start"), default=None)
+    parser.add_argument("--only", choices=("show", "list", "login", "start"), default=None)
     parser.add_argument("--work", type=Path, default=WORK)
     args = parser.parse_args(argv)
 
@@ -736,6 +844,19 @@ def main(argv: list[str] | None = None) -> int:
             "the first frame showing the target screen, turned into terminal bytes; no "
             "harness pause inside the timed span. Median [interquartile range, p90]:",
             "\n".join(spread_notes(subject, floor)),
+        ])
+    if args.only in (None, "list"):
+        subject, floor = from_the_list(demo, args.blocks)
+        print_table("A letter opened from the citizen's list vs a bare DataTable doing the same "
+                    "work", list_rows(args.letters, subject, floor), [
+            f"{args.blocks} alternate blocks of {LOGINS_PER_BLOCK} fresh apps of each (the first "
+            f"of a block not counted), after one warm-up block each: log in, then open up to "
+            f"{LIST_OPENS} of the citizen's letters from the list, Esc back after each. Timed "
+            "from the table's select action (what Enter runs) to the first frame showing the "
+            "letter, turned into terminal bytes. Median [interquartile range, p90]:",
+            "\n".join(f"- {kind}: İzlə {spread(subject[kind])}; bare {spread(floor[kind])} "
+                      f"({len(subject[kind])} and {len(floor[kind])} samples)"
+                      for kind in ("first", "next")),
         ])
     if args.only in (None, "login"):
         subject, floor = logins(demo, args.blocks)

@@ -51,6 +51,9 @@ def test_show_to_result_and_start_up(work, capsys):
     # the login against a bare app doing the same work, each mode's first screen
     assert "a citizen's letters painted (bare: a DataTable of them)" in out
     assert "an operator's authority list painted (bare: an OptionList)" in out
+    # a letter opened from the citizen's list, the first after the login and the next ones
+    assert "Enter on the citizen's list → letter painted, first after the login" in out
+    assert "Enter on the citizen's list → letter painted, next letters" in out
     assert "python -X importtime" in out
 
 
