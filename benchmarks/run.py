@@ -3,7 +3,7 @@
     python -m benchmarks.run [--letters 1000000] [--big 10000000] [--quick] [--only NAME]
                              [--results benchmarks/RESULTS.md]
 
-NAME: demo, lookup, show, start, memory, import, api, sync (repeatable). Demo registers are
+NAME: demo, lookup, show, list, login, start, memory, import, api, sync (repeatable). Demo registers are
 built under benchmarks/work/ and reused while one of the same size and seed is there. Without
 `--big` the 10M-letter figures are left out (the memory check then compares --letters with a
 tenth of it, and runs the TUI against a bare app on --letters). `sync` needs a PostgreSQL
@@ -35,7 +35,7 @@ from pathlib import Path
 from benchmarks import bench_api, bench_demo, bench_lookup, bench_memory, bench_tui
 from benchmarks.common import REPORTED, ROOT, WORK, Row, print_table
 
-NAMES = ("demo", "lookup", "show", "login", "start", "memory", "import", "api", "sync")
+NAMES = ("demo", "lookup", "show", "list", "login", "start", "memory", "import", "api", "sync")
 QUICK_MAX = 100_000
 BEGIN, END = "<!-- benchmarks.run: begin -->", "<!-- benchmarks.run: end -->"
 
@@ -178,6 +178,9 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], object]]:
         "show": lambda: bench_tui.main(
             ["--only", "show", "--letters", str(letters)]
             + (["--presses", "2", "--rounds", "1", "--blocks", "2"] if quick else []) + work),
+        "list": lambda: bench_tui.main(
+            ["--only", "list", "--letters", str(letters)]
+            + (["--blocks", "2"] if quick else []) + work),
         "login": lambda: bench_tui.main(
             ["--only", "login", "--letters", str(letters)]
             + (["--blocks", "2"] if quick else []) + work),
