@@ -66,8 +66,8 @@ LEFT JOIN units u ON u.id = l.unit_id
 LEFT JOIN executors e ON e.id = l.executor_id
 WHERE l.agency_code = ? AND l.reg_no_key = ? AND l.reg_date = ?
 """
-# The bare list opens a letter by its id (kept as the row's key): a primary-key read, no
-# cheaper for İzlə, which checks the letter is still the citizen's.
+# The bare list opens a letter by its id (kept as the row's key): a primary-key read, if
+# anything cheaper than İzlə's, which also checks the letter is still the citizen's.
 LETTER_BY_ID_SQL = LETTER_SQL.split("WHERE")[0] + "WHERE l.id = ?"
 # A citizen's first page of letters, newest first (the index İzlə's list uses).
 MY_LETTERS_SQL = """
