@@ -98,9 +98,10 @@ DEADLINE_TEXTS: dict[str, tuple[str, str]] = {  # state -> (singular, plural) fo
     # i18n: msgid
     "overdue": NP_("Due by {due}: overdue by {n} working day",
                    "Due by {due}: overdue by {n} working days"),
-    # i18n: msgid
-    "closed": NP_("Was due by {due}; no answer is owed any more",
-                  "Was due by {due}; no answer is owed any more"),
+    # i18n: msgid — answered, forwarded or attached: this authority's part is done. Not "no
+    # answer is coming": a forwarded or attached letter's sentence promises one.
+    "closed": NP_("Was due by {due}; handling here is complete",
+                  "Was due by {due}; handling here is complete"),
 }
 
 

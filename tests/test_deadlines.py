@@ -251,7 +251,7 @@ def test_an_unknown_status_is_shown_as_recorded():
     (Deadline(date(2026, 10, 23), 1, "open"), "Due by 23.10.2026: 1 working day left"),
     (Deadline(date(2026, 10, 23), 0, "due_today"), "Due today, 23.10.2026"),
     (Deadline(date(2026, 10, 23), -3, "overdue"), "Due by 23.10.2026: overdue by 3 working days"),
-    (Deadline(date(2026, 10, 23), None, "closed"), "Was due by 23.10.2026; no answer is owed any more"),
+    (Deadline(date(2026, 10, 23), None, "closed"), "Was due by 23.10.2026; handling here is complete"),
 ])
 def test_the_deadline_line_has_a_marker_and_words_never_colour_alone(deadline, text):
     marker, singular, plural, n, values = describe_deadline(deadline)
