@@ -2,7 +2,7 @@
 
     python -m benchmarks.bench_api [--letters N] [--requests R] [--work DIR]
 
-Subject: one `python -m tui lookup --json --stdin` process kept open, as an IVR keeps it; each
+Subject: one `python -m izle lookup --json --stdin` process kept open, as an IVR keeps it; each
 request is written to its stdin and timed until its answer line is read back — JSON parsing,
 the checks, the Desk in mode api (caller check before the details), the letter and its
 movements, the deadline, the audit row (hash-chained, committed) and the JSON answer.
@@ -59,7 +59,7 @@ def requests(info: dict, register: Path, count: int, seed: int = 5) -> list[dict
     """Real letters of the register (by FIN or surname); one in four asks with a wrong FIN."""
     import sqlite3
 
-    from data.text import format_date
+    from izle.data.text import format_date
 
     conn = sqlite3.connect(f"{register.resolve().as_uri()}?mode=ro", uri=True)
     try:
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     asked = requests(demo.info, demo.register, args.requests)
     with tempfile.TemporaryDirectory() as scratch:
         state = Path(scratch) / "terminal.db"
-        subject = Child([sys.executable, "-m", "tui", "lookup", "--json", "--stdin", "--db",
+        subject = Child([sys.executable, "-m", "izle", "lookup", "--json", "--stdin", "--db",
                          str(demo.register), "--state", str(state), "--terminal", "bench"])
         floor = Child([sys.executable, "-c", FLOOR, str(demo.register), str(Path(scratch) / "floor.db")])
         try:

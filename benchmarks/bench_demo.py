@@ -28,7 +28,7 @@ BUDGET_SECONDS = 3600.0
 
 
 def time_build(folder: Path, letters: int, seed: int) -> tuple[float, dict]:
-    from data.demo import build_demo
+    from izle.data.demo import build_demo
 
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -39,7 +39,7 @@ def time_build(folder: Path, letters: int, seed: int) -> tuple[float, dict]:
 
 def time_sqlite_copy(register: Path, target: Path) -> float:
     """SQLite writing the same letters and movements, with build_demo's load settings."""
-    from data.schema import LETTER_INDEXES, REGISTER_MIGRATIONS, migrate
+    from izle.data.schema import LETTER_INDEXES, REGISTER_MIGRATIONS, migrate
 
     target.unlink(missing_ok=True)
     conn = sqlite3.connect(target, isolation_level=None)

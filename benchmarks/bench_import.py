@@ -123,7 +123,7 @@ def floor_executemany(csv_path: Path, db: Path) -> float:
 
 def prepare_register(register: Path, references: tuple[Path, Path, Path]) -> None:
     """A register with the agencies, units and executors the letters refer to."""
-    from data.importer import import_file
+    from izle.data.importer import import_file
 
     for kind, path in zip(("agencies", "units", "executors"), references):
         result = import_file(register, path, kind)
@@ -131,7 +131,7 @@ def prepare_register(register: Path, references: tuple[Path, Path, Path]) -> Non
 
 
 def time_importer(csv_path: Path, register: Path) -> tuple[float, object]:
-    from data.importer import import_file
+    from izle.data.importer import import_file
 
     started = time.perf_counter()
     result = import_file(register, csv_path, "letters")

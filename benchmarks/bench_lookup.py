@@ -29,10 +29,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from benchmarks.common import WORK, Row, demo_register, median, percentile, print_table
-from data import letters as letters_module
-from data.clock import FixedClock
-from data.demo import AS_OF
-from data.letters import Register
+from izle.data import letters as letters_module
+from izle.data.clock import FixedClock
+from izle.data.demo import AS_OF
+from izle.data.letters import Register
 
 RATIO_BUDGET = 1.5
 P99_BUDGET = 1e-3  # seconds
@@ -93,7 +93,7 @@ def measure(register: Path, keys: list[Key], rounds: int) -> dict[str, list[floa
     Each contender has its own connection, so none finds pages in SQLite's cache that another
     has just read for the same key.
     """
-    from data.text import normalize_reg_no
+    from izle.data.text import normalize_reg_no
 
     plain, citizen = Register(register, clock=FixedClock(AS_OF)), Register(register, clock=FixedClock(AS_OF))
     row_floor, full_floor = RawFloor(register), RawFloor(register)

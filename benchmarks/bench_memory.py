@@ -66,7 +66,7 @@ def peak_rss() -> int:
 async def _session(folder: Path, lookups: int) -> None:
     from benchmarks.bench_lookup import sample_keys
     from benchmarks.bench_tui import IDLE, SIZE, _log_in, samples_of
-    from tui.app import IzleApp
+    from izle.tui.app import IzleApp
 
     demo = _demo_at(folder)
     app = IzleApp(demo.register, idle_timeout=IDLE, state_path=demo.state)
@@ -174,7 +174,7 @@ async def drive_lookups(pilot, samples: list[dict], lookups: int, agency_screen:
 
 async def subject_lookups(demo: Demo, lookups: int, at_end) -> None:
     from benchmarks.bench_tui import IDLE, SIZE, _log_in, samples_of
-    from tui.app import IzleApp
+    from izle.tui.app import IzleApp
 
     app = IzleApp(demo.register, idle_timeout=IDLE, state_path=demo.state)
     async with app.run_test(size=SIZE) as pilot:
@@ -187,7 +187,7 @@ async def floor_lookups(demo: Demo, lookups: int, at_end) -> None:
     from textual.widgets import Input
 
     from benchmarks.bench_tui import SIZE, _press_pin, arrive, bare_apps, samples_of
-    from data.text import normalize_reg_no
+    from izle.data.text import normalize_reg_no
 
     samples = [dict(s, reg_no=normalize_reg_no(s["reg_no"])) for s in samples_of(demo)]
     app_class, _lookup, _result = bare_apps()  # the bare app does not normalize
@@ -227,7 +227,7 @@ def lookups_child(side: str, folder: str, lookups: str, traced: str = "0") -> No
     if traced == "1":
         tracemalloc.start()
     if side == "subject":
-        import tui.app  # noqa: F401
+        import izle.tui.app  # noqa: F401
     else:
         from benchmarks.bench_tui import bare_apps
 
@@ -256,7 +256,7 @@ def import_child(side: str) -> None:
     """RSS right after the imports alone: `tui.app`, or textual.app and the floor's widgets."""
     before = status("VmRSS")
     if side == "subject":
-        import tui.app  # noqa: F401
+        import izle.tui.app  # noqa: F401
     else:
         from benchmarks.bench_tui import bare_apps
 

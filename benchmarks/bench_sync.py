@@ -47,8 +47,8 @@ COPY_COLUMNS = ("id", "agency_code", "reg_no", "reg_no_key", "reg_date", "channe
 
 
 def build_central(url: str, letters: int) -> None:
-    from data.central.connection import connect
-    from data.central.schema import migrate
+    from izle.data.central.connection import connect
+    from izle.data.central.schema import migrate
 
     with connect(url, autocommit=True) as conn:
         migrate(conn)
@@ -57,7 +57,7 @@ def build_central(url: str, letters: int) -> None:
 
 
 def first_sync(url: str, folder: Path) -> float:
-    from data.central.sync import sync
+    from izle.data.central.sync import sync
 
     register = folder / "subject" / "register.db"
     started = time.perf_counter()
@@ -67,8 +67,8 @@ def first_sync(url: str, folder: Path) -> float:
 
 def floor(url: str, folder: Path) -> float:
     """COPY … TO STDOUT into a file, then sqlite3's .import into the register's letters table."""
-    from data.central.connection import connect
-    from data.schema import ensure_register
+    from izle.data.central.connection import connect
+    from izle.data.schema import ensure_register
 
     register, csv_path = folder / "floor" / "register.db", folder / "floor" / "letters.csv"
     ensure_register(register)  # outside the timing: the subject's schema exists already too
@@ -84,8 +84,8 @@ def floor(url: str, folder: Path) -> float:
 
 
 def delta(url: str, folder: Path, changed: int) -> float:
-    from data.central.connection import connect
-    from data.central.sync import sync
+    from izle.data.central.connection import connect
+    from izle.data.central.sync import sync
 
     with connect(url, autocommit=True) as conn:
         conn.execute("UPDATE letters SET status = 'answered', answered_on = '2025-12-01'"
@@ -127,8 +127,8 @@ class RoundTrips:
 
 
 def central_load(url: str, folder: Path, terminals: int) -> tuple[list[float], list[int], float]:
-    from data.central.connection import connect
-    from data.central.sync import sync
+    from izle.data.central.connection import connect
+    from izle.data.central.sync import sync
 
     registers = [folder / "load" / f"t{i}" / "register.db" for i in range(terminals)]
     for register in registers:

@@ -29,14 +29,14 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.common import demo_register, median, percentile
-from data.clock import SystemClock
-from data.demo import AS_OF
-from data.desk import Desk, Limits, LookupRequest, Mode, Session
-from data.identities import get_identity
-from data.letters import Register
-from data.mobile_id import EmulatedMobileId
-from data.terminal import TerminalStore
-from data.text import parse_date
+from izle.data.clock import SystemClock
+from izle.data.demo import AS_OF
+from izle.data.desk import Desk, Limits, LookupRequest, Mode, Session
+from izle.data.identities import get_identity
+from izle.data.letters import Register
+from izle.data.mobile_id import EmulatedMobileId
+from izle.data.terminal import TerminalStore
+from izle.data.text import parse_date
 
 BUDGET_P = 0.01
 KINDS = ("not_yours", "missing", "wrong_date")

@@ -167,7 +167,7 @@ def bare_apps():
 
         @work(thread=True)
         def check(self, pin: str) -> None:
-            from data.identities import pin_matches
+            from izle.data.identities import pin_matches
 
             app: BareLookupApp = self.app  # type: ignore[assignment]
             state = sqlite3.connect(app.state)
@@ -466,7 +466,7 @@ async def subject_block(demo: Demo, letters: list[dict], rounds: int, presses: i
     """The real app: log in (timed from PIN1 OK), then choose the authority and look letters
     up, `rounds` times."""
     as_izle_starts()
-    from tui.app import IzleApp
+    from izle.tui.app import IzleApp
 
     app = IzleApp(demo.register, idle_timeout=IDLE, state_path=demo.state)
     async with app.run_test(size=SIZE) as pilot:
@@ -480,7 +480,7 @@ async def subject_block(demo: Demo, letters: list[dict], rounds: int, presses: i
 
 async def floor_block(demo: Demo, letters: list[dict], rounds: int, presses: int) -> Times:
     as_izle_starts()
-    from data.text import normalize_reg_no
+    from izle.data.text import normalize_reg_no
 
     # The bare app does not normalize: it is given the keys.
     letters = [{**letter, "reg_no": normalize_reg_no(letter["reg_no"])} for letter in letters]
@@ -526,7 +526,7 @@ LOGINS = ("citizen", "operator")
 async def subject_login(demo: Demo, who: str) -> float:
     """PIN1 OK → İzlə's first screen painted: a citizen's letters, an operator's authorities."""
     as_izle_starts()
-    from tui.app import IzleApp
+    from izle.tui.app import IzleApp
 
     person = demo.citizen if who == "citizen" else demo.operator
     app = IzleApp(demo.register, mode=who, idle_timeout=IDLE, state_path=demo.state)
@@ -649,7 +649,7 @@ async def _open_from_list(pilot, watch: PaintWatch, result: tuple, list_screen: 
 
 async def subject_list(demo: Demo) -> Times:
     as_izle_starts()
-    from tui.app import IzleApp
+    from izle.tui.app import IzleApp
 
     app = IzleApp(demo.register, idle_timeout=IDLE, state_path=demo.state)
     async with app.run_test(size=SIZE) as pilot:
@@ -722,7 +722,7 @@ App.run, App._display = run, display
 
 SUBJECT_CHILD = CHILD + r"""
 sys.argv = ["izle", "--db", sys.argv[2], "--idle-timeout", "3600"]
-from tui.cli import main
+from izle.tui.cli import main
 main()
 """
 
@@ -783,7 +783,7 @@ def start_up(demo: Demo, runs: int) -> tuple[list[float], list[float]]:
     return subject, floor
 
 
-IMPORTS = "import tui.cli, tui.app, screens.login"
+IMPORTS = "import izle.tui.cli, izle.tui.app, izle.screens.login"
 _IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 
 

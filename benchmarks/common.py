@@ -48,7 +48,7 @@ def demo_register(letters: int, seed: int = 1, work: Path = WORK, *, quiet: bool
     register, state = folder / "register.db", folder / "terminal.db"
     built_in = None
     if not (marker.exists() and register.exists()):
-        from data.demo import build_demo
+        from izle.data.demo import build_demo
 
         if not quiet:
             print(f"  building a {letters:,}-letter demo register in {folder} …", flush=True)

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from typing import TextIO
 
-from data.db import transaction
-from data.clock import SystemClock
+from izle.data.db import transaction
+from izle.data.clock import SystemClock
 
 GENESIS = "0" * 64
 COLUMNS = ("seq", "at", "terminal", "mode", "actor", "action", "query", "outcome")

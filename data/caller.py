@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from data.text import az_lower, fold, normalize_fin
+from izle.data.text import az_lower, fold, normalize_fin
 
 # Consonants that the Azerbaijani, Russian and passport spellings of a name swap.
 _CONSONANTS = str.maketrans({"h": "k", "x": "k", "q": "k", "g": "k", "j": "c"})

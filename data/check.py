@@ -12,10 +12,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from data.db import connect_read_only, user_version
-from data.schema import REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS
-from data.problems import Problem
-from data.statuses import N_, STATUSES
+from izle.data.db import connect_read_only, user_version
+from izle.data.schema import REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS
+from izle.data.problems import Problem
+from izle.data.statuses import N_, STATUSES
 
 EXAMPLES = 5  # letters named per problem; the count says how many there are in all
 
@@ -57,7 +57,7 @@ def check_warnings(register_path: Path, today: date) -> list[Problem]:
 
 
 def _missing_holidays(conn: sqlite3.Connection, path: Path, today: date) -> list[Problem]:
-    from data.deadlines import PUBLIC_SOURCE
+    from izle.data.deadlines import PUBLIC_SOURCE
 
     problems = []
     for year in (today.year, today.year + 1):
@@ -169,7 +169,7 @@ def _calendar_kinds(conn: sqlite3.Connection) -> list[Problem]:
 
 
 def _terminal_checks(conn: sqlite3.Connection) -> list[Problem]:
-    from data.audit import verify
+    from izle.data.audit import verify
 
     broken = verify(conn)
     if broken is None:
@@ -179,6 +179,6 @@ def _terminal_checks(conn: sqlite3.Connection) -> list[Problem]:
 
 
 def _letters(rows: list[tuple]) -> str:
-    from data.text import format_date
+    from izle.data.text import format_date
 
     return "; ".join(f"{agency} {number} {format_date(day)}" for agency, number, day in rows)

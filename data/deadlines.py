@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from data.statuses import CLOSED_STATUSES
+from izle.data.statuses import CLOSED_STATUSES
 
 STANDARD_DAYS = 15  # Art. 10.1
 STUDY_DAYS = 30  # Art. 10.2

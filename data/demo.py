@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from data.db import connect_write, transaction
-from data.guard import RealRegister, RegisterKind, backup, register_kind
-from data.identities import get_identity, upsert_identity
-from data.schema import LETTER_INDEXES, REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS, migrate
-from data.text import format_date, format_phone
+from izle.data.db import connect_write, transaction
+from izle.data.guard import RealRegister, RegisterKind, backup, register_kind
+from izle.data.identities import get_identity, upsert_identity
+from izle.data.schema import LETTER_INDEXES, REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS, migrate
+from izle.data.text import format_date, format_phone
 
 FIRST_DAY = date(2025, 1, 1)
 LAST_DAY = date(2026, 11, 20)  # the newest registration date
@@ -534,7 +534,7 @@ def _audit_replacement(state: Path, register: Path, kept: Path, actor: str) -> N
     """The audit row of a real register replaced by a demo (written before it is replaced)."""
     import socket
 
-    from data.audit import append
+    from izle.data.audit import append
 
     conn = connect_write(state)
     try:
@@ -591,7 +591,7 @@ def _samples(register: Path) -> list[dict]:
 
 def _store_public_holidays(register: Path) -> None:
     """Azerbaijan's public holidays as rows of the calendar table (the TUI reads them there)."""
-    from data.deadlines import store_public_holidays
+    from izle.data.deadlines import store_public_holidays
 
     conn = connect_write(register)
     try:

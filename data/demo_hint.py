@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from data.db import connect_read_only
+from izle.data.db import connect_read_only
 
 
 def demo_hint_key(mode: str) -> str:

@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum
 
-from data.caller import caller_key, caller_matches, same_surname
-from data.clock import Clock
-from data.identities import Identity
-from data.limits import Limits  # noqa: F401 - part of the desk's interface
-from data.letters import Agency, LetterRow, LetterView, Register
-from data.mobile_id import MidResult, MidStart, MobileIdProvider
-from data.problems import N_, Problem
-from data.terminal import StoreError, TerminalStore
-from data.text import fold, normalize_fin, normalize_phone, normalize_reg_no, parse_date
+from izle.data.caller import caller_key, caller_matches, same_surname
+from izle.data.clock import Clock
+from izle.data.identities import Identity
+from izle.data.limits import Limits  # noqa: F401 - part of the desk's interface
+from izle.data.letters import Agency, LetterRow, LetterView, Register
+from izle.data.mobile_id import MidResult, MidStart, MobileIdProvider
+from izle.data.problems import N_, Problem
+from izle.data.terminal import StoreError, TerminalStore
+from izle.data.text import fold, normalize_fin, normalize_phone, normalize_reg_no, parse_date
 
 LOWEST_YEAR = 1991  # the Committee's register starts with independence
 OPERATOR_ROLES = ("operator", "admin")

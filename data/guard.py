@@ -14,9 +14,9 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
-from data.problems import ProblemError
-from data.statuses import N_
-from data.clock import SystemClock
+from izle.data.problems import ProblemError
+from izle.data.statuses import N_
+from izle.data.clock import SystemClock
 
 RECORD_TABLES = ("agencies", "units", "executors", "letters", "movements", "calendar")
 

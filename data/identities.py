@@ -16,9 +16,9 @@ from datetime import datetime
 
 from enum import Enum
 
-from data.db import transaction
-from data.problems import ProblemError
-from data.clock import SystemClock
+from izle.data.db import transaction
+from izle.data.problems import ProblemError
+from izle.data.clock import SystemClock
 
 ROLES = ("citizen", "operator", "admin")
 MAX_PIN_TRIES = 3
@@ -129,7 +129,7 @@ class NewIdentity:
 def check_new_identity(*, user_id: str, phone: str, fin: str, full_name: str,
                        role: str) -> NewIdentity:
     """Validate and normalize what an administrator typed; IdentityError says what is wrong."""
-    from data.text import normalize_fin, normalize_phone, strip_controls
+    from izle.data.text import normalize_fin, normalize_phone, strip_controls
 
     user_id = user_id.strip()
     if not valid_user_id(user_id):

@@ -13,12 +13,12 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from data import deadlines
-from data.clock import Clock, SystemClock
-from data.db import connect_read_only
-from data.demo_hint import demo_hint_key, parse_demo_hint
-from data.deadlines import Deadline, WorkCalendar
-from data.text import normalize_reg_no
+from izle.data import deadlines
+from izle.data.clock import Clock, SystemClock
+from izle.data.db import connect_read_only
+from izle.data.demo_hint import demo_hint_key, parse_demo_hint
+from izle.data.deadlines import Deadline, WorkCalendar
+from izle.data.text import normalize_reg_no
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from data.text import fold
+from izle.data.text import fold
 
 FUZZY_FROM = 5  # typed words this long may hold one typo
 _WORD = re.compile(r"[^\W_]+")

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from data.clock import Clock
-from data.identities import Identity, PinCheck
-from data.terminal import TerminalStore
+from izle.data.clock import Clock
+from izle.data.identities import Identity, PinCheck
+from izle.data.terminal import TerminalStore
 
 DEFAULT_TIMEOUT = 120.0
 

@@ -11,9 +11,9 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from data.db import connect_write, transaction, user_version
-from data.problems import Problem
-from data.statuses import N_
+from izle.data.db import connect_write, transaction, user_version
+from izle.data.problems import Problem
+from izle.data.statuses import N_
 
 Migration = Callable[["sqlite_utils.Database"], None]  # noqa: F821 - imported lazily
 
@@ -202,7 +202,7 @@ def register_problem(path: Path) -> Problem | None:
 
     Checked before the first screen, so a wrong file gets a sentence instead of a traceback.
     """
-    from data.db import connect_read_only
+    from izle.data.db import connect_read_only
 
     try:
         conn = connect_read_only(path)

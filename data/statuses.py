@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from data.text import format_date
+from izle.data.text import format_date
 
 if TYPE_CHECKING:
-    from data.deadlines import Deadline
-    from data.letters import LetterView
+    from izle.data.deadlines import Deadline
+    from izle.data.letters import LetterView
 
 
 def N_(message: str) -> str:

@@ -14,11 +14,11 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from data import audit, identities
-from data.clock import Clock, SystemClock, iso_now, system_random
-from data.db import connect_write
-from data.identities import Identity, PinCheck
-from data.problems import N_, ProblemError
+from izle.data import audit, identities
+from izle.data.clock import Clock, SystemClock, iso_now, system_random
+from izle.data.db import connect_write
+from izle.data.identities import Identity, PinCheck
+from izle.data.problems import N_, ProblemError
 
 
 STORE_FAILED = N_("This terminal's data could not be read or written. "

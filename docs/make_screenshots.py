@@ -14,9 +14,9 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS.parent))
 
-from data.clock import FixedClock  # noqa: E402
-from data.demo import AS_OF, build_demo  # noqa: E402
-from tui.app import IzleApp  # noqa: E402
+from izle.data.clock import FixedClock  # noqa: E402
+from izle.data.demo import AS_OF, build_demo  # noqa: E402
+from izle.tui.app import IzleApp  # noqa: E402
 
 SIZE = (100, 30)
 

@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
-from data.i18n import N_, _
-from screens.widgets import LocalFooter, TitleBar, data_text
+from izle.data.i18n import N_, _
+from izle.screens.widgets import LocalFooter, TitleBar, data_text
 
 
 class AdminScreen(Screen):

@@ -12,10 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from data.letters import Agency
-from data.matching import score
-from screens.widgets import LocalFooter, TitleBar, data_text
-from data.i18n import N_, _
+from izle.data.letters import Agency
+from izle.data.matching import score
+from izle.screens.widgets import LocalFooter, TitleBar, data_text
+from izle.data.i18n import N_, _
 
 # Grouping as the Committee is organised: the Committee, main customs offices, customs offices.
 GROUPS = (
@@ -45,7 +45,7 @@ class AgencyScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Back only to a citizen's list of letters beneath; the applicant search for operators."""
         if action == "back":
-            from screens.letters import MyLettersScreen
+            from izle.screens.letters import MyLettersScreen
 
             stack = self.app.screen_stack
             return len(stack) > 1 and stack[-1] is self and isinstance(stack[-2], MyLettersScreen)
@@ -57,7 +57,7 @@ class AgencyScreen(Screen):
         self.app.pop_screen()
 
     def action_find_applicant(self) -> None:
-        from screens.letters import ApplicantScreen
+        from izle.screens.letters import ApplicantScreen
 
         self.app.push_screen(ApplicantScreen())
 
@@ -130,7 +130,7 @@ class AgencyScreen(Screen):
             self._open(event.option.id)
 
     def _open(self, code: str) -> None:
-        from screens.lookup import LookupScreen
+        from izle.screens.lookup import LookupScreen
 
         agency = self.app.desk.choose_agency(code)
         if agency is None:

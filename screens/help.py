@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from data.i18n import N_, _
+from izle.data.i18n import N_, _
 
 KEYS = (
     ("Tab / Shift+Tab", N_("move between fields")),

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from data.i18n import _, ngettext
+from izle.data.i18n import _, ngettext
 
 
 class IdleScreen(ModalScreen[bool]):

@@ -18,13 +18,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from data.desk import Consequence, FormProblem, ListAnswer, LookupAnswer, Outcome
-from data.i18n import N_, _
-from data.letters import LetterRow
-from data.statuses import DEADLINE_MARKERS, STATUS_TITLES
-from data.text import format_date, strip_controls
-from screens.result import ResultHost, ResultPanel
-from screens.widgets import LocalFooter, TitleBar
+from izle.data.desk import Consequence, FormProblem, ListAnswer, LookupAnswer, Outcome
+from izle.data.i18n import N_, _
+from izle.data.letters import LetterRow
+from izle.data.statuses import DEADLINE_MARKERS, STATUS_TITLES
+from izle.data.text import format_date, strip_controls
+from izle.screens.result import ResultHost, ResultPanel
+from izle.screens.widgets import LocalFooter, TitleBar
 
 LOAD_AHEAD = 5  # rows before the end of the list at which the next page is asked for
 AUTHORITY_WIDTH = 16
@@ -209,7 +209,7 @@ class MyLettersScreen(LettersScreen):
 
     @on(Button.Pressed, "#track-other")
     def action_track_other(self) -> None:
-        from screens.agency import AgencyScreen
+        from izle.screens.agency import AgencyScreen
 
         self.app.push_screen(AgencyScreen())
 

@@ -17,16 +17,16 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from data.demo_hint import read_demo_hint
-from data.i18n import LANGUAGES, N_, _
-from data.text import format_phone
-from screens.widgets import LocalFooter, TitleBar
+from izle.data.demo_hint import read_demo_hint
+from izle.data.i18n import LANGUAGES, N_, _
+from izle.data.text import format_phone
+from izle.screens.widgets import LocalFooter, TitleBar
 
 # The desk's modules are loaded after this screen's first paint (tui/app.py `desk`): the
 # handlers below, which run after it, import what they use of them.
 if TYPE_CHECKING:
-    from data.desk import ListAnswer, LoginResult
-    from data.mobile_id import MidStart
+    from izle.data.desk import ListAnswer, LoginResult
+    from izle.data.mobile_id import MidStart
 
 # One message per outcome (LoginOutcome's values); an unknown pair and a wrong pair read the same.
 OUTCOME_MESSAGES = {
@@ -122,7 +122,7 @@ class LoginScreen(Screen):
     def start_login(self) -> None:
         if self._pending is not None:
             return
-        from data.desk import FormProblem
+        from izle.data.desk import FormProblem
 
         checked = self.app.desk.check_login(self.query_one("#phone", Input).value,
                                             self.query_one("#user-id", Input).value)
@@ -135,7 +135,7 @@ class LoginScreen(Screen):
     @work(thread=True, exclusive=True, group="login")
     def _login(self, phone: str, user_id: str) -> None:
         """Start with the provider off the UI thread (it reads terminal.db), then show the code."""
-        from data.terminal import StoreError
+        from izle.data.terminal import StoreError
 
         try:
             started = self.app.desk.start_login(phone, user_id)
@@ -156,7 +156,7 @@ class LoginScreen(Screen):
         emulator = self.app.emulated_phone
         ringing = emulator.ringing(started.session_id) if emulator else None
         if ringing is not None:
-            from screens.phone import PhoneScreen
+            from izle.screens.phone import PhoneScreen
 
             # The panel moves aside for the phone: both codes must stay readable side by side.
             self.add_class("-phone-ringing")
@@ -173,7 +173,7 @@ class LoginScreen(Screen):
         pass (MID-REST's long poll); then the next one, asked from the UI thread. One short
         worker at a time: whoever waits for the app's workers (a script, a test) waits for one
         hold, not for a person to pick up the phone. The audit row is written here."""
-        from data.terminal import StoreError
+        from izle.data.terminal import StoreError
 
         desk = self.app.desk
         if desk.login_abandoned(started):
@@ -203,7 +203,7 @@ class LoginScreen(Screen):
             self.app.desk.abandon_login(self._pending[2])
 
     def _finished(self, result: LoginResult | None, failure: str, first_page: ListAnswer | None = None) -> None:
-        from screens.phone import PhoneScreen
+        from izle.screens.phone import PhoneScreen
 
         if self._pending is None and result is not None:
             return  # the login was given up meanwhile

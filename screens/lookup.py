@@ -15,11 +15,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Outcome
-from data.letters import Agency
-from screens.result import ResultHost, ResultPanel
-from screens.widgets import Asking, LocalFooter, TitleBar, data_text
-from data.i18n import N_, _
+from izle.data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Outcome
+from izle.data.letters import Agency
+from izle.screens.result import ResultHost, ResultPanel
+from izle.screens.widgets import Asking, LocalFooter, TitleBar, data_text
+from izle.data.i18n import N_, _
 
 DATE_CHARS = r"[0-9./\-]*"
 FIELDS = {"number": "#reg-number", "date": "#reg-date", "caller": "#caller-check"}

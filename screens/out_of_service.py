@@ -10,8 +10,8 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
-from data.i18n import _
-from screens.widgets import LocalFooter, TitleBar
+from izle.data.i18n import _
+from izle.screens.widgets import LocalFooter, TitleBar
 
 
 class OutOfServiceScreen(Screen):

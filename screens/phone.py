@@ -16,10 +16,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from data.i18n import N_, _, ngettext
-from data.mobile_id import EmulatedMobileId, PinAnswer
-from data.terminal import StoreError
-from screens.widgets import Asking
+from izle.data.i18n import N_, _, ngettext
+from izle.data.mobile_id import EmulatedMobileId, PinAnswer
+from izle.data.terminal import StoreError
+from izle.screens.widgets import Asking
 
 
 class PhoneScreen(ModalScreen[None]):

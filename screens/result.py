@@ -13,11 +13,11 @@ from textual.message import Message
 from textual.widget import AwaitMount
 from textual.widgets import Button, Static
 
-from data.letters import LetterView
-from data.statuses import STATUS_TITLES, describe_deadline, explain
-from data.text import format_date, strip_controls
-from screens.widgets import Plain, data_text, lay_out_unseen, paint_now
-from data.i18n import N_, _, ngettext
+from izle.data.letters import LetterView
+from izle.data.statuses import STATUS_TITLES, describe_deadline, explain
+from izle.data.text import format_date, strip_controls
+from izle.screens.widgets import Plain, data_text, lay_out_unseen, paint_now
+from izle.data.i18n import N_, _, ngettext
 
 
 def status_content(letter: LetterView, lang: str) -> Content:

@@ -14,8 +14,8 @@ from textual.widget import Widget
 from textual.timer import Timer
 from textual.widgets import Button, Static
 
-from data.text import strip_controls
-from data.i18n import _
+from izle.data.text import strip_controls
+from izle.data.i18n import _
 
 
 # Seconds before a button whose answer is on its way looks busy (dimmed): a quick answer is not

@@ -66,7 +66,7 @@ def free_port() -> int:
 
 
 def children(pid: int) -> list[int]:
-    """The live child processes of `pid` (a session's `python -m tui` is one)."""
+    """The live child processes of `pid` (a session's `python -m izle` is one)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -95,7 +95,7 @@ def izle_serve(register: Path, *options: str):
     """`izle serve` on a free loopback port; always stopped, its sessions with it."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "tui", "serve", "--db", str(register), "--port", str(port),
+        [sys.executable, "-m", "izle", "serve", "--db", str(register), "--port", str(port),
          "--lang", "en", *options],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from data.clock import FixedClock
-from data.db import connect_write
-from data.i18n import set_language
-from data.identities import upsert_identity
-from data.schema import ensure_register, ensure_terminal
+from izle.data.clock import FixedClock
+from izle.data.db import connect_write
+from izle.data.i18n import set_language
+from izle.data.identities import upsert_identity
+from izle.data.schema import ensure_register, ensure_terminal
 
 TODAY = date(2026, 11, 25)  # the test register's "today"; no test reads the real date
 
@@ -30,7 +30,7 @@ def default_language():
 
 def izle_app(register, **options):
     """İzlə as the tests run it: its own clock fixed at TODAY, its randomness seeded."""
-    from tui.app import IzleApp
+    from izle.tui.app import IzleApp
 
     options.setdefault("clock", FixedClock(TODAY))
     options.setdefault("rng", random.Random(7))
@@ -102,7 +102,7 @@ PEOPLE = (CITIZEN, OTHER, OPERATOR, ADMIN)
 
 
 def build_register(folder: Path) -> Path:
-    from data.deadlines import store_public_holidays
+    from izle.data.deadlines import store_public_holidays
 
     register = folder / "register.db"
     ensure_register(register)
@@ -113,7 +113,7 @@ def build_register(folder: Path) -> Path:
         conn.executemany("INSERT INTO units (id, agency_code, name_az, name_ru, name_en) VALUES (?,?,?,?,?)", UNITS)
         conn.executemany("INSERT INTO executors (id, unit_id, full_name, phone) VALUES (?,?,?,?)", EXECUTORS)
         for lid, agency, no, day, fin, name, status, unit, executor, answered in LETTERS:
-            from data.text import normalize_reg_no
+            from izle.data.text import normalize_reg_no
 
             conn.execute(
                 "INSERT INTO letters (id, agency_code, reg_no, reg_no_key, reg_date, channel, applicant_fin,"

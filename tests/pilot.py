@@ -26,8 +26,8 @@ def _login_awaits_provider(app) -> bool:
     """A login whose phone has answered, its outcome not polled from the provider yet. The
     phone stays on screen after PIN1 is accepted until the login screen hears the outcome, so
     "answered" is the phone's own state (no longer ringing), not whether it is showing."""
-    from screens.login import LoginScreen
-    from screens.phone import PhoneScreen
+    from izle.screens.login import LoginScreen
+    from izle.screens.phone import PhoneScreen
 
     if not any(isinstance(s, LoginScreen) and s._pending is not None for s in app.screen_stack):
         return False
@@ -99,7 +99,7 @@ async def log_in(pilot: Pilot, person: Person) -> None:
 async def to_agency_picker(pilot: Pilot) -> None:
     """From a citizen's list of letters (their first screen) to the authority picker (F4, as
     `#track-other`); where the picker is already showing, nothing."""
-    from screens.letters import MyLettersScreen
+    from izle.screens.letters import MyLettersScreen
 
     await settle(pilot)
     if isinstance(pilot.app.screen, MyLettersScreen):
@@ -158,7 +158,7 @@ def audit_rows(register, action: str | None = None) -> list[dict]:
     """The audit log of the register's terminal.db, oldest first, as dicts."""
     import json
 
-    from data.db import connect_write
+    from izle.data.db import connect_write
 
     conn = connect_write(register.with_name("terminal.db"))
     sql = "SELECT * FROM audit" + (" WHERE action = ?" if action else "") + " ORDER BY seq"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import data
+from izle import data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +22,7 @@ def _modules_loaded_by(code: str) -> set[str]:
 
 
 def test_data_never_imports_textual():
-    names = [f"data.{m.name}" for m in pkgutil.iter_modules(data.__path__)]
+    names = [f"izle.data.{m.name}" for m in pkgutil.iter_modules(data.__path__)]
     assert len(names) > 5
     loaded = _modules_loaded_by("\n".join(f"import {n}" for n in names))
     assert "textual" not in loaded and "rich" not in loaded
@@ -41,7 +41,7 @@ def test_screens_run_no_sql():
 
 def test_the_path_to_the_first_screen_stays_light():
     loaded = _modules_loaded_by(
-        "import tui.cli, tui.app, screens.login, screens.agency, screens.lookup, screens.result"
+        "import izle.tui.cli, izle.tui.app, izle.screens.login, izle.screens.agency, izle.screens.lookup, izle.screens.result"
     )
     assert "holidays" not in loaded
     assert "sqlite_utils" not in loaded
@@ -52,13 +52,13 @@ def test_the_login_screen_is_painted_without_the_desk():
     """The desk and what it reads with (register, identities, the phone, the audit) are opened
     after the login screen's first paint (tui/app.py `desk`): ~40 ms of the start-up."""
     out = subprocess.run(
-        [sys.executable, "-c", "import sys, tui.cli.run, tui.app, screens.login\n"
-         "print(' '.join(sorted(m for m in sys.modules if m.startswith('data.'))))"],
+        [sys.executable, "-c", "import sys, izle.tui.cli.run, izle.tui.app, izle.screens.login\n"
+         "print(' '.join(sorted(m for m in sys.modules if m.startswith('izle.data.'))))"],
         cwd=ROOT, capture_output=True, text=True, check=True)
     loaded = set(out.stdout.split())
-    assert "data.clock" in loaded  # the check sees what is loaded
-    assert not loaded & {"data.desk", "data.letters", "data.identities", "data.mobile_id",
-                         "data.audit", "data.terminal"}
+    assert "izle.data.clock" in loaded  # the check sees what is loaded
+    assert not loaded & {"izle.data.desk", "izle.data.letters", "izle.data.identities", "izle.data.mobile_id",
+                         "izle.data.audit", "izle.data.terminal"}
 
 
 def test_the_layer_contracts_hold():

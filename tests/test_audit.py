@@ -9,14 +9,14 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from data import audit
-from data.db import connect_write
-from screens.lookup import LookupScreen
+from izle.data import audit
+from izle.data.db import connect_write
+from izle.screens.lookup import LookupScreen
 from tests.conftest import izle_app, CITIZEN, CITIZEN_FIN, OPERATOR, OTHER_FIN
 from tests.pilot import (audit_rows, choose_agency, enter_pin, log_in, look_up, start_login,
                          text_of)
-from tui.app import IzleApp
-from tui.cli.run import run
+from izle.tui.app import IzleApp
+from izle.tui.cli.run import run
 
 SIZE = (100, 40)
 
@@ -191,7 +191,7 @@ def _only_inside_hex(text: str, secret: str) -> bool:
 
 def test_the_audit_commits_to_a_wal_without_an_fsync_per_row(register):
     """WAL + synchronous=NORMAL: durable across an application crash, no fsync per lookup."""
-    from data.terminal import TerminalStore
+    from izle.data.terminal import TerminalStore
 
     store = TerminalStore(register.with_name("terminal.db"))
     try:

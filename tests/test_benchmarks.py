@@ -74,7 +74,7 @@ def test_memory_after_lookups_against_a_bare_app(work):
     for side in (subject, floor):
         assert side["peak"] > side["imported"]["rss"] > 0
         assert "textual.app" in side["modules"]
-    assert "tui.app" in subject["modules"] and "tui.app" not in floor["modules"]
+    assert "izle.tui.app" in subject["modules"] and "izle.tui.app" not in floor["modules"]
 
 
 def test_memory_table_against_a_bare_app(work, capsys):

@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from data import audit
-from data.central.audit import push
-from data.central.connection import CentralError, connect, redact
-from data.central.load import central_import
-from data.central.schema import migrate
-from data.central.sync import sync
-from data.check import check_register
-from data.db import connect_write
-from data.importer import import_file
-from data.schema import ensure_terminal
+from izle.data import audit
+from izle.data.central.audit import push
+from izle.data.central.connection import CentralError, connect, redact
+from izle.data.central.load import central_import
+from izle.data.central.schema import migrate
+from izle.data.central.sync import sync
+from izle.data.check import check_register
+from izle.data.db import connect_write
+from izle.data.importer import import_file
+from izle.data.schema import ensure_terminal
 from tests.central_pg import admin_url, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ def loaded(central) -> str:
 
 
 def izle(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui", "--lang", "en", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "izle", "--lang", "en", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -206,7 +206,7 @@ def sync_held_at_calendar(loaded, tmp_path):
     execute(loaded, "UPDATE letters SET status = 'answered', answered_on = '2025-11-30'")
     lock = connect(loaded)
     lock.execute("LOCK TABLE calendar IN ACCESS EXCLUSIVE MODE")
-    process = subprocess.Popen([sys.executable, "-m", "tui", "--lang", "en", "sync", "--from",
+    process = subprocess.Popen([sys.executable, "-m", "izle", "--lang", "en", "sync", "--from",
                                 loaded, "--db", str(register)], cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -306,7 +306,7 @@ def test_a_push_that_does_not_continue_the_central_chain_is_refused(central, tmp
 
 
 def test_psycopg_stays_off_the_tui_path():
-    loaded = subprocess.run([sys.executable, "-c", "import tui.app, tui.cli.run, data.central.sync;"
+    loaded = subprocess.run([sys.executable, "-c", "import izle.tui.app, izle.tui.cli.run, izle.data.central.sync;"
                              "import sys; print('psycopg' in sys.modules)"], cwd=ROOT,
                             capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "False"

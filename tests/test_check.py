@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from data.audit import append
-from data.check import check_register, check_warnings
-from data.clock import FixedClock
-from data.db import connect_write, user_version
-from data.schema import (
+from izle.data.audit import append
+from izle.data.check import check_register, check_warnings
+from izle.data.clock import FixedClock
+from izle.data.db import connect_write, user_version
+from izle.data.schema import (
     REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS, ensure_register, ensure_terminal, migrate,
 )
 from tests.conftest import TODAY
@@ -38,7 +38,7 @@ def write(path: Path, *statements: str) -> None:
 
 def izle(*args: str, today: date = TODAY):
     """The command line, with the register's "today" (never the real date) as its clock."""
-    from tui.cli.run import run
+    from izle.tui.cli.run import run
 
     return CliRunner().invoke(run, ["--lang", "en", *args], obj={"clock": FixedClock(today)})
 
@@ -154,7 +154,7 @@ def test_warnings_are_printed_beside_problems_and_problems_still_fail(register):
 
 
 def test_a_fresh_demo_register_has_no_warning(tmp_path):
-    from data.demo import build_demo
+    from izle.data.demo import build_demo
 
     register = tmp_path / "register.db"
     build_demo(register, tmp_path / "terminal.db", letters=100, seed=2)

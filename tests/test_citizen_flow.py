@@ -9,17 +9,17 @@ from dataclasses import replace
 import pytest
 from textual.widgets import Button
 
-from data.clock import FixedClock
-from data.db import connect_write
-from screens.agency import AgencyScreen
-from screens.letters import MyLettersScreen
-from screens.login import LoginScreen
-from screens.lookup import LookupScreen
-from screens.phone import PhoneScreen
+from izle.data.clock import FixedClock
+from izle.data.db import connect_write
+from izle.screens.agency import AgencyScreen
+from izle.screens.letters import MyLettersScreen
+from izle.screens.login import LoginScreen
+from izle.screens.lookup import LookupScreen
+from izle.screens.phone import PhoneScreen
 from tests.conftest import TODAY, izle_app, CITIZEN, HOSTILE_EXECUTOR, HOSTILE_UNIT, OTHER
-from screens.result import ResultPanel
+from izle.screens.result import ResultPanel
 from tests.pilot import screen_text, settle, type_into, choose_agency, enter_pin, log_in, look_up, start_login, text_of, showing_result
-from tui.app import IzleApp
+from izle.tui.app import IzleApp
 
 SIZE = (100, 40)
 
@@ -433,7 +433,7 @@ def test_the_desk_is_opened_once_when_threads_ask_at_the_same_moment(register):
 def test_every_refused_login_has_its_sentence():
     """The login screen keys its sentences by the outcome's value (it is painted before the desk
     is loaded): a new outcome without one would end in a KeyError, not a sentence."""
-    from data.desk import LoginOutcome
-    from screens.login import OUTCOME_MESSAGES
+    from izle.data.desk import LoginOutcome
+    from izle.screens.login import OUTCOME_MESSAGES
 
     assert set(OUTCOME_MESSAGES) == {outcome.value for outcome in LoginOutcome} - {"OK"}

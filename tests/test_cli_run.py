@@ -4,8 +4,8 @@ import sqlite3
 
 from click.testing import CliRunner
 
-from tui.cli.run import run
-from data.schema import REGISTER_MIGRATIONS
+from izle.tui.cli.run import run
+from izle.data.schema import REGISTER_MIGRATIONS
 
 
 def test_a_file_that_is_not_a_database(tmp_path):
@@ -42,7 +42,7 @@ def test_the_program_starts_with_its_loaded_objects_out_of_the_collectors_scans(
     (benchmarks/RESULTS.md, issue 12): `izle` freezes them before the app runs."""
     import gc
 
-    from tui.app import IzleApp
+    from izle.tui.app import IzleApp
 
     seen = []
     monkeypatch.setattr(IzleApp, "run", lambda self: seen.append(gc.get_freeze_count()))

@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data.clock import FixedClock
-from data.deadlines import (
+from izle.data.clock import FixedClock
+from izle.data.deadlines import (
     Deadline, WorkCalendar, deadline_for, due_date, public_holidays, working_days_between,
 )
-from data.importer import import_file
-from data.letters import Agency, LetterView, Names, Register
-from data.statuses import (
+from izle.data.importer import import_file
+from izle.data.letters import Agency, LetterView, Names, Register
+from izle.data.statuses import (
     CLOSED_STATUSES, DEADLINE_MARKERS, OVERDUE_SENTENCES, STATUS_SENTENCES, STATUS_TITLES, STATUSES, describe_deadline,
     explain,
 )
@@ -111,7 +111,7 @@ def test_adding_n_working_days_then_counting_them_gives_n(start, n):
 
 
 def test_holidays_is_not_imported_until_a_deadline_is_computed():
-    code = "import data.deadlines, data.letters, data.statuses, sys; print('holidays' in sys.modules)"
+    code = "import izle.data.deadlines, izle.data.letters, izle.data.statuses, sys; print('holidays' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -120,9 +120,9 @@ def test_the_tuis_path_and_a_lookup_never_import_holidays(register):
     """The public holidays come from the register's calendar table, not from the package."""
     code = (
         "import sys, datetime\n"
-        "import tui.app, screens.login, screens.agency, screens.lookup, screens.result\n"
-        "from data.clock import FixedClock\n"
-        "from data.letters import Register\n"
+        "import izle.tui.app, izle.screens.login, izle.screens.agency, izle.screens.lookup, izle.screens.result\n"
+        "from izle.data.clock import FixedClock\n"
+        "from izle.data.letters import Register\n"
         "r = Register(sys.argv[1], clock=FixedClock(datetime.date(2026, 9, 8)))\n"
         "r.warm_up()\n"
         "found = r.find_letter('BBGI', '01-31/3073', datetime.date(2026, 3, 5))\n"
@@ -146,7 +146,7 @@ def test_calendar_refresh_keeps_the_administrators_days(register):
     from click.testing import CliRunner
 
     from tests.conftest import rows
-    from tui.cli.run import run
+    from izle.tui.cli.run import run
 
     swap = ("2026-03-20", "workday", "Cabinet decision No. 1")  # a made-up swap onto Novruz
     conn = sqlite3.connect(register)

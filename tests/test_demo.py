@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from data.audit import append, verify
-from data.db import connect_write
+from izle.data.audit import append, verify
+from izle.data.db import connect_write
 from tests.conftest import dump, rows
-from data.demo import AS_OF, build_demo
-from data.identities import PinCheck, check_pin
-from data.letters import Register
-from data.schema import REGISTER_MIGRATIONS
-from data.text import format_phone, normalize_fin, normalize_phone, normalize_reg_no, parse_date
+from izle.data.demo import AS_OF, build_demo
+from izle.data.identities import PinCheck, check_pin
+from izle.data.letters import Register
+from izle.data.schema import REGISTER_MIGRATIONS
+from izle.data.text import format_phone, normalize_fin, normalize_phone, normalize_reg_no, parse_date
 
 LETTERS = 400
 IDENTITY_KEYS = {"user_id", "phone", "pin1", "fin", "full_name", "role"}
@@ -198,7 +198,7 @@ def test_rebuilding_replaces_the_register_and_keeps_the_audit_log(tmp_path):
 
 
 def test_the_cli_prints_the_contract_as_json(tmp_path):
-    from tui.cli.demo import demo as command
+    from izle.tui.cli.demo import demo as command
 
     register = tmp_path / "cli" / "register.db"
     outcome = CliRunner().invoke(command, ["--db", str(register), "--letters", "300", "--json"])
@@ -211,7 +211,7 @@ def test_the_cli_prints_the_contract_as_json(tmp_path):
 
 
 def test_the_cli_summary_names_the_files_and_the_identities(tmp_path):
-    from tui.cli.demo import demo as command
+    from izle.tui.cli.demo import demo as command
 
     register = tmp_path / "register.db"
     outcome = CliRunner().invoke(command, ["--db", str(register), "--letters", "150",

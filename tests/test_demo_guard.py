@@ -7,16 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from data.audit import verify
-from data.db import connect_write
-from data.identities import PinCheck, check_pin
+from izle.data.audit import verify
+from izle.data.db import connect_write
+from izle.data.identities import PinCheck, check_pin
 from tests.conftest import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def izle(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "izle", *args], cwd=ROOT, capture_output=True,
                           text=True, env={"PATH": "/usr/bin:/bin", "IZLE_LANG": "en", "LANG": "C.UTF-8"},
                           timeout=120)
 

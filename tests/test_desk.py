@@ -12,14 +12,14 @@ from datetime import date
 
 import pytest
 
-from data.clock import FixedClock
-from data.db import connect_write
-from data.desk import (Consequence, Desk, FormProblem, Limits, LoginOutcome, LookupRequest,
+from izle.data.clock import FixedClock
+from izle.data.db import connect_write
+from izle.data.desk import (Consequence, Desk, FormProblem, Limits, LoginOutcome, LookupRequest,
                        Mode, Outcome)
-from data.identities import unblock
-from data.letters import Register
-from data.mobile_id import EmulatedMobileId
-from data.terminal import TerminalStore
+from izle.data.identities import unblock
+from izle.data.letters import Register
+from izle.data.mobile_id import EmulatedMobileId
+from izle.data.terminal import TerminalStore
 from tests.conftest import CITIZEN, OPERATOR, OTHER, TODAY, Person
 from tests.pilot import audit_rows
 
@@ -247,7 +247,7 @@ def test_a_date_is_checked_against_the_desks_clock(register, text, code):
     ("Həsənov", "Hüseynov Tural", False), ("", "Əliyeva Günel", False),
 ])
 def test_surnames_match_in_the_spellings_callers_and_passports_use(stated, applicant, same):
-    from data.caller import caller_matches
+    from izle.data.caller import caller_matches
 
     assert caller_matches("5ZK9Q2M", applicant, stated) is same
 

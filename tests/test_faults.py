@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from data.db import connect_read_only
-from data.letters import Register
-from screens.agency import AgencyScreen
-from screens.login import LoginScreen
-from screens.out_of_service import OutOfServiceScreen
+from izle.data.db import connect_read_only
+from izle.data.letters import Register
+from izle.screens.agency import AgencyScreen
+from izle.screens.login import LoginScreen
+from izle.screens.out_of_service import OutOfServiceScreen
 from tests.conftest import CITIZEN, LETTERS, izle_app
 from tests.pilot import choose_agency, log_in, look_up, screen_text, text_of
 
@@ -26,7 +26,7 @@ SIZE = (80, 24)
 
 
 def izle(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "izle", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, stdin=subprocess.DEVNULL)
 
 
@@ -90,7 +90,7 @@ def test_a_named_or_kiosk_register_that_is_missing_is_never_invented(tmp_path, a
 
 def test_a_kiosk_without_db_and_without_a_register_refuses_too(tmp_path):
     env_db = tmp_path / "register.db"
-    done = subprocess.run([sys.executable, "-m", "tui", "--kiosk"], cwd=ROOT, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "izle", "--kiosk"], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, stdin=subprocess.DEVNULL,
                           env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
                                "XDG_DATA_HOME": str(tmp_path / "data")})

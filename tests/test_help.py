@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Label, Static
 
-from data.i18n import LANGUAGES, _
-from screens.help import HelpScreen
+from izle.data.i18n import LANGUAGES, _
+from izle.screens.help import HelpScreen
 from tests.conftest import izle_app
 from tests.pilot import shown_in, words
 from tests.tour import CITIZEN_MODE, OPERATOR_MODE, help_, operator_help

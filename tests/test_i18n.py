@@ -22,19 +22,20 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from textual.widgets import Button, DataTable, Input, OptionList, Static
 from textual.content import Content
-from screens.widgets import LocalFooter
+from izle.screens.widgets import LocalFooter
 
-import data.i18n
-from data import deadlines
-from data.statuses import DEADLINE_MARKERS
-from screens.agency import AgencyScreen
-from screens.login import LoginScreen
-from screens.lookup import LookupScreen
+import izle.data.i18n
+from izle import data
+from izle.data import deadlines
+from izle.data.statuses import DEADLINE_MARKERS
+from izle.screens.agency import AgencyScreen
+from izle.screens.login import LoginScreen
+from izle.screens.lookup import LookupScreen
 from tests.conftest import izle_app, ADMIN, AGENCIES, CITIZEN, EXECUTORS, LETTERS, OPERATOR, UNITS
 from tests.pilot import choose_agency, log_in, look_up, settle, text_of, to_agency_picker, type_into, showing_result
 from tests.tour import SCREENS
-from tui.app import IzleApp
-from data.i18n import LANGUAGES, requested_language
+from izle.tui.app import IzleApp
+from izle.data.i18n import LANGUAGES, requested_language
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "data" / "locale"
@@ -400,7 +401,7 @@ async def test_the_best_match_is_highlighted_and_nothing_matching_is_said(regist
 
 def izle(*args: str, **env: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if k not in ("IZLE_LANG", "LANGUAGE")}
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "izle", *args], cwd=ROOT, capture_output=True,
                           text=True, env={**environ, **env}, timeout=60)
 
 
@@ -435,14 +436,14 @@ def test_the_language_is_read_before_click_parses(args, env, lang):
 
 
 HELP_DUMP = """
-import json, sys, click, data.i18n
-from data.i18n import _catalog
+import json, sys, click, izle.data.i18n
+from izle.data.i18n import _catalog
 class Pseudo(__import__("gettext").NullTranslations):
     def gettext(self, m): return "⟦" + m + "⟧"
     def ngettext(self, s, p, n): return "⟦" + (s if n == 1 else p) + "⟧"
-data.i18n._catalog = lambda lang: Pseudo()
-from tui.cli import LazyGroup, SUBCOMMANDS
-from tui.cli.run import run
+izle.data.i18n._catalog = lambda lang: Pseudo()
+from izle.tui.cli import LazyGroup, SUBCOMMANDS
+from izle.tui.cli.run import run
 ctx = click.Context(run)
 out = {}
 def walk(name, command):

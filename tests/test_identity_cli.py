@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from data.db import connect_write
-from data.identities import PinCheck, check_pin, get_identity
+from izle.data.db import connect_write
+from izle.data.identities import PinCheck, check_pin, get_identity
 from tests.conftest import CITIZEN, OTHER
 from tests.pilot import audit_rows
-from tui.cli.run import run
+from izle.tui.cli.run import run
 
 NEW = ["--role", "citizen", "--phone", "+994 51 765-43-21", "--user-id", "100777",
        "--fin", "ab12c3d", "--name", "Babayev  Tural Elçin oğlu"]
@@ -124,8 +124,8 @@ def test_every_change_is_in_an_intact_audit_log(izle, register):
 def test_unblock_upgrades_an_older_terminal_db_and_records_when_a_lock_was_lifted(register, tmp_path):
     """A terminal.db of version 2 (locks, but no unlock time): `izle identity unblock` upgrades
     it, lifts the operator's lookup lock and records when, so the misses before it are forgiven."""
-    from data.identities import lookups_unlocked_at
-    from data.schema import TERMINAL_MIGRATIONS, migrate
+    from izle.data.identities import lookups_unlocked_at
+    from izle.data.schema import TERMINAL_MIGRATIONS, migrate
 
     old = tmp_path / "old-terminal.db"
     conn = connect_write(old)

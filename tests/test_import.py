@@ -21,16 +21,16 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import data.importer as importer
-import data.importer.batches
-import data.importer.parallel
-import data.importer.run
-from data.check import check_register
-from data.db import connect_write
+import izle.data.importer as importer
+import izle.data.importer.batches
+import izle.data.importer.parallel
+import izle.data.importer.run
+from izle.data.check import check_register
+from izle.data.db import connect_write
 from tests.conftest import dump, rows
-from data.importer import FileProblem, import_file
-from data.letters import Register
-from data.text import MAX_YEAR, MIN_YEAR, az_lower, az_upper, format_date, normalize_reg_no, parse_date
+from izle.data.importer import FileProblem, import_file
+from izle.data.letters import Register
+from izle.data.text import MAX_YEAR, MIN_YEAR, az_lower, az_upper, format_date, normalize_reg_no, parse_date
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
@@ -217,7 +217,7 @@ def test_dry_run_reports_and_counts_but_writes_nothing(register):
 # --- the command: messages, exit statuses, no tracebacks -----------------------------------
 
 def izle(*args: str):
-    from tui.cli.run import run as izle_group
+    from izle.tui.cli.run import run as izle_group
 
     return CliRunner().invoke(izle_group, ["--lang", "en", *args])
 
@@ -249,9 +249,9 @@ def test_strict_and_dry_run_say_nothing_was_written(register):
 
 
 def test_without_a_terminal_progress_is_a_few_plain_lines(register, monkeypatch):
-    import tui.cli.importing
+    import izle.tui.cli.importing
 
-    monkeypatch.setattr(tui.cli.importing, "PROGRESS_FROM_BYTES", 0)
+    monkeypatch.setattr(izle.tui.cli.importing, "PROGRESS_FROM_BYTES", 0)
     result = izle("--db", str(register), "import", str(FIXTURES / "letters_bom.csv"), "--kind", "letters")
     assert result.exit_code == 0
     assert "2 rows read (100%)" in result.output and "\x1b" not in result.output
@@ -363,7 +363,7 @@ def test_line_numbers_stay_true_across_the_two_readers(register, tmp_path, monke
 KILL_SCRIPT = """
 import sys
 from pathlib import Path
-from data.importer import import_file
+from izle.data.importer import import_file
 def progress(rows, done, total):
     print(rows, flush=True)
 import_file(Path(sys.argv[1]), Path(sys.argv[2]), "letters", progress=progress)

@@ -1,4 +1,4 @@
-"""Issue 11 from the administrator's side: a file on disk, `python -m tui import` run as a user
+"""Issue 11 from the administrator's side: a file on disk, `python -m izle import` run as a user
 runs it, the register read back."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from data.schema import REGISTER_MIGRATIONS, migrate
+from izle.data.schema import REGISTER_MIGRATIONS, migrate
 from tests.conftest import rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +18,7 @@ AGENCIES = "code,name_az,parent_code,kind\nDGK,Dövlət Gömrük Komitəsi,,comm
 
 
 def izle(*args: str, lang: str = "en") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "izle", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=120,
                           env={"PATH": "/usr/bin:/bin", "IZLE_LANG": lang, "LANG": "C.UTF-8"})
 
@@ -106,7 +106,7 @@ def test_a_semicolon_separated_cp1251_file_with_text_ids_imports(tmp_path):
 def test_excel_encodings_and_delimiters_are_found_without_being_told(tmp_path, encoding, bom, delimiter):
     from click.testing import CliRunner
 
-    from tui.cli.run import run as group
+    from izle.tui.cli.run import run as group
 
     register = tmp_path / "register.db"
     text = delimiter.join(["code", "name_az", "kind"]) + "\r\n" + delimiter.join(
@@ -224,13 +224,13 @@ def test_an_impossible_date_is_named_in_each_language(tmp_path, lang, words):
 
 
 def test_check_names_the_file_each_problem_is_in(tmp_path):
-    from data.audit import append
-    from data.db import connect_write
+    from izle.data.audit import append
+    from izle.data.db import connect_write
 
     register = tmp_path / "register.db"
     load(register, put(tmp_path, "agencies.csv", AGENCIES), "agencies")
     conn = connect_write(tmp_path / "terminal.db")
-    from data.schema import TERMINAL_MIGRATIONS
+    from izle.data.schema import TERMINAL_MIGRATIONS
     migrate(conn, TERMINAL_MIGRATIONS)
     for n in range(2):
         append(conn, terminal="t1", mode="operator", actor="1", action="lookup", outcome=f"o{n}")

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data.importer import FileProblem, import_file
-from data.importer.batches import validated_batches
-from data.importer.kinds import KINDS
-from data.importer.source import open_source
-from data.importer.validating import Refs
+from izle.data.importer import FileProblem, import_file
+from izle.data.importer.batches import validated_batches
+from izle.data.importer.kinds import KINDS
+from izle.data.importer.source import open_source
+from izle.data.importer.validating import Refs
 
 TODAY = date(2026, 3, 10)
 COLUMNS = KINDS["letters"]

@@ -11,20 +11,20 @@ import pytest
 from textual.command import CommandPalette
 from textual.scrollbar import ScrollBar
 
-from data.clock import FixedClock
-from data.db import connect_write
-from screens.admin import AdminScreen
-from screens.agency import AgencyScreen
-from screens.idle import IdleScreen
-from screens.letters import MyLettersScreen
-from screens.login import LoginScreen
-from screens.phone import PhoneScreen
-from screens.lookup import LookupScreen
+from izle.data.clock import FixedClock
+from izle.data.db import connect_write
+from izle.screens.admin import AdminScreen
+from izle.screens.agency import AgencyScreen
+from izle.screens.idle import IdleScreen
+from izle.screens.letters import MyLettersScreen
+from izle.screens.login import LoginScreen
+from izle.screens.phone import PhoneScreen
+from izle.screens.lookup import LookupScreen
 from tests.conftest import TODAY, izle_app, ADMIN, CITIZEN, OPERATOR
 from tests.pilot import (audit_rows, choose_agency, log_in, look_up, screen_text, settle,
                          start_login, text_of, type_into, showing_result)
-from tui.app import ADMIN_STOP_STATUS, IzleApp
-from tui.settings import DEFAULT_IDLE_TIMEOUT, Settings
+from izle.tui.app import ADMIN_STOP_STATUS, IzleApp
+from izle.tui.settings import DEFAULT_IDLE_TIMEOUT, Settings
 
 SIZE = (80, 25)
 LETTER = ("01-31/3073", "05.03.2026")

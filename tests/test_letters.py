@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.widgets import DataTable
 
-from data.db import connect_write
-from data.desk import Limits, Mode, Outcome
-from data.identities import upsert_identity
-from data.letters import Register
-from data.text import normalize_reg_no
-from screens.agency import AgencyScreen
-from screens.letters import ApplicantScreen, MyLettersScreen
+from izle.data.db import connect_write
+from izle.data.desk import Limits, Mode, Outcome
+from izle.data.identities import upsert_identity
+from izle.data.letters import Register
+from izle.data.text import normalize_reg_no
+from izle.screens.agency import AgencyScreen
+from izle.screens.letters import ApplicantScreen, MyLettersScreen
 from tests.conftest import (CITIZEN, LETTERS, CITIZEN_FIN, HOSTILE_UNIT, OPERATOR, OTHER_FIN, TODAY,
                             Person, izle_app)
 from tests.pilot import audit_rows, log_in, screen_text, settle, text_of, type_into, showing_result
@@ -169,7 +169,7 @@ def test_a_list_of_thousands_comes_a_page_at_a_time(register):
     assert len(seen) == 2000 + OWN and len({r.key for r in seen}) == 2000 + OWN
     assert [r.reg_date for r in seen] == sorted((r.reg_date for r in seen), reverse=True)
     plan = sqlite3.connect(register).execute(
-        "EXPLAIN QUERY PLAN " + __import__("data.letters", fromlist=["x"])._LIST_SQL,
+        "EXPLAIN QUERY PLAN " + __import__("izle.data.letters", fromlist=["x"])._LIST_SQL,
         (CITIZEN_FIN, "9999-12-31", "9999-12-31", 1, 51)).fetchall()
     assert "letters_fin_date" in str(plan) and "TEMP B-TREE" not in str(plan)
 

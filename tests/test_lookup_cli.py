@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def izle(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, input=stdin,
+    return subprocess.run([sys.executable, "-m", "izle", *args], cwd=ROOT, input=stdin,
                           capture_output=True, text=True, timeout=120)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from data.matching import matches, score, within_one_edit
-from data.text import az_lower, az_upper, fold
+from izle.data.matching import matches, score, within_one_edit
+from izle.data.text import az_lower, az_upper, fold
 
 # The six authorities confirmed in public sources (DESIGN §4), with their ru/en names.
 AUTHORITIES = {

@@ -6,11 +6,11 @@ import threading
 
 import pytest
 
-from data.db import connect_write
-from data.identities import PinCheck, check_pin, get_identity, hash_pin, pin_matches, unblock
-from data.clock import FixedClock
-from data.mobile_id import EmulatedMobileId, MidResult, MidStatus, PinAnswer, verification_code
-from data.terminal import TerminalStore
+from izle.data.db import connect_write
+from izle.data.identities import PinCheck, check_pin, get_identity, hash_pin, pin_matches, unblock
+from izle.data.clock import FixedClock
+from izle.data.mobile_id import EmulatedMobileId, MidResult, MidStatus, PinAnswer, verification_code
+from izle.data.terminal import TerminalStore
 from tests.conftest import TODAY, CITIZEN
 
 

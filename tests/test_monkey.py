@@ -58,9 +58,9 @@ async def random_action(pilot, rng: random.Random, mode: str) -> None:
 
 
 async def story_step(pilot, rng: random.Random, mode: str) -> None:
-    from screens.agency import AgencyScreen
-    from screens.login import LoginScreen
-    from screens.lookup import LookupScreen
+    from izle.screens.agency import AgencyScreen
+    from izle.screens.login import LoginScreen
+    from izle.screens.lookup import LookupScreen
 
     app = pilot.app
     if isinstance(app.screen, LoginScreen) and app.session is None:

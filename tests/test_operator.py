@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from screens.login import LoginScreen
-from screens.lookup import LookupScreen
+from izle.screens.login import LoginScreen
+from izle.screens.lookup import LookupScreen
 from tests.conftest import izle_app, CITIZEN, CITIZEN_FIN, OPERATOR, OTHER_FIN
 from tests.pilot import audit_rows, choose_agency, log_in, look_up, screen_text, settle, text_of, showing_result
-from tui.app import IzleApp
+from izle.tui.app import IzleApp
 
 SIZE = (100, 40)
 LETTER = ("01-31/3073", "05.03.2026")  # Həsənov Orxan's letter at Bakı Baş Gömrük İdarəsi
@@ -133,8 +133,8 @@ async def test_the_usual_spellings_of_a_surname_verify_a_caller(register, caller
 
 
 async def test_operator_mode_hints_an_operator_identity(tmp_path):
-    from data.demo import IDENTITIES, build_demo
-    from data.text import format_phone
+    from izle.data.demo import IDENTITIES, build_demo
+    from izle.data.text import format_phone
 
     build_demo(tmp_path / "register.db", tmp_path / "terminal.db", letters=100)
     operator = next(i for i in IDENTITIES if i.role == "operator")

@@ -8,10 +8,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data.caller import caller_key, caller_matches
-from data.desk import Desk, FormProblem, LookupRequest, Mode
-from data.letters import Agency, Names
-from data.text import fold, normalize_fin, normalize_phone, normalize_reg_no, parse_date
+from izle.data.caller import caller_key, caller_matches
+from izle.data.desk import Desk, FormProblem, LookupRequest, Mode
+from izle.data.letters import Agency, Names
+from izle.data.text import fold, normalize_fin, normalize_phone, normalize_reg_no, parse_date
 
 # Any code point, surrogates included, and the strings that break naive parsers.
 ANY = st.one_of(
@@ -63,7 +63,7 @@ class _NoDesk(Desk):
     """The desk's form checks need no register, store or provider."""
 
     def __init__(self, mode: Mode) -> None:
-        from data.clock import FixedClock
+        from izle.data.clock import FixedClock
 
         self.clock, self.mode = FixedClock(), mode
 

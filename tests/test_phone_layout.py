@@ -12,9 +12,9 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
-from data.i18n import LANGUAGES
-from screens.login import LoginScreen
-from screens.phone import PhoneScreen
+from izle.data.i18n import LANGUAGES
+from izle.screens.login import LoginScreen
+from izle.screens.phone import PhoneScreen
 from tests import tour
 from tests.conftest import izle_app
 from tests.pilot import shown_in, type_into, words

@@ -6,7 +6,7 @@ and the first letter shown must be the same as without it.
 
 from __future__ import annotations
 
-from screens.widgets import lay_out_unseen
+from izle.screens.widgets import lay_out_unseen
 from tests import tour
 from tests.conftest import izle_app
 from tests.pilot import choose_agency, look_up, screen_text, settle, showing_result

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static
 
-from data.i18n import LANGUAGES, _
-from screens.result import FIELDS, LABEL_WIDTH, OPERATOR_FIELDS, Fields
+from izle.data.i18n import LANGUAGES, _
+from izle.screens.result import FIELDS, LABEL_WIDTH, OPERATOR_FIELDS, Fields
 from tests import tour
 from tests.conftest import izle_app
 from tests.pilot import shown_in, terminal_lines, words

@@ -4,10 +4,10 @@ of the login behind it."""
 
 from __future__ import annotations
 
-from screens.agency import AgencyScreen
-from screens.letters import MyLettersScreen
-from screens.login import LoginScreen
-from screens.phone import PhoneScreen
+from izle.screens.agency import AgencyScreen
+from izle.screens.letters import MyLettersScreen
+from izle.screens.login import LoginScreen
+from izle.screens.phone import PhoneScreen
 from tests.conftest import CITIZEN, OPERATOR, izle_app
 from tests.pilot import enter_pin, log_in, screen_text, settle, start_login
 

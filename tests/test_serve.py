@@ -23,7 +23,7 @@ from tests.browser import (
     open_sessions, screen_text, wait_for_text, wait_until,
 )
 from tests.pilot import audit_rows
-from data.i18n import translate
+from izle.data.i18n import translate
 
 needs_browser = pytest.mark.skipif(bool(missing_browser()), reason=missing_browser() or "")
 needs_serve = pytest.mark.skipif(bool(missing_serve()), reason=missing_serve() or "")
@@ -35,7 +35,7 @@ def demo(tmp_path_factory) -> tuple[Path, dict]:
     """A small demo register (2,000 letters), its identities and sample letters."""
     register = tmp_path_factory.mktemp("serve") / "register.db"
     out = subprocess.run(
-        [sys.executable, "-m", "tui", "demo", "--db", str(register), "--letters", "2000", "--json"],
+        [sys.executable, "-m", "izle", "demo", "--db", str(register), "--letters", "2000", "--json"],
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
     )
     return register, json.loads(out.stdout)
@@ -200,7 +200,7 @@ def test_a_socket_gone_silent_ends_its_session(demo):
 async def silent_session(server) -> None:
     import aiohttp
 
-    from tui.web.server import HEARTBEAT
+    from izle.tui.web.server import HEARTBEAT
 
     async with aiohttp.ClientSession() as client:
         # autoping off: this client never answers a ping, like a browser that is gone

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tui.web.limits import BUSY, TOO_MANY_HERE, SessionLimits, client_address, default_max_sessions
-from tui.web.pages import busy_page
+from izle.tui.web.limits import BUSY, TOO_MANY_HERE, SessionLimits, client_address, default_max_sessions
+from izle.tui.web.pages import busy_page
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,14 +47,14 @@ def test_the_busy_page_speaks_every_language_the_servers_first():
 
 
 def test_serve_help_is_in_the_chosen_language():
-    out = subprocess.run([sys.executable, "-m", "tui", "serve", "--lang", "ru", "--help"],
+    out = subprocess.run([sys.executable, "-m", "izle", "serve", "--lang", "ru", "--help"],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "сеансов одновременно" in out.stdout and "Serve the" not in out.stdout
 
 
 def test_serve_refuses_a_file_that_is_not_a_register(tmp_path):
-    from tui.cli.run import run
+    from izle.tui.cli.run import run
 
     bad = tmp_path / "register.db"
     bad.write_text("not letters")

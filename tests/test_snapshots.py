@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from tests.conftest import izle_app
 from tests.tour import SCREENS
-from data.i18n import LANGUAGES
+from izle.data.i18n import LANGUAGES
 
 SIZE = (80, 24)
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from hypothesis import given, strategies as st
 
-from data.text import (
+from izle.data.text import (
     az_lower, az_upper, fold, format_date, normalize_fin, normalize_phone, normalize_reg_no,
     parse_date, strip_controls,
 )
@@ -76,7 +76,7 @@ def test_number_normalization_is_idempotent(text):
     ("O\x01\u0308", "\u00d6"), ("\u1fe2", "\u03ab\u0300"),
 ])
 def test_a_mark_that_reaches_its_letter_only_after_a_pass_is_composed_at_once(typed, key):
-    from data.text import _reg_no_pass
+    from izle.data.text import _reg_no_pass
 
     once = _reg_no_pass(typed)
     assert _reg_no_pass(once) != once  # one pass, all the key function used to do, was not enough
@@ -99,7 +99,7 @@ def test_number_normalization_is_idempotent_with_marks_spaces_and_controls(text)
 def test_a_key_that_one_pass_already_settled_is_what_it_always_was(text):
     """Keys the register stored before the fix stay valid: wherever one pass of the key
     function (all it used to do) was idempotent, the key is unchanged."""
-    from data.text import _reg_no_pass
+    from izle.data.text import _reg_no_pass
 
     once = _reg_no_pass(text)
     if _reg_no_pass(once) == once:

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input
 
-from screens.widgets import LocalFooter
+from izle.screens.widgets import LocalFooter
 
 
 class FooterScreen(Screen):

@@ -68,7 +68,7 @@ async def operator_help(pilot) -> None:
 
 
 async def idle(pilot) -> None:
-    from screens.idle import IdleScreen
+    from izle.screens.idle import IdleScreen
 
     await log_in(pilot, CITIZEN)
     pilot.app.push_screen(IdleScreen(20))

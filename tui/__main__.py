@@ -1,3 +1,3 @@
-from tui.cli import main
+from izle.tui.cli import main
 
 main()

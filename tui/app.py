@@ -22,19 +22,19 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from data.clock import Clock, SystemClock, system_random
-from data.limits import Limits
-from data.schema import ensure_terminal
-from data.i18n import DEFAULT_LANGUAGE, N_, _, set_language
-from tui.screen_ahead import ScreenAhead
-from tui.settings import DEFAULT_KEYS, Settings
+from izle.data.clock import Clock, SystemClock, system_random
+from izle.data.limits import Limits
+from izle.data.schema import ensure_terminal
+from izle.data.i18n import DEFAULT_LANGUAGE, N_, _, set_language
+from izle.tui.screen_ahead import ScreenAhead
+from izle.tui.settings import DEFAULT_KEYS, Settings
 
 if TYPE_CHECKING:  # loaded with the desk, after the login screen's first paint
     from textual.screen import Screen
 
-    from data.desk import Desk, ListAnswer, Session
-    from data.letters import Register
-    from data.mobile_id import EmulatedMobileId, MobileIdProvider
+    from izle.data.desk import Desk, ListAnswer, Session
+    from izle.data.letters import Register
+    from izle.data.mobile_id import EmulatedMobileId, MobileIdProvider
 
 IDLE_TICK = 0.25  # seconds between idle checks: cheap, and a prompt is never late
 # What no key may do on a kiosk: leave, suspend, open the palette or save the screen.
@@ -134,10 +134,10 @@ class IzleApp(App, inherit_bindings=False):
         return self._desk
 
     def _open_desk(self) -> Desk:
-        from data.desk import Desk, Mode
-        from data.letters import Register
-        from data.mobile_id import EmulatedMobileId
-        from data.terminal import TerminalStore
+        from izle.data.desk import Desk, Mode
+        from izle.data.letters import Register
+        from izle.data.mobile_id import EmulatedMobileId
+        from izle.data.terminal import TerminalStore
 
         settings = self.settings
         store = TerminalStore(settings.terminal_db, self.clock, self._rng)
@@ -167,7 +167,7 @@ class IzleApp(App, inherit_bindings=False):
     @property
     def emulated_phone(self) -> EmulatedMobileId | None:
         """The emulator's phone, when the provider is the emulator (a real one has its own)."""
-        from data.mobile_id import EmulatedMobileId
+        from izle.data.mobile_id import EmulatedMobileId
 
         return self.provider if isinstance(self.provider, EmulatedMobileId) else None
 
@@ -190,7 +190,7 @@ class IzleApp(App, inherit_bindings=False):
     def _warm_up_and_check(self) -> None:
         desk = self.desk  # opened now rather than when the person presses "log in"
         # The screens after login, imported now rather than while a person waits for them.
-        import screens.agency, screens.letters, screens.lookup  # noqa: E401, F401
+        import izle.screens.agency, izle.screens.letters, izle.screens.lookup  # noqa: E401, F401
 
         try:
             self.call_from_thread(self._warm_styles)
@@ -206,13 +206,13 @@ class IzleApp(App, inherit_bindings=False):
         self.call_from_thread(self.out_of_service, damage)
 
     def _warm_styles(self) -> None:
-        from tui.warm_styles import add_default_styles
+        from izle.tui.warm_styles import add_default_styles
 
         add_default_styles(self.stylesheet)
 
     def out_of_service(self, detail: str) -> None:
         """The register cannot be read: one sentence instead of a crash or half a letter."""
-        from screens.out_of_service import OutOfServiceScreen
+        from izle.screens.out_of_service import OutOfServiceScreen
 
         closed = self.desk.close_session()
         if closed is not None:
@@ -225,7 +225,7 @@ class IzleApp(App, inherit_bindings=False):
 
     def show_login(self, message: str = "") -> None:
         """A fresh login screen on an empty stack: nothing of the last person survives."""
-        from screens.login import LoginScreen
+        from izle.screens.login import LoginScreen
 
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -306,7 +306,7 @@ class IzleApp(App, inherit_bindings=False):
             if login is not None and login.is_mounted:
                 login.clear_message()  # the last person's "wrong PIN" does not greet the next
             return
-        from screens.idle import IdleScreen
+        from izle.screens.idle import IdleScreen
 
         self._idle_prompt_open = True
         self.push_screen(IdleScreen(self.settings.idle_prompt), self._idle_answered)
@@ -318,7 +318,7 @@ class IzleApp(App, inherit_bindings=False):
             self.end_session("idle", N_("You were logged out because the terminal was not used."))
 
     def _login_screen(self):
-        from screens.login import LoginScreen
+        from izle.screens.login import LoginScreen
 
         return next((s for s in self.screen_stack if isinstance(s, LoginScreen)), None)
 
@@ -337,8 +337,8 @@ class IzleApp(App, inherit_bindings=False):
     def prepare_first_screen(self) -> None:
         """While the phone asks for the code and PIN1: the session's first screen, built ahead
         (tui/screen_ahead.py). A kiosk's administrator, known only after PIN1, does not use it."""
-        from screens.agency import AgencyScreen
-        from screens.letters import MyLettersScreen
+        from izle.screens.agency import AgencyScreen
+        from izle.screens.letters import MyLettersScreen
 
         if self.session is not None:
             return
@@ -353,9 +353,9 @@ class IzleApp(App, inherit_bindings=False):
     def start_session(self, first_page: ListAnswer | None = None) -> None:
         """The session's first screen replaces the login (and the phone, if it is still open);
         the one built ahead is shown as it is, filled with `first_page`."""
-        from screens.admin import AdminScreen
-        from screens.agency import AgencyScreen
-        from screens.letters import MyLettersScreen
+        from izle.screens.admin import AdminScreen
+        from izle.screens.agency import AgencyScreen
+        from izle.screens.letters import MyLettersScreen
 
         session = self.session
         if session is None:
@@ -397,7 +397,7 @@ class IzleApp(App, inherit_bindings=False):
         self.end_session("user", N_("You have logged out."))
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
+        from izle.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

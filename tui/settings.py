@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data.db import state_path as default_state_path
-from data.limits import Limits
+from izle.data.db import state_path as default_state_path
+from izle.data.limits import Limits
 
 MODES = ("citizen", "operator")
 DEFAULT_IDLE_TIMEOUT = {"citizen": 60.0, "operator": 900.0}

@@ -23,7 +23,7 @@ from inspect import getfile
 from textual.css.stylesheet import Stylesheet
 from textual.widget import Widget
 
-SCREENS_PACKAGE = "screens"
+SCREENS_PACKAGE = "izle.screens"
 
 
 def screen_widget_classes() -> set[type[Widget]]:

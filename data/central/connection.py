@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from data.problems import ProblemError
-from data.statuses import N_
+from izle.data.problems import ProblemError
+from izle.data.statuses import N_
 
 if TYPE_CHECKING:  # psycopg is imported lazily: only the central commands need it
     import psycopg

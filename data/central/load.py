@@ -16,9 +16,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from data.central.connection import CentralError, connect, failure
-from data.central.schema import TABLES, require_current
-from data.statuses import N_
+from izle.data.central.connection import CentralError, connect, failure
+from izle.data.central.schema import TABLES, require_current
+from izle.data.statuses import N_
 
 # What each kind of file writes, and which central tables its rows may refer to.
 TARGET = {"agencies": "agencies", "units": "units", "executors": "executors",
@@ -42,7 +42,7 @@ def central_import(url: str, path: Path, kind: str, *, strict: bool = False,
     """Import one file into the central register; returns the importer's ImportResult with
     added/updated/unchanged counted on the central side. Raises the importer's FileProblem
     for an unreadable file and CentralError when the centre cannot be used."""
-    from data.importer import import_file
+    from izle.data.importer import import_file
 
     if kind not in TARGET:
         raise CentralError(N_("{kind} are not kept in the central register; use `izle import`."),
@@ -79,8 +79,8 @@ def _psycopg_error() -> type[Exception]:
 def _seed(conn, scratch: Path, tables: tuple[str, ...]) -> None:
     """A scratch register holding the central rows of `tables`, and a `seed_` copy of each to
     tell afterwards what the import changed."""
-    from data.db import connect_write
-    from data.schema import ensure_register
+    from izle.data.db import connect_write
+    from izle.data.schema import ensure_register
 
     ensure_register(scratch)
     lite = connect_write(scratch)
@@ -113,7 +113,7 @@ def _shared_columns(lite: sqlite3.Connection, table: str) -> list[str]:
 def _merge(conn, scratch: Path, table: str, result) -> None:
     """COPY the rows the import changed into a staging table, then upsert them; the counts of
     the result become the central ones."""
-    from data.db import connect_read_only
+    from izle.data.db import connect_read_only
 
     lite = connect_read_only(scratch)
     try:

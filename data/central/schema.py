@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from data.central.connection import CentralError
-from data.statuses import N_
+from izle.data.central.connection import CentralError
+from izle.data.statuses import N_
 
 # Register tables in the order a sync applies them (parents first), with their key columns
 # and the columns a terminal copies (the change position and tombstones stay central).

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 from pathlib import Path
 
-from data.central.connection import CentralError, connect, failure
-from data.central.schema import TABLES, identity, require_current
-from data.db import connect_write
-from data.schema import LETTER_INDEXES, ensure_register
-from data.clock import SystemClock
+from izle.data.central.connection import CentralError, connect, failure
+from izle.data.central.schema import TABLES, identity, require_current
+from izle.data.db import connect_write
+from izle.data.schema import LETTER_INDEXES, ensure_register
+from izle.data.clock import SystemClock
 
 SOURCE_KEY, WATERMARK_KEY, SYNCED_KEY = "central_source", "central_watermark", "central_synced_at"
 FETCH_ROWS = 20_000  # rows per round trip: flat memory, few round trips

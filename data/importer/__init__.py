@@ -29,11 +29,11 @@ The package, one idea a module: `kinds` (columns, findings), `reading` (files to
 `writing` (upserts), `run` (one file, one transaction).
 """
 
-from data.importer.kinds import KINDS, FileProblem, ImportResult, Problem
-from data.importer.reading import Part, split_point
-from data.importer.run import import_file
-from data.importer.source import Source
-from data.importer.validating import _ASCII_KEY, _iso_date
+from izle.data.importer.kinds import KINDS, FileProblem, ImportResult, Problem
+from izle.data.importer.reading import Part, split_point
+from izle.data.importer.run import import_file
+from izle.data.importer.source import Source
+from izle.data.importer.validating import _ASCII_KEY, _iso_date
 
 __all__ = ["KINDS", "FileProblem", "ImportResult", "Part", "Problem", "import_file",
            "split_point", "Source", "_ASCII_KEY", "_iso_date"]

@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from data.importer.kinds import Problem
-from data.importer.reading import WHOLE, Part, read_rows
-from data.importer.source import Source
-from data.importer.validating import Refs, Validator
+from izle.data.importer.kinds import Problem
+from izle.data.importer.reading import WHOLE, Part, read_rows
+from izle.data.importer.source import Source
+from izle.data.importer.validating import Refs, Validator
 
 BATCH_ROWS = 10_000  # rows per write batch: memory stays flat, progress moves
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from data.identities import ROLES  # noqa: F401 - the roles an identities file may give
-from data.problems import ProblemError
-from data.clock import SystemClock
+from izle.data.identities import ROLES  # noqa: F401 - the roles an identities file may give
+from izle.data.problems import ProblemError
+from izle.data.clock import SystemClock
 
 # kind -> its columns in the order of DESIGN §4 (plus an agency's `sort` and a movement's
 # `seq`, which the agency's records may carry), and the columns a file must have.

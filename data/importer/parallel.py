@@ -12,11 +12,11 @@ from dataclasses import astuple
 from datetime import date
 from pathlib import Path
 
-from data.importer.batches import Batch, validated_batches
-from data.importer.kinds import FileProblem, Problem
-from data.importer.reading import Part, split_point
-from data.importer.source import Source
-from data.importer.validating import Refs
+from izle.data.importer.batches import Batch, validated_batches
+from izle.data.importer.kinds import FileProblem, Problem
+from izle.data.importer.reading import Part, split_point
+from izle.data.importer.source import Source
+from izle.data.importer.validating import Refs
 
 PARENT_SHARE = 0.12  # of a big file, validated here while the second process does the rest:
 # this process also writes every row, so the two finish together (measured on 1M letters)
@@ -99,7 +99,7 @@ class ValidatingChild:
         finally:
             os.unlink(name)
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from data.importer.parallel import child_main; child_main()"],
+            [sys.executable, "-c", "from izle.data.importer.parallel import child_main; child_main()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, pass_fds=(out_fd,))
         os.close(out_fd)
         self.process.stdin.write(pickle.dumps((source, kind, refs, today, part, out_fd)))  # type: ignore[union-attr]

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TextIO
 
-from data.importer.kinds import KINDS, REQUIRED, FileProblem, Problem
-from data.importer.source import Source, not_in
-from data.statuses import N_
+from izle.data.importer.kinds import KINDS, REQUIRED, FileProblem, Problem
+from izle.data.importer.source import Source, not_in
+from izle.data.statuses import N_
 
 Rows = Iterator[tuple[int, list[str]]]
 OnBytes = Callable[[int], None] | None
@@ -45,7 +45,7 @@ def read_rows(source: Source, kind: str, problems: list[Problem], on_bytes: OnBy
     """(line, values) for every data row; a row of the wrong shape comes with no values and
     its problem in `problems`."""
     if source.format == "xlsx":
-        from data.importer.sheets import xlsx_rows
+        from izle.data.importer.sheets import xlsx_rows
 
         yield from xlsx_rows(source, kind, problems)
         return

@@ -9,16 +9,16 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from data.clock import SystemClock
-from data.db import connect_write, transaction
-from data.guard import mark_imported
-from data.importer.batches import validated_batches
-from data.importer.kinds import KINDS, ImportResult, Progress
-from data.importer.parallel import batches
-from data.importer.source import Source, open_source
-from data.importer.validating import Refs, load_refs
-from data.importer.writing import TABLES, MovementWriter, TableWriter
-from data.schema import ensure_register, ensure_terminal
+from izle.data.clock import SystemClock
+from izle.data.db import connect_write, transaction
+from izle.data.guard import mark_imported
+from izle.data.importer.batches import validated_batches
+from izle.data.importer.kinds import KINDS, ImportResult, Progress
+from izle.data.importer.parallel import batches
+from izle.data.importer.source import Source, open_source
+from izle.data.importer.validating import Refs, load_refs
+from izle.data.importer.writing import TABLES, MovementWriter, TableWriter
+from izle.data.schema import ensure_register, ensure_terminal
 
 BIG_FILE_ROWS = 100_000  # from here on: bulk load into an empty table, validation in parallel
 
@@ -59,7 +59,7 @@ def _public_holidays(register: Path) -> None:
     """A register gets Azerbaijan's public holidays as calendar rows once (the TUI reads them
     there and never imports `holidays`); `izle calendar refresh` renews them. A connection of
     its own, so the file's counts (added, updated) stay the file's."""
-    from data.deadlines import has_public_holidays, store_public_holidays
+    from izle.data.deadlines import has_public_holidays, store_public_holidays
 
     conn = connect_write(register)
     try:
@@ -161,7 +161,7 @@ def _estimate_rows(path: Path) -> int:
 def _import_identities(state: Path, source: Source, *, strict: bool, dry_run: bool,
                        today: date) -> ImportResult:
     """Identities go to terminal.db; PIN1 is hashed, compared by hash, and never reported."""
-    from data.identities import get_identity, pin_matches, upsert_identity
+    from izle.data.identities import get_identity, pin_matches, upsert_identity
 
     result = ImportResult("identities", dry_run=dry_run, strict=strict)
     rows: list[tuple] = []

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, time
 
-from data.importer.kinds import FileProblem, Problem
-from data.importer.reading import header_index
-from data.importer.source import Source
-from data.statuses import N_
+from izle.data.importer.kinds import FileProblem, Problem
+from izle.data.importer.reading import header_index
+from izle.data.importer.source import Source
+from izle.data.statuses import N_
 
 
 def xlsx_rows(source: Source, kind: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:

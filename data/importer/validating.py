@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from data.importer.kinds import (AGENCY_KINDS, CALENDAR_KINDS, DEFAULT_MAX_LEN, KINDS, MAX_LEN,
+from izle.data.importer.kinds import (AGENCY_KINDS, CALENDAR_KINDS, DEFAULT_MAX_LEN, KINDS, MAX_LEN,
                                  FREE_TEXT, MULTILINE, ROLES, Problem)
-from data.statuses import ANSWERED, ATTACHED, FORWARDED, N_, STATUSES
-from data.identities import valid_pin, valid_user_id
-from data.text import (FIN_SHAPE, MAX_YEAR, MIN_YEAR, date_problem, has_controls, is_key,
+from izle.data.statuses import ANSWERED, ATTACHED, FORWARDED, N_, STATUSES
+from izle.data.identities import valid_pin, valid_user_id
+from izle.data.text import (FIN_SHAPE, MAX_YEAR, MIN_YEAR, date_problem, has_controls, is_key,
                        normalize_desk_phone, normalize_fin, normalize_phone, normalize_reg_no,
                        parse_date, strip_controls)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from data.importer.kinds import now_iso
-from data.schema import LETTER_INDEXES
+from izle.data.importer.kinds import now_iso
+from izle.data.schema import LETTER_INDEXES
 
 TABLES = {
     "agencies": ("agencies", ("code", "name_az", "name_ru", "name_en", "parent_code", "kind", "sort"),

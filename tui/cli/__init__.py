@@ -13,21 +13,21 @@ import sys
 
 import click
 
-from data.i18n import N_
+from izle.data.i18n import N_
 
 # name -> "module:attribute"; each module holds one click command or group.
 SUBCOMMANDS = {
-    "demo": "tui.cli.demo:demo",
-    "import": "tui.cli.importing:import_command",
-    "check": "tui.cli.check:check",
-    "upgrade": "tui.cli.upgrade:upgrade",
-    "audit": "tui.cli.audit:audit",
-    "identity": "tui.cli.identity:identity",
-    "calendar": "tui.cli.calendar:calendar",
-    "central": "tui.cli.central:central",
-    "sync": "tui.cli.central:sync",
-    "serve": "tui.cli.serve:serve",
-    "lookup": "tui.cli.lookup:lookup",
+    "demo": "izle.tui.cli.demo:demo",
+    "import": "izle.tui.cli.importing:import_command",
+    "check": "izle.tui.cli.check:check",
+    "upgrade": "izle.tui.cli.upgrade:upgrade",
+    "audit": "izle.tui.cli.audit:audit",
+    "identity": "izle.tui.cli.identity:identity",
+    "calendar": "izle.tui.cli.calendar:calendar",
+    "central": "izle.tui.cli.central:central",
+    "sync": "izle.tui.cli.central:sync",
+    "serve": "izle.tui.cli.serve:serve",
+    "lookup": "izle.tui.cli.lookup:lookup",
 }
 
 
@@ -59,7 +59,7 @@ TYPE_METAVARS = {
 
 def localize_metavars(command: click.Command) -> None:
     """`[OPTIONS]`, `COMMAND [ARGS]...` and the value names of the help in the chosen language."""
-    from data.i18n import _
+    from izle.data.i18n import _
 
     if command.options_metavar == "[OPTIONS]":
         command.options_metavar = _("[OPTIONS]")
@@ -75,10 +75,10 @@ def localize_metavars(command: click.Command) -> None:
 
 
 def main(args: list[str] | None = None) -> None:
-    from data.i18n import requested_language, use_language_process_wide
+    from izle.data.i18n import requested_language, use_language_process_wide
 
     args = sys.argv[1:] if args is None else args
     use_language_process_wide(requested_language(args, os.environ))
-    from tui.cli.run import run  # the group itself, its help now in the chosen language
+    from izle.tui.cli.run import run  # the group itself, its help now in the chosen language
 
     run(args=args, prog_name="izle")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from data import audit as audit_log
-from data.text import strip_controls
-from tui.cli.common import db_option, open_terminal_db, state_option
-from data.i18n import N_, _, ngettext
+from izle.data import audit as audit_log
+from izle.data.text import strip_controls
+from izle.tui.cli.common import db_option, open_terminal_db, state_option
+from izle.data.i18n import N_, _, ngettext
 
 # Why a row breaks the chain, for the supervisor.
 REASONS = {
@@ -48,9 +48,9 @@ def verify(url: str | None, db: Path | None, state: Path | None) -> None:
 
 
 def _verify_central(url: str) -> None:
-    from data.central.audit import verify as verify_central
-    from data.central.connection import CentralError
-    from tui.cli.central import explain, fail
+    from izle.data.central.audit import verify as verify_central
+    from izle.data.central.connection import CentralError
+    from izle.tui.cli.central import explain, fail
 
     try:
         terminals, rows, broken = verify_central(url)
@@ -76,9 +76,9 @@ def _verify_central(url: str) -> None:
 @db_option
 @state_option
 def push(url: str, terminal: str | None, db: Path | None, state: Path | None) -> None:
-    from data.central.audit import push as push_log
-    from data.central.connection import CentralError
-    from tui.cli.central import explain, fail
+    from izle.data.central.audit import push as push_log
+    from izle.data.central.connection import CentralError
+    from izle.tui.cli.central import explain, fail
 
     conn = open_terminal_db(db, state)
     try:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import click
 
-from tui.cli.common import db_option, resolve_paths
-from data.i18n import _
+from izle.tui.cli.common import db_option, resolve_paths
+from izle.data.i18n import _
 
 
 def _years(value: str) -> range:
@@ -36,9 +36,9 @@ def calendar() -> None:
               help=_("the years to write"))
 @db_option
 def refresh(years: str, db) -> None:
-    from data.db import connect_write, transaction
-    from data.deadlines import store_public_holidays
-    from data.schema import ensure_register
+    from izle.data.db import connect_write, transaction
+    from izle.data.deadlines import store_public_holidays
+    from izle.data.schema import ensure_register
 
     span = _years(years)
     register, _state = resolve_paths(db)

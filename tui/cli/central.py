@@ -16,8 +16,8 @@ from typing import NoReturn
 
 import click
 
-from tui.cli.common import db_option, resolve_paths
-from data.i18n import _
+from izle.tui.cli.common import db_option, resolve_paths
+from izle.data.i18n import _
 
 CENTRAL_KINDS = ("agencies", "units", "executors", "letters", "movements", "calendar")
 
@@ -33,7 +33,7 @@ def fail(message: str, status: int) -> NoReturn:
 
 
 def shown(url: str) -> str:
-    from data.central.connection import redact
+    from izle.data.central.connection import redact
 
     return redact(url, url)
 
@@ -47,8 +47,8 @@ def central() -> None:
                         "program's version (a PostgreSQL connection string)."))
 @click.argument("url", metavar="URL")
 def init(url: str) -> None:
-    from data.central.connection import CentralError, connect, failure
-    from data.central.schema import migrate
+    from izle.data.central.connection import CentralError, connect, failure
+    from izle.data.central.schema import migrate
 
     try:
         conn = connect(url, autocommit=True)
@@ -76,10 +76,10 @@ def init(url: str) -> None:
 @click.option("--strict", is_flag=True, help=_("refuse the whole file if any row is bad"))
 @click.option("--dry-run", is_flag=True, help=_("check and count, but write nothing"))
 def import_command(file: Path, kind: str, url: str, strict: bool, dry_run: bool) -> None:
-    from data.central.connection import CentralError
-    from data.central.load import central_import
-    from data.importer import FileProblem
-    from tui.cli.importing import _fail, _progress, _report
+    from izle.data.central.connection import CentralError
+    from izle.data.central.load import central_import
+    from izle.data.importer import FileProblem
+    from izle.tui.cli.importing import _fail, _progress, _report
 
     try:
         with _progress(file) as progress:
@@ -101,8 +101,8 @@ def import_command(file: Path, kind: str, url: str, strict: bool, dry_run: bool)
 @click.option("--from", "url", required=True, metavar="URL", help=_("the central register: a PostgreSQL connection string"))
 @db_option
 def sync(url: str, db: Path | None) -> None:
-    from data.central.connection import CentralError
-    from data.central.sync import sync as run_sync
+    from izle.data.central.connection import CentralError
+    from izle.data.central.sync import sync as run_sync
 
     register, _state = resolve_paths(db)
     try:

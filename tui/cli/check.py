@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from tui.cli.common import cli_clock, db_option, resolve_paths, state_option
-from data.i18n import _, ngettext
+from izle.tui.cli.common import cli_clock, db_option, resolve_paths, state_option
+from izle.data.i18n import _, ngettext
 
 
 @click.command("check", help=_("Check the register and this terminal's audit log; "
@@ -19,7 +19,7 @@ from data.i18n import _, ngettext
 @db_option
 @state_option
 def check(db: Path | None, state: Path | None) -> None:
-    from data.check import check_register, check_warnings
+    from izle.data.check import check_register, check_warnings
 
     register, terminal_db = resolve_paths(db, state)
     problems = check_register(register, terminal_db)
@@ -47,7 +47,7 @@ def check(db: Path | None, state: Path | None) -> None:
 def _describe(problem) -> str:
     params = dict(problem.params)
     if problem.code == "audit":  # the audit command already explains each way a chain breaks
-        from tui.cli.audit import REASONS
+        from izle.tui.cli.audit import REASONS
 
         sentence = REASONS.get(params["reason"])
         if sentence is not None:

@@ -6,7 +6,7 @@ exactly click's (click 8.x: core.py, exceptions.py, formatting.py, parser.py, ty
 module is never imported.
 """
 
-from data.i18n import N_, ngettext
+from izle.data.i18n import N_, ngettext
 
 N_("Usage:")
 N_("Options")

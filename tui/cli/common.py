@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from data.db import register_path, state_path
-from data.i18n import _
+from izle.data.db import register_path, state_path
+from izle.data.i18n import _
 
 
 def db_option(func):
@@ -41,7 +41,7 @@ def cli_clock():
     """The clock of an administrator's command: data/clock.py's SystemClock, unless whoever
     invoked the command put another in the context's `obj` (`{"clock": FixedClock(...)}`),
     as tests do — no test reads the real date."""
-    from data.clock import SystemClock
+    from izle.data.clock import SystemClock
 
     ctx = click.get_current_context(silent=True)
     obj = ctx.find_root().obj if ctx else None
@@ -57,8 +57,8 @@ class MissingFile(click.ClickException):
 
 def open_terminal_db(db: Path | None, state: Path | None, *, create: bool = False):
     """A read-write connection to terminal.db; created (and upgraded) only when `create`."""
-    from data.db import connect_write
-    from data.schema import ensure_terminal
+    from izle.data.db import connect_write
+    from izle.data.schema import ensure_terminal
 
     _register, terminal = resolve_paths(db, state)
     if not create and not terminal.exists():

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from tui.cli.common import cli_actor, db_option, resolve_paths, state_option
-from data.i18n import _
+from izle.tui.cli.common import cli_actor, db_option, resolve_paths, state_option
+from izle.data.i18n import _
 
 PROGRESS_FROM = 100_000  # smaller registers build in a couple of seconds: no bar
 
@@ -43,7 +43,7 @@ def demo(db: Path | None, state: Path | None, letters: int, seed: int, as_json: 
 
 
 def _list(register: Path) -> dict:
-    from data.demo import listing
+    from izle.data.demo import listing
 
     if not register.is_file():
         raise click.ClickException(
@@ -56,8 +56,8 @@ def _list(register: Path) -> dict:
 
 
 def _build(register: Path, terminal_db: Path, letters: int, seed: int, force: bool) -> dict:
-    from data.demo import build_demo
-    from data.guard import RealRegister
+    from izle.data.demo import build_demo
+    from izle.data.guard import RealRegister
 
     with _progress(letters) as progress:
         try:
@@ -92,8 +92,8 @@ def _summary(register: Path, terminal_db: Path, letters: int | None, result: dic
     from rich.table import Table
     from rich.text import Text
 
-    from data.statuses import STATUS_TITLES
-    from data.text import format_phone
+    from izle.data.statuses import STATUS_TITLES
+    from izle.data.text import format_phone
 
     console = Console(highlight=False)
     console.print(Text(_("Demo register: {path}").format(path=register)))

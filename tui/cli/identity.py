@@ -14,13 +14,13 @@ from pathlib import Path
 
 import click
 
-from data import audit
-from data import identities as ids
-from data.db import transaction
-from data.identities import ROLES, IdentityError
-from data.text import format_phone, strip_controls
-from tui.cli.common import cli_actor, db_option, open_terminal_db, state_option
-from data.i18n import _, ngettext
+from izle.data import audit
+from izle.data import identities as ids
+from izle.data.db import transaction
+from izle.data.identities import ROLES, IdentityError
+from izle.data.text import format_phone, strip_controls
+from izle.tui.cli.common import cli_actor, db_option, open_terminal_db, state_option
+from izle.data.i18n import _, ngettext
 
 
 @click.group(help=_("Manage who may log in: citizens, operators and administrators."))

@@ -15,10 +15,10 @@ from typing import NoReturn
 
 import click
 
-from data.importer import KINDS, FileProblem, ImportResult, Problem, import_file
-from data.text import strip_controls
-from tui.cli.common import db_option, resolve_paths, state_option
-from data.i18n import _
+from izle.data.importer import KINDS, FileProblem, ImportResult, Problem, import_file
+from izle.data.text import strip_controls
+from izle.tui.cli.common import db_option, resolve_paths, state_option
+from izle.data.i18n import _
 
 PROGRESS_FROM_BYTES = 1 << 20  # smaller files import in a blink: no progress shown
 PLAIN_STEP = 10  # percent between two plain progress lines

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import click
 
-from data.i18n import LANGUAGES, _
-from tui.cli.common import db_option, resolve_paths, state_option
+from izle.data.i18n import LANGUAGES, _
+from izle.tui.cli.common import db_option, resolve_paths, state_option
 
 FOUND, NOT_FOUND, BAD_INPUT, FAILED = 0, 1, 2, 3
 REQUEST_FIELDS = ("agency", "number", "date", "fin", "surname")
@@ -43,8 +43,8 @@ def emit(payload: dict) -> None:
 
 def letter_json(letter, lang: str) -> dict:
     """The answer's fields (DESIGN §5), dates ISO 8601, titles and sentence in `lang`."""
-    from data.statuses import STATUS_TITLES, explain
-    from data.text import strip_controls
+    from izle.data.statuses import STATUS_TITLES, explain
+    from izle.data.text import strip_controls
 
     title, sentence, values = explain(letter, letter.deadline, lang)
     deadline = letter.deadline
@@ -74,11 +74,11 @@ class Api:
     """One desk for the whole process: a request is one lookup, audited."""
 
     def __init__(self, register: Path, state: Path, terminal: str, lang: str) -> None:
-        from data.clock import SystemClock, system_random
-        from data.desk import Desk, Mode
-        from data.letters import Register
-        from data.schema import ensure_terminal
-        from data.terminal import TerminalStore
+        from izle.data.clock import SystemClock, system_random
+        from izle.data.desk import Desk, Mode
+        from izle.data.letters import Register
+        from izle.data.schema import ensure_terminal
+        from izle.data.terminal import TerminalStore
 
         clock = SystemClock()
         ensure_terminal(state)
@@ -89,7 +89,7 @@ class Api:
                          terminal=terminal)
 
     def answer(self, request: dict) -> tuple[dict, int]:
-        from data.desk import FormProblem, Outcome
+        from izle.data.desk import FormProblem, Outcome
 
         desk = self.desk
         unknown = sorted(set(request) - set(REQUEST_FIELDS))
@@ -150,7 +150,7 @@ class Api:
               help=_("read one JSON request per line from standard input, answer one line each"))
 def lookup(agency, number, date_text, fin, surname, db, state, lang, terminal, as_json,
            from_stdin) -> None:
-    from data.i18n import language, set_language
+    from izle.data.i18n import language, set_language
 
     if lang:  # the group set its own (or the default) before this command's options were read
         set_language(lang)

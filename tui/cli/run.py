@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from tui.cli import LazyGroup
-from data.i18n import LANGUAGES, _, set_language
+from izle.tui.cli import LazyGroup
+from izle.data.i18n import LANGUAGES, _, set_language
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True,
@@ -49,7 +49,7 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
                          confirm_timeout, keymap)
     check_register(settings.register, settings.terminal_db,
                    may_build_demo=db is None and not settings.kiosk)
-    from tui.app import IzleApp
+    from izle.tui.app import IzleApp
 
     try:
         app = IzleApp(settings=settings)
@@ -66,8 +66,8 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
 
 def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_timeout,
               keymap) -> "Settings":
-    from data.db import register_path, state_path
-    from tui.settings import Settings, parse_keymap
+    from izle.data.db import register_path, state_path
+    from izle.tui.settings import Settings, parse_keymap
 
     try:
         keys = parse_keymap(keymap)
@@ -89,14 +89,14 @@ def check_register(register: Path, terminal_db: Path, *, may_build_demo: bool) -
         if not may_build_demo:
             raise click.ClickException(_("No register at {path}. Load one with `izle import` or build a demo with `izle demo --db {path}`.").format(path=register))
         _build_first_demo(register, terminal_db)
-    from data.schema import register_problem
+    from izle.data.schema import register_problem
 
     if problem := register_problem(register):
         raise click.ClickException(problem.text(_))
 
 
 def _build_first_demo(register: Path, terminal_db: Path) -> None:
-    from data.demo import build_demo
+    from izle.data.demo import build_demo
 
     click.echo(_("No register at {path} yet: building a demo register there…").format(path=register), err=True)
     try:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from tui.cli.common import db_option, state_option
-from data.i18n import LANGUAGES, _
+from izle.tui.cli.common import db_option, state_option
+from izle.data.i18n import LANGUAGES, _
 
 DEFAULT_PER_ADDRESS = 4  # a family behind one home router, a few tabs each; not a crawler
 
@@ -40,9 +40,9 @@ def serve(db: Path | None, state: Path | None, host: str, port: int, lang: str |
     except ModuleNotFoundError:
         raise click.ClickException(
             _("izle serve needs textual-serve: pip install 'izle[serve]'")) from None
-    from tui.cli.common import resolve_paths
-    from tui.cli.run import check_register
-    from data.i18n import set_language
+    from izle.tui.cli.common import resolve_paths
+    from izle.tui.cli.run import check_register
+    from izle.data.i18n import set_language
 
     # `izle serve --lang X` or `izle --lang X serve` ($IZLE_LANG): the pages' and sessions' language.
     lang = lang or click.get_current_context().find_root().params.get("lang") or "az"
@@ -57,8 +57,8 @@ def serve(db: Path | None, state: Path | None, host: str, port: int, lang: str |
 def _server(register: Path, terminal_db: Path, state: Path | None, lang: str, host: str,
             port: int, max_sessions: int | None, per_address: int, public_url: str | None,
             idle_timeout: float | None):
-    from tui.web.limits import SessionLimits, default_max_sessions
-    from tui.web.server import IzleServer, session_command
+    from izle.tui.web.limits import SessionLimits, default_max_sessions
+    from izle.tui.web.server import IzleServer, session_command
 
     limits = SessionLimits(max_sessions or default_max_sessions(), per_address)
     click.echo(_("Serving İzlə on http://{host}:{port} ({count} sessions at most).").format(
@@ -78,9 +78,9 @@ def web_terminal_namer(terminal_db: Path):
     (personal data); the key stays on this machine, so no one can hash every IPv4 address to
     find it.
     """
-    from data import audit
-    from data.db import connect_write
-    from data.schema import ensure_terminal
+    from izle.data import audit
+    from izle.data.db import connect_write
+    from izle.data.schema import ensure_terminal
 
     ensure_terminal(terminal_db)
     conn = connect_write(terminal_db)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from tui.cli.common import MissingFile, db_option, resolve_paths, state_option
-from data.i18n import _
+from izle.tui.cli.common import MissingFile, db_option, resolve_paths, state_option
+from izle.data.i18n import _
 
 
 @click.command("upgrade", help=_("Upgrade the register and this terminal's database to the "
@@ -20,8 +20,8 @@ from data.i18n import _
 @db_option
 @state_option
 def upgrade(db: Path | None, state: Path | None) -> None:
-    from data.db import connect_write, user_version
-    from data.schema import REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS, migrate
+    from izle.data.db import connect_write, user_version
+    from izle.data.schema import REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS, migrate
 
     register, terminal_db = resolve_paths(db, state)
     if not register.is_file():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from data.i18n import LANGUAGES, N_, translate
-from tui.web.limits import BUSY
+from izle.data.i18n import LANGUAGES, N_, translate
+from izle.tui.web.limits import BUSY
 
 BUSY_TITLE = N_("İzlə is busy")
 BUSY_TEXT = N_("All places for a session are taken right now. Please try again in a few minutes.")

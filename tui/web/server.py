@@ -1,6 +1,6 @@
 """textual-serve's Server, made safe for the public: counted sessions, one process each, ended.
 
-Each WebSocket runs `python -m tui` in citizen mode (never operator, never kiosk: the kiosk's
+Each WebSocket runs `python -m izle` in citizen mode (never operator, never kiosk: the kiosk's
 admin screen is not for the web) under the name `web:<keyed hash of the client address>`.
 A session that cannot get a slot gets the busy page and no process. When the socket closes or
 goes silent (no pong to the heartbeat) the process gets SIGTERM, which İzlə audits as a logout,
@@ -21,8 +21,8 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from tui.web.limits import SessionLimits, client_address
-from tui.web.pages import busy_page, start_page_words
+from izle.tui.web.limits import SessionLimits, client_address
+from izle.tui.web.pages import busy_page, start_page_words
 
 log = logging.getLogger("izle.serve")
 
@@ -31,7 +31,7 @@ STOP_GRACE = 5.0     # seconds a session's process has to end after SIGTERM, bef
 
 
 class SessionProcess(AppService):
-    """One browser session's `python -m tui`, started without a shell so it can be signalled."""
+    """One browser session's `python -m izle`, started without a shell so it can be signalled."""
 
     def __init__(self, argv: list[str], **kwargs: Any) -> None:
         super().__init__(" ".join(argv), **kwargs)
@@ -151,9 +151,9 @@ class IzleServer(Server):
 
 def session_command(*, db: Path, state: Path | None, lang: str,
                     idle_timeout: float | None) -> callable:
-    """The `python -m tui …` of one session: citizen mode, this register, named per client."""
+    """The `python -m izle …` of one session: citizen mode, this register, named per client."""
     def argv(terminal: str) -> list[str]:
-        command = [sys.executable, "-m", "tui", "--db", str(db), "--lang", lang,
+        command = [sys.executable, "-m", "izle", "--db", str(db), "--lang", lang,
                    "--terminal", terminal]
         if state is not None:
             command += ["--state", str(state)]
