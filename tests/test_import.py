@@ -249,9 +249,9 @@ def test_strict_and_dry_run_say_nothing_was_written(register):
 
 
 def test_without_a_terminal_progress_is_a_few_plain_lines(register, monkeypatch):
-    import izle.tui.cli.importing
+    from izle.tui.cli import importing
 
-    monkeypatch.setattr(izle.tui.cli.importing, "PROGRESS_FROM_BYTES", 0)
+    monkeypatch.setattr(importing, "PROGRESS_FROM_BYTES", 0)
     result = izle("--db", str(register), "import", str(FIXTURES / "letters_bom.csv"), "--kind", "letters")
     assert result.exit_code == 0
     assert "2 rows read (100%)" in result.output and "\x1b" not in result.output
