@@ -2,10 +2,14 @@
 
 The register tables mirror register.db (DESIGN §4) plus what a delta needs:
 - `change xid8`: the transaction that last wrote the row (`pg_current_xact_id()`, set by a
-  default on INSERT and by a trigger on UPDATE). `izle sync` compares it with the xmin of the
-  snapshot it last read, which stays correct when a transaction commits late (docs/central.md).
-- `tombstones`: a row per deleted row (table, key, change), written by a trigger on DELETE, so
-  the case system deletes plainly and every terminal still learns of it.
+  trigger on INSERT and UPDATE whatever the writer sent). `izle sync` fetches the rows whose
+  writer was invisible to the snapshot it last read (docs/central.md).
+- `tombstones`: a row per deleted row (table, key, change), written by a trigger on DELETE and
+  on an UPDATE that changes the key, so the case system writes plainly and every terminal
+  still learns of it; `truncations` records every TRUNCATE (the next sync copies afresh).
+- `terminal_syncs`: each terminal's last sync (a random token, its snapshot), written through
+  a SECURITY DEFINER function; a terminal whose token the centre no longer holds is looking at
+  a centre restored from a backup. `izle_prunes`: how far tombstones were pruned.
 Ids and codes are text, as the agency writes them (`01-31`, `E-7`); letters keep a bigint id
 that every terminal shares, so movements refer to the same letter everywhere.
 
@@ -111,7 +115,96 @@ def _v1() -> str:
     return _V1_TABLES + "".join(_per_table(t, key) for t, (key, _c) in TABLES.items())
 
 
-MIGRATIONS: list[str] = [_v1()]  # append only: a deployed step is never edited
+_V2_CAPTURE = """
+CREATE TABLE truncations (
+    "table" text NOT NULL, change xid8 NOT NULL DEFAULT pg_current_xact_id());
+CREATE TABLE izle_prunes (horizon xid8 NOT NULL, pruned_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE terminal_syncs (
+    terminal text PRIMARY KEY, token text NOT NULL, synced_at timestamptz NOT NULL,
+    horizon xid8 NOT NULL, snapshot_xmax xid8 NOT NULL, program_version text,
+    schema_version integer);
+CREATE FUNCTION izle_capture() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    col text;
+    before jsonb;
+    after jsonb;
+    old_key text[] := '{}';
+    moved boolean := false;
+BEGIN
+    NEW.change := pg_current_xact_id();
+    IF TG_OP = 'UPDATE' THEN
+        before := to_jsonb(OLD);
+        after := to_jsonb(NEW);
+        FOREACH col IN ARRAY TG_ARGV LOOP
+            old_key := old_key || (before ->> col);
+            moved := moved OR (before -> col) IS DISTINCT FROM (after -> col);
+        END LOOP;
+        IF moved THEN
+            INSERT INTO tombstones ("table", key) VALUES (TG_TABLE_NAME, old_key);
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE FUNCTION izle_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO truncations ("table") VALUES (TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+CREATE FUNCTION izle_record_sync(p_terminal text, p_token text, p_horizon xid8, p_xmax xid8,
+                                 p_program text, p_schema integer)
+RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    INSERT INTO terminal_syncs (terminal, token, synced_at, horizon, snapshot_xmax, program_version,
+                                schema_version)
+    VALUES (p_terminal, p_token, now(), p_horizon, p_xmax, p_program, p_schema)
+    ON CONFLICT (terminal) DO UPDATE SET token = excluded.token, synced_at = excluded.synced_at,
+        horizon = excluded.horizon, snapshot_xmax = excluded.snapshot_xmax,
+        program_version = excluded.program_version, schema_version = excluded.schema_version
+$$;
+CREATE FUNCTION izle_sync_token(p_terminal text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    SELECT token FROM terminal_syncs WHERE terminal = p_terminal
+$$;
+"""
+
+
+def _capture(table: str, key: Sequence[str]) -> str:
+    """Stamping every INSERT and UPDATE (a writer's own `change` is overwritten), a tombstone
+    for the old key of an UPDATE that moves a row, and a record of every TRUNCATE; `ENABLE
+    ALWAYS`, so they fire under session_replication_role = replica too."""
+    args = ", ".join(f"'{k}'" for k in key)  # column names from TABLES, never data
+    return f"""
+DROP TRIGGER {table}_stamp ON {table};
+CREATE TRIGGER {table}_capture BEFORE INSERT OR UPDATE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION izle_capture({args});
+CREATE TRIGGER {table}_truncate AFTER TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION izle_truncated();
+ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_capture;
+ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_tombstone;
+ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_truncate;
+"""
+
+
+# The centre's own bookkeeping: emptying it by TRUNCATE must force full copies too.
+_BOOKKEEPING = ("tombstones", "truncations")
+
+
+def _v2() -> str:
+    bookkeeping = "".join(f"""
+CREATE TRIGGER {t}_truncate AFTER TRUNCATE ON {t}
+    FOR EACH STATEMENT EXECUTE FUNCTION izle_truncated();
+ALTER TABLE {t} ENABLE ALWAYS TRIGGER {t}_truncate;
+""" for t in _BOOKKEEPING)
+    return _V2_CAPTURE + "".join(_capture(t, key) for t, (key, _c) in TABLES.items()) + bookkeeping
+
+
+def capture_triggers() -> dict[str, str]:
+    """Every trigger the sync relies on, with its table: all must fire always."""
+    found = {f"{t}_{kind}": t for t in TABLES for kind in ("capture", "tombstone", "truncate")}
+    found.update({f"{t}_truncate": t for t in _BOOKKEEPING})
+    return found
+
+
+MIGRATIONS: list[str] = [_v1(), _v2()]  # append only: a deployed step is never edited
 
 _VERSION_TABLE = "CREATE TABLE IF NOT EXISTS izle_schema (version integer NOT NULL)"
 

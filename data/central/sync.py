@@ -1,91 +1,311 @@
-"""`izle sync`: bring the local SQLite register up to date from the central register.
+"""`izle sync`: make the local SQLite register equal to one committed state of the centre.
 
-The watermark is the xmin of the PostgreSQL snapshot the last sync read (docs/central.md):
-every transaction with an id below it had finished when that snapshot was taken, so all of its
-rows were seen; any other transaction either was seen too or gets an id ≥ the watermark, so the
-next sync, which asks for `change >= watermark`, fetches it. A transaction that began before a
-sync and commits after it is therefore never lost, whatever its time stamps say; a row seen
-twice is simply written twice (an upsert), which changes nothing.
+Everything a sync reads comes from one REPEATABLE READ snapshot S of the centre, and the
+register it leaves equals S exactly (docs/central.md argues each case):
 
-Everything a sync reads comes from one REPEATABLE READ snapshot (a consistent cut of the
-centre), and everything it writes goes into one SQLite transaction together with the new
-watermark: a running TUI sees the old register or the new one, a killed sync leaves the old one
-and its watermark, and the next run simply starts again from there (resumable, nothing lost).
+- The watermark is the whole snapshot: its `xmax` and its `xip` list (the transactions still
+  running when S was taken). A row whose writer T is below xmax and not in xip was, in S, the
+  version T wrote; any later writer is also its `change`, and is in xip or ≥ xmax. So the next
+  sync fetches `change >= xmax OR change = ANY(xip)` and misses nothing, and a transaction held
+  open for hours costs each sync only its own rows, once it commits.
+- A tombstone deletes a key only when that key is absent from the same snapshot (an anti-join
+  in the query), so a delete followed by a re-insert from an older transaction cannot remove a
+  live row, and the order of deletes and upserts no longer matters.
+- A full copy (first sync, another centre, a restored centre, a TRUNCATE, pruned tombstones)
+  is written into a new file beside the register and renamed over it only when complete.
+- A delta is one SQLite transaction with the new watermark: a killed sync leaves the old
+  register and its watermark.
+
+Before committing locally, the sync records a random token at the centre (a SECURITY DEFINER
+function, so a read-only role may call it). A terminal whose token the centre no longer holds
+is looking at a centre restored from a backup taken before that sync: it copies afresh.
 """
 
 from __future__ import annotations
 
+import os
+import random
+import socket
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from izle.data.central.connection import CentralError, connect, failure
-from izle.data.central.schema import TABLES, identity, require_current
+from izle.data.central.schema import MIGRATIONS, TABLES, capture_triggers, identity, require_current
+from izle.data.clock import SystemClock, system_random
 from izle.data.db import connect_write
 from izle.data.schema import LETTER_INDEXES, ensure_register
-from izle.data.clock import SystemClock
+from izle.data.statuses import N_
 
-SOURCE_KEY, WATERMARK_KEY, SYNCED_KEY = "central_source", "central_watermark", "central_synced_at"
+SOURCE_KEY, SYNCED_KEY = "central_source", "central_synced_at"
+XMAX_KEY, XIP_KEY, TOKEN_KEY, CLUSTER_KEY = ("central_xmax", "central_xip", "central_token",
+                                             "central_cluster")
+SYNC_KEYS = (SOURCE_KEY, SYNCED_KEY, XMAX_KEY, XIP_KEY, TOKEN_KEY, CLUSTER_KEY)
 FETCH_ROWS = 20_000  # rows per round trip: flat memory, few round trips
+NEW_SUFFIX = ".sync-new"  # the full copy being written, beside the register
 Progress = Callable[[int, int], None]  # (rows written, rows to write)
+SnapshotHook = Callable[[object], None]  # called with the connection, inside the snapshot
+
+# Why a sync copied everything (msgids; the CLI says the reason in one line).
+FIRST = N_("first sync from this central register")
+OTHER_CENTRE = N_("this register was last synced from another central register")
+OLD_RECORD = N_("the last sync was recorded by an older version of izle")
+OTHER_CLUSTER = N_("the central register now runs on another PostgreSQL cluster or timeline")
+XIDS_BACK = N_("the centre's transaction ids went back: it was restored from a backup")
+TOKEN_GONE = N_("the centre no longer holds this terminal's last sync: it was restored from "
+                "a backup")
+TRUNCATED = N_("the table {table} was emptied at the centre (TRUNCATE)")
+PRUNED = N_("the centre pruned deletions this terminal had not fetched yet")
+
+# Key columns that are integers locally (tombstone keys are text).
+_INTEGER_KEYS = {("letters", "id"): "bigint", ("movements", "letter_id"): "bigint",
+                 ("movements", "seq"): "integer"}
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """What a snapshot had seen: every transaction below `xmax` except those in `xip`."""
+    xmax: int
+    xip: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, snapshot: str) -> "Watermark":
+        """From PostgreSQL's text form `xmin:xmax:xip,xip,…`."""
+        _xmin, xmax, xip = snapshot.split(":")
+        return cls(int(xmax), tuple(int(x) for x in xip.split(",") if x))
+
+    @property
+    def horizon(self) -> int:
+        """The oldest transaction whose rows the next sync may still fetch."""
+        return min((*self.xip, self.xmax))
+
+    def unseen(self) -> tuple[str, tuple]:
+        """SQL (on `change`) selecting what a transaction this snapshot did not see wrote."""
+        return ("(change >= %s::text::xid8 OR change = ANY(%s::text::xid8[]))",
+                (str(self.xmax), "{" + ",".join(map(str, self.xip)) + "}"))
 
 
 @dataclass
 class SyncResult:
-    full: bool  # the whole register was copied (first sync, or another centre)
+    full: bool  # the whole register was copied afresh
+    reason: str | None = None  # why (a msgid with `{table}` maybe), when full
+    params: dict[str, str] = field(default_factory=dict)
     written: dict[str, int] = field(default_factory=dict)  # table -> rows added or updated
     deleted: int = 0
-    watermark: int = 0
+    watermark: int = 0  # the xmax of the snapshot read
+    terminal: str = ""
 
     @property
     def rows(self) -> int:
         return sum(self.written.values())
 
 
-def sync(url: str, register: Path, progress: Progress | None = None) -> SyncResult:
-    """Bring `register` up to date from the central register at `url`; CentralError when the
-    centre cannot be used (the register is then left exactly as it was)."""
+@dataclass
+class _Centre:
+    """What the snapshot says about the centre itself."""
+    source: str
+    cluster: str
+    mark: Watermark
+    snapshot: str
+    pruned_to: int | None
+
+
+def sync(url: str, register: Path, progress: Progress | None = None, *,
+         terminal: str | None = None, rng: random.Random | None = None,
+         on_snapshot: SnapshotHook | None = None) -> SyncResult:
+    """Make `register` equal to the centre at `url` as one snapshot shows it; CentralError when
+    the centre cannot be used (the register is then left exactly as it was, or not created).
+
+    `terminal` names this terminal's sync record at the centre (default: the host name);
+    `on_snapshot` is called inside the sync's snapshot, before anything is written."""
     import psycopg
 
-    ensure_register(register)
+    register = Path(register)
+    name = terminal or socket.gethostname()
+    token = (rng or system_random()).getrandbits(128).to_bytes(16, "big").hex()
     conn = connect(url)
     try:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
-        lite = connect_write(register)
-        try:
-            return _sync(conn, lite, progress)
-        finally:
-            lite.close()
+        centre = _read_centre(conn)
+        reason, params = _full_copy_reason(conn, centre, _local_record(register), name)
+        if on_snapshot is not None:
+            on_snapshot(conn)
+        result = SyncResult(full=reason is not None, reason=reason, params=params,
+                            watermark=centre.mark.xmax, terminal=name)
+        record = _Record(conn, name, token, centre)
+        if reason is None:
+            _delta(conn, register, centre, result, progress, record)
+        else:
+            _full_copy(conn, register, centre, result, progress, record)
+        return result
     except psycopg.Error as error:
         raise failure(error, url) from None
     finally:
         conn.close()
 
 
-def _sync(conn, lite: sqlite3.Connection, progress: Progress | None) -> SyncResult:
+# --- what the centre and the register say --------------------------------------------------
+
+def _read_centre(conn) -> _Centre:
     require_current(conn)  # the first query: it fixes the snapshot everything below reads
-    xmin = conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()[0]
-    source = identity(conn)
-    known = dict(lite.execute("SELECT key, value FROM meta WHERE key IN (?, ?)",
-                              (SOURCE_KEY, WATERMARK_KEY)).fetchall())
-    since = int(known[WATERMARK_KEY]) if known.get(SOURCE_KEY) == source and \
-        known.get(WATERMARK_KEY) else None
-    result = SyncResult(full=since is None, watermark=int(xmin))
-    total = _count(conn, since) if progress else 0
-    _tune(lite)
-    lite.execute("BEGIN IMMEDIATE")
+    snapshot = conn.execute("SELECT pg_current_snapshot()::text").fetchone()[0]
+    _require_capture(conn)
+    pruned = conn.execute("SELECT max(horizon)::text FROM izle_prunes").fetchone()[0]
+    return _Centre(identity(conn), _cluster(conn), Watermark.of(snapshot), snapshot,
+                   int(pruned) if pruned else None)
+
+
+def _require_capture(conn) -> None:
+    """A centre whose capture triggers are off would lose rows silently: refuse to sync."""
+    wanted = capture_triggers()
+    found = dict(conn.execute(
+        "SELECT t.tgname, t.tgenabled FROM pg_trigger t WHERE t.tgname = ANY(%s)"
+        " AND t.tgrelid = to_regclass(split_part(t.tgname, '_', 1))", (list(wanted),)).fetchall())
+    for trigger, table in wanted.items():
+        state = found.get(trigger)
+        if state is None:
+            raise CentralError(N_("The central register's change capture is incomplete: the "
+                                  "trigger {trigger} on {table} is missing, so a sync could miss "
+                                  "changes (run `izle central init URL`)."),
+                               trigger=trigger, table=table)
+        if state != "A":
+            raise CentralError(N_("The central register's change capture is off: the trigger "
+                                  "{trigger} on {table} does not fire always, so a sync could "
+                                  "miss changes. Run: ALTER TABLE {table} ENABLE ALWAYS TRIGGER "
+                                  "{trigger}"), trigger=trigger, table=table)
+
+
+def _cluster(conn) -> str:
+    """The cluster's system identifier and timeline, or "" where this role may not read them."""
+    import psycopg
+
     try:
-        _apply(conn, lite, since, result, progress, total)
-        _remember(lite, source, xmin)
-    except BaseException:
-        lite.execute("ROLLBACK")
-        raise
-    lite.execute("COMMIT")
-    conn.commit()
-    return result
+        with conn.transaction():  # a savepoint: a refusal leaves the snapshot usable
+            row = conn.execute("SELECT (SELECT system_identifier FROM pg_control_system())::text"
+                               " || '/' || (SELECT timeline_id FROM pg_control_checkpoint())"
+                               ).fetchone()
+    except psycopg.errors.InsufficientPrivilege:
+        return ""
+    return row[0] or ""
+
+
+def _local_record(register: Path) -> dict[str, str]:
+    """The register's record of its last sync ({} when there is no readable register)."""
+    if not register.is_file():
+        return {}
+    try:
+        conn = sqlite3.connect(f"{register.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            marks = ", ".join("?" * len(SYNC_KEYS))
+            return dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN ({marks})",
+                                     SYNC_KEYS).fetchall())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+
+
+def _full_copy_reason(conn, centre: _Centre, local: dict[str, str],
+                      name: str) -> tuple[str | None, dict[str, str]]:
+    """Why the register cannot be brought up to date by a delta, or (None, {})."""
+    if local.get(SOURCE_KEY) is None:
+        return FIRST, {}
+    if local[SOURCE_KEY] != centre.source:
+        return OTHER_CENTRE, {}
+    if not local.get(XMAX_KEY) or not local.get(TOKEN_KEY):
+        return OLD_RECORD, {}
+    if centre.cluster and local.get(CLUSTER_KEY) and local[CLUSTER_KEY] != centre.cluster:
+        return OTHER_CLUSTER, {}
+    mark = _stored_mark(local)
+    if centre.mark.xmax < mark.xmax:
+        return XIDS_BACK, {}
+    held = conn.execute("SELECT izle_sync_token(%s)", (name,)).fetchone()[0]
+    if held != local[TOKEN_KEY]:
+        return TOKEN_GONE, {}
+    if centre.pruned_to is not None and mark.horizon < centre.pruned_to:
+        return PRUNED, {}
+    where, params = mark.unseen()
+    emptied = conn.execute(f'SELECT "table" FROM truncations WHERE {where} ORDER BY change'
+                           " LIMIT 1", params).fetchone()
+    if emptied:
+        return TRUNCATED, {"table": emptied[0]}
+    return None, {}
+
+
+def _stored_mark(local: dict[str, str]) -> Watermark:
+    xip = tuple(int(x) for x in local.get(XIP_KEY, "").split(",") if x)
+    return Watermark(int(local[XMAX_KEY]), xip)
+
+
+# --- recording the sync at the centre ------------------------------------------------------
+
+@dataclass
+class _Record:
+    conn: object
+    terminal: str
+    token: str
+    centre: _Centre
+
+    def at_centre(self) -> None:
+        """Ends the snapshot, then records this sync's token (the local commit comes after:
+        if it fails, the next sync finds tokens that differ and copies afresh — safe)."""
+        import psycopg
+
+        conn = self.conn
+        conn.commit()
+        conn.read_only = False  # two syncs under one name: the later simply wins
+        conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+        mark = self.centre.mark
+        conn.execute("SELECT izle_record_sync(%s, %s, %s::text::xid8, %s::text::xid8, %s, %s)",
+                     (self.terminal, self.token, str(mark.horizon), str(mark.xmax),
+                      _program_version(), len(MIGRATIONS)))
+        conn.commit()
+
+    def meta(self) -> list[tuple[str, str]]:
+        centre = self.centre
+        return [(SOURCE_KEY, centre.source), (XMAX_KEY, str(centre.mark.xmax)),
+                (XIP_KEY, ",".join(map(str, centre.mark.xip))), (TOKEN_KEY, self.token),
+                (CLUSTER_KEY, centre.cluster),
+                (SYNCED_KEY, SystemClock().now().isoformat(timespec="seconds"))]
+
+
+def _program_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("izle")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _remember(lite: sqlite3.Connection, record: _Record) -> None:
+    lite.executemany("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                     " DO UPDATE SET value = excluded.value", record.meta())
+
+
+# --- a delta: one SQLite transaction ---------------------------------------------------------
+
+def _delta(conn, register: Path, centre: _Centre, result: SyncResult, progress, record) -> None:
+    since = _stored_mark(_local_record(register))
+    total = _count(conn, since) if progress else 0
+    ensure_register(register)  # an older local schema is upgraded first
+    lite = connect_write(register)
+    try:
+        _tune(lite)
+        lite.execute("BEGIN IMMEDIATE")
+        try:
+            result.deleted = _delete_absent(conn, lite, since)
+            _copy_tables(conn, lite, since, result, progress, total)
+            _remember(lite, record)
+            record.at_centre()
+        except BaseException:
+            lite.execute("ROLLBACK")
+            raise
+        lite.execute("COMMIT")
+    finally:
+        lite.close()
 
 
 def _tune(lite: sqlite3.Connection) -> None:
@@ -96,58 +316,54 @@ def _tune(lite: sqlite3.Connection) -> None:
     lite.execute("PRAGMA synchronous = NORMAL")
 
 
-def _apply(conn, lite, since: int | None, result: SyncResult, progress, total: int) -> None:
-    if since is None:
-        _clear(lite)
-    else:
-        result.deleted = _delete_tombstoned(conn, lite, since)
-    done = 0
-    for table in TABLES:
-        columns = _shared_columns(lite, table)
-        n = _copy_rows(conn, lite, table, columns, since, lambda k: progress and progress(done + k, total))
-        result.written[table] = n
-        done += n
-    if since is None:
-        for sql in LETTER_INDEXES.values():
-            lite.execute(sql)
-
-
-def _clear(lite: sqlite3.Connection) -> None:
-    """A full copy replaces the whole register (e.g. a demo one, or another centre's)."""
-    for name in LETTER_INDEXES:  # rebuilt once after the rows: a sort beats random inserts
-        lite.execute(f"DROP INDEX IF EXISTS {name}")
-    for table in reversed(TABLES):
-        lite.execute(f"DELETE FROM {table}")
-
-
-def _delete_tombstoned(conn, lite: sqlite3.Connection, since: int) -> int:
-    """Rows deleted centrally since the watermark. Applied before the upserts: a row deleted
-    and then written again in the same window arrives again just after."""
+def _delete_absent(conn, lite: sqlite3.Connection, since: Watermark) -> int:
+    """Keys tombstoned by a transaction the last sync did not see, and absent from this
+    snapshot: a key written again (by any transaction, older or newer) is not deleted."""
+    where, params = since.unseen()
     deleted = 0
-    rows = conn.execute('SELECT "table", key FROM tombstones WHERE change >= %s::text::xid8'
-                        " ORDER BY change", (str(since),))
-    for table, key in rows:
-        if table not in TABLES:
-            continue
-        where = " AND ".join(f"{c} = ?" for c in TABLES[table][0])
-        deleted += lite.execute(f"DELETE FROM {table} WHERE {where}", _local_key(table, key)).rowcount
+    for table, (key, _columns) in TABLES.items():
+        match = " AND ".join(f"x.{col} = t.key[{i}]{_cast(table, col)}"
+                             for i, col in enumerate(key, start=1))
+        rows = conn.execute(f'SELECT DISTINCT t.key FROM tombstones t WHERE t."table" = %s'
+                            f" AND {where} AND NOT EXISTS (SELECT 1 FROM {table} x"
+                            f" WHERE {match})", (table, *params))
+        local = " AND ".join(f"{c} = ?" for c in key)
+        for (values,) in rows:
+            deleted += lite.execute(f"DELETE FROM {table} WHERE {local}",
+                                    _local_key(table, values)).rowcount
     return deleted
+
+
+def _cast(table: str, column: str) -> str:
+    kind = _INTEGER_KEYS.get((table, column))
+    return f"::{kind}" if kind else ""
 
 
 def _local_key(table: str, key: list[str]) -> list:
     """Tombstone keys are text; letters' ids and movements' seq are integers locally."""
-    numeric = {"letters": (0,), "movements": (0, 1)}.get(table, ())
-    return [int(v) if i in numeric else v for i, v in enumerate(key)]
+    return [int(v) if (table, col) in _INTEGER_KEYS else v
+            for col, v in zip(TABLES[table][0], key)]
 
 
-def _copy_rows(conn, lite, table: str, columns: list[str], since: int | None,
+def _copy_tables(conn, lite, since: Watermark | None, result: SyncResult, progress,
+                 total: int) -> None:
+    done = 0
+    for table in TABLES:
+        columns = _shared_columns(lite, table)
+        n = _copy_rows(conn, lite, table, columns, since,
+                       lambda k: progress and progress(done + k, total))
+        result.written[table] = n
+        done += n
+
+
+def _copy_rows(conn, lite, table: str, columns: list[str], since: Watermark | None,
                tick: Callable[[int], object]) -> int:
-    """Rows of `table` changed since the watermark (all of them without one), upserted."""
+    """Rows of `table` written by transactions the last sync did not see (all without one)."""
     sql = f"SELECT {', '.join(columns)} FROM {table}"
     params: tuple = ()
     if since is not None:
-        sql += " WHERE change >= %s::text::xid8"
-        params = (str(since),)
+        where, params = since.unseen()
+        sql += f" WHERE {where}"
     insert = (f"INSERT OR REPLACE INTO {table} ({', '.join(columns)})"
               f" VALUES ({', '.join('?' * len(columns))})")
     n = 0
@@ -161,10 +377,10 @@ def _copy_rows(conn, lite, table: str, columns: list[str], since: int | None,
     return n
 
 
-def _count(conn, since: int | None) -> int:
+def _count(conn, since: Watermark | None) -> int:
     """Rows this sync will write, for a progress bar (one query per table)."""
-    where, params = ("WHERE change >= %s::text::xid8", (str(since),)) if since is not None else ("", ())
-    return sum(conn.execute(f"SELECT count(*) FROM {t} {where}", params).fetchone()[0]
+    where, params = since.unseen() if since is not None else ("true", ())
+    return sum(conn.execute(f"SELECT count(*) FROM {t} WHERE {where}", params).fetchone()[0]
                for t in TABLES)
 
 
@@ -174,11 +390,59 @@ def _shared_columns(lite: sqlite3.Connection, table: str) -> list[str]:
     return [c for c in TABLES[table][1] if c in local]
 
 
-def _remember(lite: sqlite3.Connection, source: str, xmin: str) -> None:
-    stamp = SystemClock().now().isoformat(timespec="seconds")
-    lite.executemany("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key)"
-                     " DO UPDATE SET value = excluded.value",
-                     [(SOURCE_KEY, source), (WATERMARK_KEY, xmin), (SYNCED_KEY, stamp)])
+# --- a full copy: a new file, renamed over the register when complete -----------------------
+
+def _full_copy(conn, register: Path, centre: _Centre, result: SyncResult, progress,
+               record: _Record) -> None:
+    fresh = register.with_name(register.name + NEW_SUFFIX)
+    _remove(fresh)  # what a killed full copy left
+    try:
+        _build(conn, fresh, result, progress, record)
+        record.at_centre()
+        _fsync(fresh)
+        _remove(register, main=False)  # a stale -wal must never be replayed onto the new file
+        os.replace(fresh, register)
+        _fsync(register.parent)
+    except BaseException:
+        _remove(fresh)
+        raise
 
 
-__all__ = ["CentralError", "SyncResult", "sync"]
+def _build(conn, fresh: Path, result: SyncResult, progress, record: _Record) -> None:
+    ensure_register(fresh)
+    lite = connect_write(fresh)
+    try:
+        # A file nobody reads yet: no journal, no fsync until it is complete.
+        lite.execute("PRAGMA journal_mode = OFF")
+        lite.execute("PRAGMA synchronous = OFF")
+        _tune(lite)
+        lite.execute("PRAGMA synchronous = OFF")  # after _tune's NORMAL
+        lite.execute("BEGIN")
+        for name in LETTER_INDEXES:  # rebuilt once after the rows: a sort beats random inserts
+            lite.execute(f"DROP INDEX IF EXISTS {name}")
+        total = _count(conn, None) if progress else 0
+        _copy_tables(conn, lite, None, result, progress, total)
+        for sql in LETTER_INDEXES.values():
+            lite.execute(sql)
+        _remember(lite, record)
+        lite.execute("COMMIT")
+        lite.execute("PRAGMA journal_mode = WAL")  # what readers of the register expect
+    finally:
+        lite.close()
+
+
+def _remove(path: Path, *, main: bool = True) -> None:
+    """Remove an SQLite file's -wal/-shm/-journal companions (and the file itself if `main`)."""
+    for suffix in ([""] if main else []) + ["-wal", "-shm", "-journal"]:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+__all__ = ["CentralError", "SyncResult", "Watermark", "sync"]
