@@ -111,8 +111,39 @@ def _integrity(conn: sqlite3.Connection, path: Path) -> list[Problem]:
 
 
 def _register_checks(conn: sqlite3.Connection) -> list[Problem]:
-    return [*_foreign_keys(conn), *_orphan_movements(conn), *_executors_elsewhere(conn),
-            *_unknown_statuses(conn), *_calendar_kinds(conn)]
+    return [*_unfilled(conn), *_foreign_keys(conn), *_orphan_movements(conn),
+            *_executors_elsewhere(conn), *_unknown_statuses(conn), *_calendar_kinds(conn)]
+
+
+# meta keys written only by a completed import, demo or sync
+FILLED_BY = ("kind", "central_synced_at")
+UNFILLED = N_("The register holds no letters and no record of an import or a sync (a load that "
+              "failed half-way?): every lookup would answer “not found”. Load it with "
+              "`izle import` or `izle sync`.")
+
+
+def unfilled_register(path: Path) -> Problem | None:
+    """The start-up check of a terminal: a register that nobody filled, or None."""
+    try:
+        conn = connect_read_only(path)
+        try:
+            found = _unfilled(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None  # unreadable: the damage check says so
+    return replace(found[0], path=str(path)) if found else None
+
+
+def _unfilled(conn: sqlite3.Connection) -> list[Problem]:
+    """A schema with no letters and nothing saying a load finished: a kiosk on it would tell
+    every citizen "not found". An empty register a sync or import wrote on purpose passes."""
+    if conn.execute("SELECT 1 FROM letters LIMIT 1").fetchone():
+        return []
+    marks = ", ".join("?" * len(FILLED_BY))
+    if conn.execute(f"SELECT 1 FROM meta WHERE key IN ({marks})", FILLED_BY).fetchone():
+        return []
+    return [Problem("unfilled", UNFILLED)]
 
 
 def _foreign_keys(conn: sqlite3.Connection) -> list[Problem]:

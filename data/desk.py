@@ -282,6 +282,12 @@ class Desk:
         except sqlite3.Error as error:
             return str(error)
 
+    def register_unfilled(self):
+        """A register with no letters that no import, demo or sync filled: a Problem, or None."""
+        from izle.data.check import unfilled_register
+
+        return unfilled_register(self.register.path)
+
     def choose_agency(self, code: str) -> Agency | None:
         agency = self.register.agency(code)
         if agency is not None and self.session is not None:

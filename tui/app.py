@@ -197,6 +197,8 @@ class IzleApp(App, inherit_bindings=False):
         except Exception:  # noqa: BLE001 - a head start only (Textual parses them when needed);
             pass  # it must never keep the register's check below from running
         damage = desk.register_damage()
+        if damage is None and (unfilled := desk.register_unfilled()) is not None:
+            damage = unfilled.text(_)
         if damage is None:
             try:
                 self.register.warm_up()

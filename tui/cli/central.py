@@ -16,7 +16,7 @@ from typing import NoReturn
 
 import click
 
-from izle.tui.cli.common import db_option, resolve_paths
+from izle.tui.cli.common import db_option, resolve_paths, state_option
 from izle.data.i18n import _
 
 CENTRAL_KINDS = ("agencies", "units", "executors", "letters", "movements", "calendar")
@@ -96,29 +96,56 @@ def import_command(file: Path, kind: str, url: str, strict: bool, dry_run: bool)
         sys.exit(1)
 
 
-@click.command(help=_("Bring the local register up to date from the central register: only what "
-                      "changed since the last sync, deletions too, in one transaction."))
+@click.command(help=_("Make the local register equal to the central register: only what changed "
+                      "since the last sync, deletions too, in one transaction; a full copy when "
+                      "a delta cannot be exact."))
 @click.option("--from", "url", required=True, metavar="URL", help=_("the central register: a PostgreSQL connection string"))
+@click.option("--terminal", default=None, metavar=_("NAME"),
+              help=_("this terminal's name at the centre (default: the name kept in terminal.db, "
+                     "else the host name)"))
 @db_option
-def sync(url: str, db: Path | None) -> None:
+@state_option
+def sync(url: str, terminal: str | None, db: Path | None, state: Path | None) -> None:
     from izle.data.central.connection import CentralError
     from izle.data.central.sync import sync as run_sync
 
-    register, _state = resolve_paths(db)
+    register, terminal_db = resolve_paths(db, state)
     try:
+        name = _terminal_name(terminal_db, terminal)
         with _progress() as progress:
-            result = run_sync(url, register, progress)
+            result = run_sync(url, register, progress, terminal=name)
+        _terminal_name(terminal_db, name, keep=True)
     except CentralError as error:
         fail(_("Sync failed; the local register is unchanged. {reason}").format(reason=explain(error)), 1)
     except (sqlite3.Error, OSError) as error:
         fail(_("Sync failed; the local register is unchanged. {reason}").format(
             reason=_("the register cannot be written: {error}").format(error=error)), 1)
     if result.full:
-        click.echo(_("Full copy from {url}: {rows} rows written to {path}.").format(
-            url=shown(url), rows=result.rows, path=register))
+        click.echo(_("Full copy from {url} ({reason}): {rows} rows written to {path}.").format(
+            url=shown(url), reason=_(result.reason).format(**result.params), rows=result.rows,
+            path=register))
     else:
         click.echo(_("Synced from {url}: {rows} rows written, {deleted} deleted.").format(
             url=shown(url), rows=result.rows, deleted=result.deleted))
+
+
+def _terminal_name(terminal_db: Path, wanted: str | None, *, keep: bool = False) -> str:
+    """The name kept in terminal.db (the one `izle audit push` uses), else `wanted` or the
+    host name; kept there once a sync succeeded (`keep`): a failed first sync leaves no file."""
+    import socket
+
+    from izle.data.central.audit import terminal_name
+    from izle.data.db import connect_write
+    from izle.data.schema import ensure_terminal
+
+    if not terminal_db.exists() and not keep:
+        return wanted or socket.gethostname()
+    ensure_terminal(terminal_db)
+    conn = connect_write(terminal_db)
+    try:
+        return terminal_name(conn, wanted)
+    finally:
+        conn.close()
 
 
 @contextmanager

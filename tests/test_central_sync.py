@@ -1,0 +1,266 @@
+"""`izle sync` is exact: after each sync the register equals the centre row by row, in every
+case the case system can make with ordinary SQL (two or three connections, a real server)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from izle.data.central.connection import connect
+from izle.data.central.schema import TABLES, migrate
+from izle.data.central.sync import NEW_SUFFIX, OTHER_CENTRE, PRUNED, TRUNCATED, sync
+from izle.data.check import check_register
+from tests.central_pg import scratch_database
+from tests.test_central import (ROOT, _waiting_backend, central, execute, izle, loaded,  # noqa: F401
+                                server, snapshot)
+
+
+def centre_rows(url: str) -> dict[str, list[tuple]]:
+    """Every register table of the centre, as a terminal copies it, in key order."""
+    with connect(url, autocommit=True) as conn:
+        return rows_of(conn)
+
+
+def rows_of(conn) -> dict[str, list[tuple]]:
+    return {t: [tuple(r) for r in conn.execute(
+        f"SELECT {', '.join(columns)} FROM {t} ORDER BY {', '.join(key)}").fetchall()]
+        for t, (key, columns) in TABLES.items()}
+
+
+def local_rows(register: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(register)
+    try:
+        return {t: conn.execute(f"SELECT {', '.join(columns)} FROM {t}"
+                                f" ORDER BY {', '.join(key)}").fetchall()
+                for t, (key, columns) in TABLES.items()}
+    finally:
+        conn.close()
+
+
+def assert_equal(url: str, register: Path) -> None:
+    there, here = centre_rows(url), local_rows(register)
+    for table in TABLES:
+        assert here[table] == there[table], table
+
+
+def letter(url: str, reg_no: str) -> dict:
+    with connect(url, autocommit=True) as conn:
+        cur = conn.execute("SELECT * FROM letters WHERE reg_no = %s", (reg_no,))
+        names = [d.name for d in cur.description]
+        return dict(zip(names, cur.fetchone()))
+
+
+# --- the cases of the issue ----------------------------------------------------------------
+
+def test_a_delete_and_an_older_transactions_reinsert_never_lose_the_letter(loaded, tmp_path):
+    """xids are handed out at the first write: A (older) re-inserts what B (newer) deleted,
+    while M holds the snapshot's xmin back; M's rollback used to make the tombstone win."""
+    register = tmp_path / "register.db"
+    sync(loaded, register, terminal="t1")
+    seven = letter(loaded, "01-31/4100")
+    a, m = connect(loaded), connect(loaded)
+    try:
+        a.execute("UPDATE letters SET applicant_name = 'A' WHERE reg_no = '01-31/3073'")
+        m.execute("SELECT pg_current_xact_id()")  # stays open
+        execute(loaded, "DELETE FROM letters WHERE id = %s", (seven["id"],))  # B commits
+        columns = [c for c in seven if c != "change"]
+        a.execute(f"INSERT INTO letters ({', '.join(columns)}) VALUES"
+                  f" ({', '.join(['%s'] * len(columns))})", [seven[c] for c in columns])
+        a.commit()
+        sync(loaded, register, terminal="t1")
+        m.rollback()
+        sync(loaded, register, terminal="t1")
+    finally:
+        a.close()
+        m.close()
+    assert "01-31/4100" in {r[2] for r in local_rows(register)["letters"]}
+    assert_equal(loaded, register)
+
+
+def test_key_changes_leave_no_ghost_rows(loaded, tmp_path):
+    register = tmp_path / "register.db"
+    execute(loaded, "INSERT INTO units (id, agency_code, name_az) VALUES ('U-9', 'BBGI', 'Yeni')")
+    sync(loaded, register, terminal="t1")
+    execute(loaded, "UPDATE movements SET seq = seq + 10")
+    execute(loaded, "UPDATE units SET id = 'U-10' WHERE id = 'U-9'")
+    result = sync(loaded, register, terminal="t1")
+    assert not result.full and result.deleted == 3 + 1
+    assert {r[1] for r in local_rows(register)["movements"]} == {11, 12, 13}
+    assert_equal(loaded, register)
+
+
+def test_truncate_reaches_every_terminal(loaded, tmp_path):
+    registers = [tmp_path / f"t{i}" / "register.db" for i in range(2)]
+    for i, register in enumerate(registers):
+        sync(loaded, register, terminal=f"t{i}")
+    execute(loaded, "TRUNCATE movements, calendar")
+    for i, register in enumerate(registers):
+        result = sync(loaded, register, terminal=f"t{i}")
+        assert result.full and result.reason == TRUNCATED
+        assert local_rows(register)["movements"] == [] and local_rows(register)["calendar"] == []
+        assert_equal(loaded, register)
+    assert not sync(loaded, registers[0], terminal="t0").full  # once, not for ever
+
+
+def test_insert_select_copying_the_change_column_is_restamped(loaded, tmp_path):
+    register = tmp_path / "register.db"
+    sync(loaded, register, terminal="t1")
+    execute(loaded, "INSERT INTO calendar (date, kind, note, change) SELECT '2031-01-01', kind,"
+                    " 'copied', change FROM calendar ORDER BY date LIMIT 1")
+    sync(loaded, register, terminal="t1")
+    assert "2031-01-01" in {r[0] for r in local_rows(register)["calendar"]}
+    assert_equal(loaded, register)
+
+
+def test_writes_under_the_replica_role_still_reach_the_terminal(loaded, tmp_path):
+    """pg_restore --disable-triggers and ETL tools write as session_replication_role = replica."""
+    register = tmp_path / "register.db"
+    sync(loaded, register, terminal="t1")
+    with connect(loaded, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("UPDATE letters SET status = 'answered' WHERE reg_no = '01-31/3073'")
+        conn.execute("DELETE FROM movements WHERE seq = 1")
+    sync(loaded, register, terminal="t1")
+    assert_equal(loaded, register)
+
+
+def test_a_centre_whose_capture_is_off_is_refused_in_one_sentence(loaded, tmp_path):
+    register = tmp_path / "register.db"
+    sync(loaded, register, terminal="t1")
+    before = snapshot(register)
+    execute(loaded, "ALTER TABLE letters DISABLE TRIGGER letters_capture")
+    done = izle("sync", "--from", loaded, "--db", str(register), "--terminal", "t1")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert "letters_capture" in done.stderr and "ENABLE ALWAYS" in done.stderr
+    execute(loaded, "ALTER TABLE letters ENABLE TRIGGER letters_capture")  # fires, not always
+    again = izle("sync", "--from", loaded, "--db", str(register), "--terminal", "t1")
+    assert again.returncode == 1 and "letters_capture" in again.stderr
+    assert snapshot(register) == before
+
+
+def test_a_long_open_transaction_costs_each_sync_only_its_own_rows(loaded, tmp_path):
+    register = tmp_path / "register.db"
+    sync(loaded, register, terminal="t1")
+    held = connect(loaded)
+    try:
+        held.execute("UPDATE calendar SET note = 'held' WHERE date = '2025-10-04'")
+        written = []
+        for i in range(5):
+            execute(loaded, "UPDATE letters SET applicant_name = %s WHERE reg_no = '01-31/3073'",
+                    (f"round {i}",))
+            written.append(sync(loaded, register, terminal="t1").rows)
+        held.commit()
+    finally:
+        held.close()
+    assert written == [1] * 5  # the old xmin watermark fetched 1, 2, 3, 4, 5
+    assert sync(loaded, register, terminal="t1").rows == 1  # the held row, once
+    assert_equal(loaded, register)
+
+
+def test_another_centre_gets_a_full_copy_that_keeps_its_calendar(loaded, server, tmp_path):
+    register = tmp_path / "register.db"
+    sync(loaded, register, terminal="t1")
+    with scratch_database(server) as other:
+        with connect(other, autocommit=True) as conn:
+            migrate(conn)
+            conn.execute("INSERT INTO calendar (date, kind, note) VALUES ('2026-01-02',"
+                         " 'holiday', 'holidays: centre')")
+        result = sync(other, register, terminal="t1")
+    assert result.full and result.reason == OTHER_CENTRE
+    assert local_rows(register)["calendar"] == [("2026-01-02", "holiday", "holidays: centre")]
+
+
+# --- pruning --------------------------------------------------------------------------------
+
+def test_a_terminal_behind_the_pruning_horizon_gets_a_full_copy_not_a_gap(loaded, tmp_path):
+    from izle.data.central.admin import prune
+
+    recent, stale = tmp_path / "recent" / "register.db", tmp_path / "stale" / "register.db"
+    sync(loaded, stale, terminal="stale")
+    execute(loaded, "UPDATE terminal_syncs SET synced_at = now() - interval '30 days'"
+                    " WHERE terminal = 'stale'")
+    execute(loaded, "DELETE FROM letters WHERE reg_no = '01-31/3073'")
+    sync(loaded, recent, terminal="recent")
+    pruned = prune(loaded, keep_days=7)
+    assert pruned.tombstones == 1 + 3
+    assert not sync(loaded, recent, terminal="recent").full
+    result = sync(loaded, stale, terminal="stale")
+    assert result.full and result.reason == PRUNED
+    assert_equal(loaded, stale)
+
+
+# --- failures: no register where there was none, the old one where there was one -----------
+
+def test_an_unreachable_first_sync_leaves_no_file(tmp_path):
+    register = tmp_path / "register.db"
+    done = izle("sync", "--from", "postgresql://izle@127.0.0.1:1/x", "--db", str(register))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def first_sync_held(loaded, tmp_path):
+    """A first sync in a process of its own, held where it reads the last table."""
+    register = tmp_path / "register.db"
+    lock = connect(loaded)
+    lock.execute("LOCK TABLE calendar IN ACCESS EXCLUSIVE MODE")
+    process = subprocess.Popen([sys.executable, "-m", "izle", "--lang", "en", "sync", "--from",
+                                loaded, "--db", str(register), "--terminal", "t1"], cwd=ROOT,
+                               text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _waiting_backend(loaded)
+        yield process, register, lock.rollback
+    finally:
+        lock.rollback()
+        lock.close()
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+def test_a_first_sync_killed_mid_copy_leaves_no_register(first_sync_held, loaded):
+    process, register, release = first_sync_held
+    assert register.with_name(register.name + NEW_SUFFIX).exists()  # it was writing
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(10)
+    release()
+    assert not register.exists()
+    done = izle("sync", "--from", loaded, "--db", str(register), "--terminal", "t1")
+    assert done.returncode == 0 and "Full copy" in done.stdout, done.stderr
+    assert not register.with_name(register.name + NEW_SUFFIX).exists()
+    assert_equal(loaded, register) if register.exists() else pytest.fail("no register")
+    assert check_register(register) == []
+
+
+def test_a_failed_full_copy_keeps_the_old_register(loaded, tmp_path):
+    register = tmp_path / "register.db"
+    sync(loaded, register, terminal="t1")
+    before = snapshot(register)
+    execute(loaded, "TRUNCATE calendar")  # the next sync is a full copy
+
+    def disk_full(done: int, total: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        sync(loaded, register, disk_full, terminal="t1")
+    assert snapshot(register) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if NEW_SUFFIX in p.name) == []
+
+
+def test_an_empty_register_is_refused_by_izle_check(loaded, tmp_path):
+    from izle.data.schema import ensure_register
+
+    empty = tmp_path / "empty" / "register.db"
+    ensure_register(empty)
+    done = izle("check", "--db", str(empty))
+    assert done.returncode == 1 and "no letters" in done.stderr, done.stderr
+    synced = tmp_path / "synced" / "register.db"
+    execute(loaded, "DELETE FROM letters")
+    sync(loaded, synced, terminal="t1")  # a centre without letters yet: said by the sync
+    assert izle("check", "--db", str(synced)).returncode == 0
