@@ -264,3 +264,43 @@ def test_an_empty_register_is_refused_by_izle_check(loaded, tmp_path):
     execute(loaded, "DELETE FROM letters")
     sync(loaded, synced, terminal="t1")  # a centre without letters yet: said by the sync
     assert izle("check", "--db", str(synced)).returncode == 0
+
+
+async def test_a_kiosk_on_an_unfilled_register_is_out_of_service(tmp_path):
+    from izle.data.schema import ensure_register
+    from izle.screens.out_of_service import OutOfServiceScreen
+    from tests.conftest import izle_app
+    from tests.pilot import text_of
+
+    register = tmp_path / "register.db"
+    ensure_register(register)  # what a failed first load by an older version left
+    app = izle_app(register, kiosk=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):  # the check runs in a worker after the first paint
+            if isinstance(app.screen, OutOfServiceScreen) and app.screen.query(
+                    "#out-of-service-detail"):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, OutOfServiceScreen) and app.is_running
+        assert "izle sync" in text_of(app, "#out-of-service-detail")
+
+
+def test_status_names_each_terminal_and_the_transaction_holding_them_back(loaded, tmp_path):
+    sync(loaded, tmp_path / "register.db", terminal="kiosk-7")
+    execute(loaded, "DELETE FROM calendar WHERE date = '2025-10-04'")
+    held = connect(loaded)
+    try:
+        held.execute("UPDATE calendar SET note = 'held'")
+        xid = held.execute("SELECT pg_current_xact_id()::text").fetchone()[0]
+        done = izle("central", "status", loaded, "--long-open", "0")
+    finally:
+        held.rollback()
+        held.close()
+    assert done.returncode == 0, done.stderr
+    assert "schema version 2" in done.stdout and "Tombstones: 1;" in done.stdout
+    assert "Terminal “kiosk-7”" in done.stdout and f"Transaction {xid} open" in done.stdout
+    kept = izle("central", "prune", loaded, "--keep-days", "7")  # kiosk-7 has not fetched it
+    assert kept.returncode == 0 and ": 0 tombstones" in kept.stdout, kept.stderr
+    sync(loaded, tmp_path / "register.db", terminal="kiosk-7")
+    pruned = izle("central", "prune", loaded, "--keep-days", "7")
+    assert pruned.returncode == 0 and ": 1 tombstones" in pruned.stdout, pruned.stderr

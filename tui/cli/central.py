@@ -96,6 +96,58 @@ def import_command(file: Path, kind: str, url: str, strict: bool, dry_run: bool)
         sys.exit(1)
 
 
+@central.command(help=_("Delete the tombstones every terminal that synced within the window has "
+                        "fetched; a terminal that did not sync in it gets a full copy next time."))
+@click.argument("url", metavar="URL")
+@click.option("--keep-days", type=click.IntRange(min=1), default=30, show_default=True,
+              metavar=_("DAYS"), help=_("terminals that synced within this many days keep their delta"))
+def prune(url: str, keep_days: int) -> None:
+    from izle.data.central.admin import prune as run_prune
+    from izle.data.central.connection import CentralError
+
+    try:
+        pruned = run_prune(url, keep_days)
+    except CentralError as error:
+        fail(explain(error), 2)
+    click.echo(_("Central register at {url}: {tombstones} tombstones and {truncations} truncation "
+                 "records pruned below transaction {horizon}.").format(
+        url=shown(url), tombstones=pruned.tombstones, truncations=pruned.truncations,
+        horizon=pruned.horizon))
+
+
+@central.command(help=_("Show the central register's schema version, each terminal's last sync "
+                        "and how far behind it is, and long-open transactions holding them back."))
+@click.argument("url", metavar="URL")
+@click.option("--long-open", type=click.IntRange(min=0), default=60, show_default=True,
+              metavar=_("SECONDS"), help=_("name writing transactions open at least this long"))
+def status(url: str, long_open: int) -> None:
+    from izle.data.central.admin import status as read_status
+    from izle.data.central.connection import CentralError
+    from izle.data.text import strip_controls
+
+    try:
+        found = read_status(url, long_open)
+    except CentralError as error:
+        fail(explain(error), 2)
+    click.echo(_("Central register at {url}: schema version {version} (this program: {expected})."
+                 ).format(url=shown(url), version=found.schema_version,
+                          expected=found.expected_version))
+    if found.schema_version != found.expected_version:
+        sys.exit(1)
+    click.echo(_("Tombstones: {tombstones}; truncation records: {truncations}; pruned below: "
+                 "{horizon}.").format(tombstones=found.tombstones, truncations=found.truncations,
+                                      horizon=found.pruned_to or "-"))
+    for t in found.terminals:
+        click.echo(_("Terminal “{name}”: last sync {at} UTC, {behind} transactions behind, "
+                     "program {version}.").format(name=strip_controls(t.name), at=t.synced_at,
+                                                  behind=t.behind, version=t.program_version))
+    for x in found.long_open:
+        click.echo(_("Transaction {xid} open for {seconds} s (pid {pid}, user {user}, {application})"
+                     ": every sync fetches its rows again until it ends, and pruning waits for it."
+                     ).format(xid=x.xid, seconds=x.seconds, pid=x.pid, user=strip_controls(x.user),
+                              application=strip_controls(x.application)))
+
+
 @click.command(help=_("Make the local register equal to the central register: only what changed "
                       "since the last sync, deletions too, in one transaction; a full copy when "
                       "a delta cannot be exact."))
