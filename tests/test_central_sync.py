@@ -304,3 +304,46 @@ def test_status_names_each_terminal_and_the_transaction_holding_them_back(loaded
     sync(loaded, tmp_path / "register.db", terminal="kiosk-7")
     pruned = izle("central", "prune", loaded, "--keep-days", "7")
     assert pruned.returncode == 0 and ": 1 tombstones" in pruned.stdout, pruned.stderr
+
+
+# --- a centre restored from a physical backup ------------------------------------------------
+
+def _write_transactions(url: str, n: int, tag: str) -> None:
+    with connect(url, autocommit=True) as conn:
+        for i in range(n):  # one transaction id each
+            conn.execute("UPDATE letters SET applicant_name = %s WHERE reg_no = '01-31/3073'",
+                         (f"{tag} {i}",))
+
+
+def test_a_centre_restored_from_a_base_backup_is_copied_afresh(tmp_path):
+    """Restored with the same system identifier, xids go back: a terminal that synced after
+    the backup finds either the xids below its watermark or, once xids have overtaken it, its
+    sync token gone; both copy afresh, and the write made right after the restore arrives."""
+    from izle.data.central.load import central_import
+    from izle.data.central.sync import TOKEN_GONE, XIDS_BACK
+    from tests.private_pg import private_cluster
+    from tests.test_central import FIXTURES, KINDS, TODAY
+
+    with private_cluster() as cluster:
+        with connect(cluster.url, autocommit=True) as conn:
+            migrate(conn)
+        for kind in KINDS:
+            central_import(cluster.url, FIXTURES / f"{kind}.csv", kind, today=TODAY)
+        early, late = tmp_path / "early" / "register.db", tmp_path / "late" / "register.db"
+        backup = cluster.base_backup("backup")
+        _write_transactions(cluster.url, 10, "lost")
+        execute(cluster.url, "INSERT INTO calendar (date, kind) VALUES ('2030-01-01', 'holiday')")
+        for name, register in (("early", early), ("late", late)):
+            sync(cluster.url, register, terminal=name)
+        cluster.stop()
+        cluster.restore(backup)
+        cluster.start()
+        execute(cluster.url, "UPDATE letters SET status = 'answered' WHERE reg_no = '01-31/4000'")
+        result = sync(cluster.url, early, terminal="early")
+        assert result.full and result.reason == XIDS_BACK
+        assert_equal(cluster.url, early)
+        _write_transactions(cluster.url, 20, "overtaking")  # xids pass the stored watermark
+        result = sync(cluster.url, late, terminal="late")
+        assert result.full and result.reason == TOKEN_GONE
+        assert_equal(cluster.url, late)
+        assert "2030-01-01" not in {r[0] for r in local_rows(late)["calendar"]}
