@@ -347,3 +347,18 @@ def test_a_centre_restored_from_a_base_backup_is_copied_afresh(tmp_path):
         assert result.full and result.reason == TOKEN_GONE
         assert_equal(cluster.url, late)
         assert "2030-01-01" not in {r[0] for r in local_rows(late)["calendar"]}
+
+
+# --- Jepsen-style: random writers, three terminals syncing, every sync checked ---------------
+
+def test_random_writers_and_three_syncing_terminals_lose_nothing(server, tmp_path):
+    from tests.jepsen import Run, build
+
+    with scratch_database(server) as url:
+        build(url)
+        outcome = Run(url, tmp_path, seed=4, syncs=25).go()
+    print(outcome)
+    assert outcome.errors == []
+    assert outcome.syncs == 3 * 25 + 3 and outcome.commits and outcome.rollbacks and outcome.held
+    assert outcome.mismatched_syncs == 0, outcome.after_sync
+    assert dict(outcome.final) == {"lost": 0, "ghost": 0, "stale": 0}
