@@ -131,8 +131,8 @@ def central_load(url: str, folder: Path, terminals: int) -> tuple[list[float], l
     from izle.data.central.sync import sync
 
     registers = [folder / "load" / f"t{i}" / "register.db" for i in range(terminals)]
-    for register in registers:
-        sync(url, register)
+    for register in registers:  # each under its own name, as each terminal syncs
+        sync(url, register, terminal=register.parent.name)
     with connect(url, autocommit=True) as conn:  # a minute's worth of changes
         conn.execute("UPDATE letters SET applicant_name = applicant_name || '.' WHERE id <= 20")
     counter = RoundTrips()
@@ -142,7 +142,7 @@ def central_load(url: str, folder: Path, terminals: int) -> tuple[list[float], l
     def one(register: Path) -> None:
         counter.take()
         started = time.perf_counter()
-        sync(url, register)
+        sync(url, register, terminal=register.parent.name)
         times.append(time.perf_counter() - started)
         queries.append(counter.take())
 
