@@ -82,7 +82,7 @@ class Status:
 def status(url: str, long_open_s: int = LONG_OPEN_S) -> Status:
     """The centre's schema, each terminal's last sync and how far behind it is, the sync
     bookkeeping's size, and the writing transactions open long enough to hold terminals back
-    (their rows are fetched again by every sync until they end, and pruning waits for them)."""
+    (what they wrote reaches no terminal until they end, and pruning waits for them)."""
     import psycopg
 
     conn = connect(url, autocommit=True)

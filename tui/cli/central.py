@@ -143,7 +143,7 @@ def status(url: str, long_open: int) -> None:
                                                   behind=t.behind, version=t.program_version))
     for x in found.long_open:
         click.echo(_("Transaction {xid} open for {seconds} s (pid {pid}, user {user}, {application})"
-                     ": every sync fetches its rows again until it ends, and pruning waits for it."
+                     ": its changes reach terminals only when it ends, and pruning waits for it."
                      ).format(xid=x.xid, seconds=x.seconds, pid=x.pid, user=strip_controls(x.user),
                               application=strip_controls(x.application)))
 
