@@ -362,3 +362,16 @@ def test_random_writers_and_three_syncing_terminals_lose_nothing(server, tmp_pat
     assert outcome.syncs == 3 * 25 + 3 and outcome.commits and outcome.rollbacks and outcome.held
     assert outcome.mismatched_syncs == 0, outcome.after_sync
     assert dict(outcome.final) == {"lost": 0, "ghost": 0, "stale": 0}
+
+
+def test_public_holidays_written_at_the_centre_reach_every_terminal(loaded, tmp_path):
+    register = tmp_path / "register.db"
+    done = izle("calendar", "refresh", "--central", loaded, "--years", "2025-2026")
+    assert done.returncode == 0 and "public holidays of 2025–2026" in done.stdout, done.stderr
+    sync(loaded, register, terminal="t1")  # a full copy: the centre's calendar, holidays too
+    days = {r[0]: r[2] for r in local_rows(register)["calendar"]}
+    assert days["2026-01-01"].startswith("holidays:") and "2025-10-04" in days
+    again = izle("calendar", "refresh", "--central", loaded, "--years", "2025-2026")
+    assert ": 0 public holidays" in again.stdout
+    assert sync(loaded, register, terminal="t1").rows == 0  # nothing rewritten, nothing fetched
+    assert_equal(loaded, register)

@@ -109,3 +109,36 @@ def status(url: str, long_open_s: int = LONG_OPEN_S) -> Status:
         raise failure(error, url) from None
     finally:
         conn.close()
+
+
+def refresh_holidays(url: str, years: range) -> int:
+    """Azerbaijan's public holidays of `years` into the centre's calendar, which every terminal
+    copies (the centre's calendar wins over a terminal's own). As `izle calendar refresh` does
+    locally: generated rows of these years are replaced, a day the administrator set is never
+    overwritten; an unchanged holiday is not rewritten (terminals fetch nothing for it).
+    Returns the number of generated rows written."""
+    import psycopg
+
+    from izle.data.deadlines import PUBLIC_SOURCE, public_holiday_rows
+
+    rows = public_holiday_rows(years)
+    first, last = f"{years[0]:04d}-01-01", f"{years[-1]:04d}-12-31"
+    conn = connect(url)
+    try:
+        require_current(conn)
+        conn.execute("CREATE TEMP TABLE holidays (date text, kind text, note text) ON COMMIT DROP")
+        with conn.cursor().copy("COPY holidays (date, kind, note) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        conn.execute("DELETE FROM calendar c WHERE left(c.note, %s) = %s AND c.date BETWEEN %s"
+                     " AND %s AND NOT EXISTS (SELECT 1 FROM holidays h WHERE h.date = c.date"
+                     " AND h.kind = c.kind AND h.note = c.note)",
+                     (len(PUBLIC_SOURCE), PUBLIC_SOURCE, first, last))
+        written = conn.execute("INSERT INTO calendar (date, kind, note) SELECT date, kind, note"
+                               " FROM holidays ON CONFLICT (date) DO NOTHING").rowcount
+        conn.commit()
+        return written
+    except psycopg.Error as error:
+        raise failure(error, url) from None
+    finally:
+        conn.close()

@@ -34,13 +34,19 @@ def calendar() -> None:
                                     "calendar; days set by the administrator stay as they are."))
 @click.option("--years", default="2020-2035", show_default=True, metavar=_("YYYY-YYYY"),
               help=_("the years to write"))
+@click.option("--central", "url", default=None, metavar="URL",
+              help=_("write them into the central register's calendar instead (terminals get "
+                     "them at their next sync)"))
 @db_option
-def refresh(years: str, db) -> None:
+def refresh(years: str, url: str | None, db) -> None:
     from izle.data.db import connect_write, transaction
     from izle.data.deadlines import store_public_holidays
     from izle.data.schema import ensure_register
 
     span = _years(years)
+    if url is not None:
+        _refresh_central(url, span)
+        return
     register, _state = resolve_paths(db)
     ensure_register(register)
     conn = connect_write(register)
@@ -51,3 +57,16 @@ def refresh(years: str, db) -> None:
         conn.close()
     click.echo(_("{register}: {count} public holidays of {first}–{last} written.").format(
         register=register, count=written, first=span[0], last=span[-1]))
+
+
+def _refresh_central(url: str, span: range) -> None:
+    from izle.data.central.admin import refresh_holidays
+    from izle.data.central.connection import CentralError
+    from izle.tui.cli.central import explain, fail, shown
+
+    try:
+        written = refresh_holidays(url, span)
+    except CentralError as error:
+        fail(explain(error), 2)
+    click.echo(_("{register}: {count} public holidays of {first}–{last} written.").format(
+        register=shown(url), count=written, first=span[0], last=span[-1]))
