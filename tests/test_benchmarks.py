@@ -131,3 +131,14 @@ def test_the_one_command_skips_sync_without_a_server_and_says_why(monkeypatch, c
     monkeypatch.setenv("IZLE_TEST_PG", "postgresql://nobody@127.0.0.1:1/none")
     out = printed(capsys, run.main, "--only", "sync")
     assert "SKIPPED: no PostgreSQL server answers" in out and "FAILED TO RUN" not in out
+
+
+def test_jepsen_benchmark_runs_against_the_server(capsys):
+    from benchmarks import bench_jepsen
+    from tests.central_pg import admin_url
+
+    out = printed(capsys, bench_jepsen.main, "--seeds", "1", "--syncs", "3", "--baseline-seeds",
+                  "1", "--held-letters", "100", "--held-changed", "20", "--pg", admin_url())
+    assert_report(out)
+    assert "exact rule: syncs off their snapshot, of 12 (1 seeds) | 0 " in out
+    assert "[20, 20, 20, 20, 20] vs old rule [20, 40, 60, 80, 100]" in out
