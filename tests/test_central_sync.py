@@ -375,3 +375,17 @@ def test_public_holidays_written_at_the_centre_reach_every_terminal(loaded, tmp_
     assert ": 0 public holidays" in again.stdout
     assert sync(loaded, register, terminal="t1").rows == 0  # nothing rewritten, nothing fetched
     assert_equal(loaded, register)
+
+
+def test_the_terminal_name_given_to_sync_is_kept_for_the_next_sync_and_the_audit(loaded, tmp_path):
+    register, state = tmp_path / "register.db", tmp_path / "terminal.db"
+    first = izle("sync", "--from", loaded, "--db", str(register), "--terminal", "kiosk-3")
+    assert first.returncode == 0, first.stderr
+    assert izle("sync", "--from", loaded, "--db", str(register)).returncode == 0
+    with connect(loaded, autocommit=True) as conn:
+        names = [r[0] for r in conn.execute("SELECT terminal FROM terminal_syncs")]
+    assert names == ["kiosk-3"]
+    other = izle("sync", "--from", loaded, "--db", str(register), "--terminal", "kiosk-4")
+    assert other.returncode == 1 and "kiosk-3" in other.stderr
+    pushed = izle("audit", "push", "--to", loaded, "--state", str(state))
+    assert pushed.returncode == 0 and "kiosk-3" in pushed.stdout, pushed.stderr

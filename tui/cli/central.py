@@ -166,7 +166,7 @@ def sync(url: str, terminal: str | None, db: Path | None, state: Path | None) ->
         name = _terminal_name(terminal_db, terminal)
         with _progress() as progress:
             result = run_sync(url, register, progress, terminal=name)
-        _terminal_name(terminal_db, name, keep=True)
+        _keep_name(terminal_db, terminal)
     except CentralError as error:
         fail(_("Sync failed; the local register is unchanged. {reason}").format(reason=explain(error)), 1)
     except (sqlite3.Error, OSError) as error:
@@ -181,21 +181,49 @@ def sync(url: str, terminal: str | None, db: Path | None, state: Path | None) ->
             url=shown(url), rows=result.rows, deleted=result.deleted))
 
 
-def _terminal_name(terminal_db: Path, wanted: str | None, *, keep: bool = False) -> str:
-    """The name kept in terminal.db (the one `izle audit push` uses), else `wanted` or the
-    host name; kept there once a sync succeeded (`keep`): a failed first sync leaves no file."""
+def _terminal_name(terminal_db: Path, wanted: str | None) -> str:
+    """The name kept in terminal.db (the one `izle audit push` uses), else `wanted`, else the
+    host name. Read only: a failed sync leaves no file behind."""
     import socket
 
+    from izle.data.central.connection import CentralError
+    from izle.data.i18n import N_
+
+    stored = _stored_name(terminal_db)
+    if stored is not None and wanted and wanted != stored:
+        raise CentralError(N_("This terminal's audit log is pushed as “{name}”, not “{wanted}”."),
+                           name=stored, wanted=wanted)
+    return stored or wanted or socket.gethostname()
+
+
+def _stored_name(terminal_db: Path) -> str | None:
+    from izle.data.central.audit import NAME_KEY
+
+    if not terminal_db.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{terminal_db.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (NAME_KEY,)).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _keep_name(terminal_db: Path, wanted: str | None) -> None:
+    """A name given with --terminal is kept in terminal.db once a sync succeeded."""
     from izle.data.central.audit import terminal_name
     from izle.data.db import connect_write
     from izle.data.schema import ensure_terminal
 
-    if not terminal_db.exists() and not keep:
-        return wanted or socket.gethostname()
+    if not wanted:
+        return
     ensure_terminal(terminal_db)
     conn = connect_write(terminal_db)
     try:
-        return terminal_name(conn, wanted)
+        terminal_name(conn, wanted)
     finally:
         conn.close()
 
