@@ -33,11 +33,14 @@ def prune(url: str, keep_days: int = KEEP_DAYS) -> Pruned:
     try:
         require_current(conn)
         with conn.transaction():
-            # One prune at a time; the horizon never passes a transaction still running.
+            # One prune at a time.
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('izle_prune'))")
+            # A transaction running now began before the snapshot of every terminal's last
+            # sync (its id is in that snapshot's xip, so ≥ the horizon) or after it: its
+            # tombstones are never below the horizon. Without recent terminals: the xmin.
             horizon = conn.execute(
-                "SELECT least(pg_snapshot_xmin(pg_current_snapshot()), (SELECT min(horizon)"
-                " FROM terminal_syncs WHERE synced_at >= now() - make_interval(days => %s)))"
+                "SELECT coalesce((SELECT min(horizon) FROM terminal_syncs WHERE synced_at >="
+                " now() - make_interval(days => %s)), pg_snapshot_xmin(pg_current_snapshot()))"
                 "::text", (keep_days,)).fetchone()[0]
             tombstones = conn.execute("DELETE FROM tombstones WHERE change < %s::text::xid8",
                                       (horizon,)).rowcount
