@@ -400,3 +400,10 @@ def test_the_terminal_name_given_to_sync_is_kept_for_the_next_sync_and_the_audit
     assert other.returncode == 1 and "kiosk-3" in other.stderr
     pushed = izle("audit", "push", "--to", loaded, "--state", str(state))
     assert pushed.returncode == 0 and "kiosk-3" in pushed.stdout, pushed.stderr
+
+
+def test_a_second_sync_of_the_same_register_waits_its_turn_by_refusing(first_sync_held, loaded):
+    _process, register, _release = first_sync_held
+    done = izle("sync", "--from", loaded, "--db", str(register), "--terminal", "t1")
+    assert done.returncode == 1 and "Another sync" in done.stderr and "Traceback" not in done.stderr
+    assert not register.exists()

@@ -27,7 +27,8 @@ import os
 import random
 import socket
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,26 +125,48 @@ def sync(url: str, register: Path, progress: Progress | None = None, *,
     register = Path(register)
     name = terminal or socket.gethostname()
     token = (rng or system_random()).getrandbits(128).to_bytes(16, "big").hex()
-    conn = connect(url)
+    with _only_sync(register):
+        conn = connect(url)
+        try:
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            conn.read_only = True
+            centre = _read_centre(conn)
+            local = _local_record(register)
+            reason, params = _full_copy_reason(conn, centre, local, name)
+            if on_snapshot is not None:
+                on_snapshot(conn)
+            result = SyncResult(full=reason is not None, reason=reason, params=params,
+                                watermark=centre.mark.xmax, terminal=name)
+            record = _Record(conn, name, token, centre)
+            if reason is None:
+                _delta(conn, register, _stored_mark(local), result, progress, record)
+            else:
+                _full_copy(conn, register, result, progress, record)
+            return result
+        except psycopg.Error as error:
+            raise failure(error, url) from None
+        finally:
+            conn.close()
+
+
+@contextmanager
+def _only_sync(register: Path) -> Iterator[None]:
+    """One sync of a register at a time: two would each apply their own snapshot over the
+    other's. The lock is on the register's folder (no file is left behind), and dies with
+    the process that holds it."""
+    import fcntl
+
+    register.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(register.parent, os.O_RDONLY)
     try:
-        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        conn.read_only = True
-        centre = _read_centre(conn)
-        reason, params = _full_copy_reason(conn, centre, _local_record(register), name)
-        if on_snapshot is not None:
-            on_snapshot(conn)
-        result = SyncResult(full=reason is not None, reason=reason, params=params,
-                            watermark=centre.mark.xmax, terminal=name)
-        record = _Record(conn, name, token, centre)
-        if reason is None:
-            _delta(conn, register, centre, result, progress, record)
-        else:
-            _full_copy(conn, register, centre, result, progress, record)
-        return result
-    except psycopg.Error as error:
-        raise failure(error, url) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CentralError(N_("Another sync of {path} is running; this one changed "
+                                  "nothing."), path=str(register)) from None
+        yield
     finally:
-        conn.close()
+        os.close(fd)
 
 
 # --- what the centre and the register say --------------------------------------------------
@@ -282,8 +305,8 @@ def _remember(lite: sqlite3.Connection, record: _Record) -> None:
 
 # --- a delta: one SQLite transaction ---------------------------------------------------------
 
-def _delta(conn, register: Path, centre: _Centre, result: SyncResult, progress, record) -> None:
-    since = _stored_mark(_local_record(register))
+def _delta(conn, register: Path, since: Watermark, result: SyncResult, progress,
+           record: _Record) -> None:
     total = _count(conn, since) if progress else 0
     ensure_register(register)  # an older local schema is upgraded first
     lite = connect_write(register)
@@ -389,8 +412,7 @@ def _shared_columns(lite: sqlite3.Connection, table: str) -> list[str]:
 
 # --- a full copy: a new file, renamed over the register when complete -----------------------
 
-def _full_copy(conn, register: Path, centre: _Centre, result: SyncResult, progress,
-               record: _Record) -> None:
+def _full_copy(conn, register: Path, result: SyncResult, progress, record: _Record) -> None:
     fresh = register.with_name(register.name + NEW_SUFFIX)
     _remove(fresh)  # what a killed full copy left
     try:
