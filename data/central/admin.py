@@ -65,6 +65,7 @@ class TerminalState:
 @dataclass(frozen=True)
 class OpenTransaction:
     pid: int
+    database: str
     user: str
     application: str
     seconds: int
@@ -102,7 +103,8 @@ def status(url: str, long_open_s: int = LONG_OPEN_S) -> Status:
             "  - snapshot_xmax::text::numeric)::bigint, coalesce(program_version, '')"
             " FROM terminal_syncs ORDER BY terminal")]
         found.long_open = [OpenTransaction(*row) for row in conn.execute(
-            "SELECT pid, coalesce(usename, ''), coalesce(application_name, ''),"
+            "SELECT pid, coalesce(datname, ''), coalesce(usename, ''),"
+            " coalesce(application_name, ''),"
             " extract(epoch FROM now() - xact_start)::bigint, backend_xid::text"
             " FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
             " AND now() - xact_start >= make_interval(secs => %s) ORDER BY xact_start",

@@ -56,7 +56,7 @@ OTHER_CLUSTER = N_("the central register now runs on another PostgreSQL cluster 
 XIDS_BACK = N_("the centre's transaction ids went back: it was restored from a backup")
 TOKEN_GONE = N_("the centre no longer holds this terminal's last sync: it was restored from "
                 "a backup")
-TRUNCATED = N_("the table {table} was emptied at the centre (TRUNCATE)")
+TRUNCATED = N_("the table {table} was emptied at the centre by TRUNCATE")
 PRUNED = N_("the centre pruned deletions this terminal had not fetched yet")
 
 # Key columns that are integers locally (tombstone keys are text).

@@ -142,10 +142,11 @@ def status(url: str, long_open: int) -> None:
                      "program {version}.").format(name=strip_controls(t.name), at=t.synced_at,
                                                   behind=t.behind, version=t.program_version))
     for x in found.long_open:
-        click.echo(_("Transaction {xid} open for {seconds} s (pid {pid}, user {user}, {application})"
-                     ": its changes reach terminals only when it ends, and pruning waits for it."
-                     ).format(xid=x.xid, seconds=x.seconds, pid=x.pid, user=strip_controls(x.user),
-                              application=strip_controls(x.application)))
+        click.echo(_("Transaction {xid} open for {seconds} s (pid {pid}, database {database}, user "
+                     "{user}, {application}): its changes reach terminals only when it ends, and "
+                     "pruning waits for it.").format(
+            xid=x.xid, seconds=x.seconds, pid=x.pid, database=strip_controls(x.database),
+            user=strip_controls(x.user), application=strip_controls(x.application)))
 
 
 @click.command(help=_("Make the local register equal to the central register: only what changed "
