@@ -432,10 +432,9 @@ def _build(conn, fresh: Path, result: SyncResult, progress, record: _Record) -> 
     lite = connect_write(fresh)
     try:
         # A file nobody reads yet: no journal, no fsync until it is complete.
+        _tune(lite)
         lite.execute("PRAGMA journal_mode = OFF")
         lite.execute("PRAGMA synchronous = OFF")
-        _tune(lite)
-        lite.execute("PRAGMA synchronous = OFF")  # after _tune's NORMAL
         lite.execute("BEGIN")
         for name in LETTER_INDEXES:  # rebuilt once after the rows: a sort beats random inserts
             lite.execute(f"DROP INDEX IF EXISTS {name}")
