@@ -407,3 +407,25 @@ def test_a_second_sync_of_the_same_register_waits_its_turn_by_refusing(first_syn
     done = izle("sync", "--from", loaded, "--db", str(register), "--terminal", "t1")
     assert done.returncode == 1 and "Another sync" in done.stderr and "Traceback" not in done.stderr
     assert not register.exists()
+
+
+@pytest.mark.parametrize("key, value, reason", [
+    ("central_cluster", "1/1", "OTHER_CLUSTER"),  # another cluster with the same identity
+    ("central_xmax", None, "OLD_RECORD"),  # synced by a version that kept only an xmin
+])
+def test_a_register_whose_record_does_not_fit_the_centre_is_copied_afresh(loaded, tmp_path, key,
+                                                                         value, reason):
+    from izle.data.central import sync as module
+
+    register = tmp_path / "register.db"
+    sync(loaded, register, terminal="t1")
+    conn = sqlite3.connect(register)
+    with conn:
+        if value is None:
+            conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            conn.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+    conn.close()
+    result = sync(loaded, register, terminal="t1")
+    assert result.full and result.reason == getattr(module, reason)
+    assert_equal(loaded, register)
