@@ -290,12 +290,9 @@ class _Record:
 
 
 def _program_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from izle import __version__
 
-    try:
-        return version("izle")
-    except PackageNotFoundError:
-        return "unknown"
+    return __version__
 
 
 def _remember(lite: sqlite3.Connection, record: _Record) -> None:
