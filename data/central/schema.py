@@ -164,6 +164,13 @@ CREATE FUNCTION izle_sync_token(p_terminal text) RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
     SELECT token FROM terminal_syncs WHERE terminal = p_terminal
 $$;
+DO $$
+BEGIN  -- where terminals have a group role of their own, they read what a sync reads
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = current_database() || '_terminal') THEN
+        EXECUTE format('GRANT SELECT ON truncations, izle_prunes TO %I',
+                       current_database() || '_terminal');
+    END IF;
+END $$;
 """
 
 
