@@ -17,8 +17,48 @@ from izle.data.central.schema import TABLES, migrate
 from izle.data.central.sync import NEW_SUFFIX, OTHER_CENTRE, PRUNED, TRUNCATED, sync
 from izle.data.check import check_register
 from tests.central_pg import scratch_database
-from tests.test_central import (ROOT, _waiting_backend, central, execute, izle, loaded,  # noqa: F401
-                                server, snapshot)
+from tests.test_central import ROOT, _waiting_backend, execute, izle, server, snapshot  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def loaded_template(server):
+    """The import fixtures loaded once per module; each test gets a copy (CREATE DATABASE …
+    TEMPLATE copies files, far quicker than importing again). Copies are dropped by a thread
+    beside the tests: a DROP DATABASE waits for a checkpoint, which need not hold up the next
+    test."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with scratch_database(server) as url, ThreadPoolExecutor(1) as dropper:
+        with connect(url, autocommit=True) as conn:
+            migrate(conn)
+        central_fixtures(url)
+        yield url, dropper  # leaving the block waits for the last drop
+
+
+def _drop(server: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def loaded(server, loaded_template):
+    """A central register of its own with the import fixtures loaded."""
+    import uuid
+
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    template_url, dropper = loaded_template
+    template = conninfo_to_dict(template_url)["dbname"]
+    name = f"izle_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield make_conninfo(server, dbname=name)
+    finally:
+        dropper.submit(_drop, server, name)
 
 
 def centre_rows(url: str) -> dict[str, list[tuple]]:
