@@ -266,7 +266,10 @@ def test_an_unreachable_first_sync_leaves_no_file(tmp_path):
 @pytest.fixture
 def first_sync_held(loaded, tmp_path):
     """A first sync in a process of its own, held where it reads the last table."""
-    register = tmp_path / "register.db"
+    yield from _held_full_copy(loaded, tmp_path / "register.db")
+
+
+def _held_full_copy(loaded: str, register: Path):
     lock = connect(loaded)
     lock.execute("LOCK TABLE calendar IN ACCESS EXCLUSIVE MODE")
     process = subprocess.Popen([sys.executable, "-m", "izle", "--lang", "en", "sync", "--from",
@@ -295,6 +298,21 @@ def test_a_first_sync_killed_mid_copy_leaves_no_register(first_sync_held, loaded
     assert not register.with_name(register.name + NEW_SUFFIX).exists()
     assert_equal(loaded, register) if register.exists() else pytest.fail("no register")
     assert check_register(register) == []
+
+
+def test_a_full_copy_killed_mid_copy_leaves_the_old_register(loaded, tmp_path):
+    register = tmp_path / "register.db"
+    sync(loaded, register, terminal="t1")
+    before = snapshot(register)
+    execute(loaded, "TRUNCATE movements")  # the next sync is a full copy
+    held = _held_full_copy(loaded, register)
+    process, _register, release = next(held)
+    assert register.with_name(register.name + NEW_SUFFIX).exists()
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(10)
+    release()
+    held.close()
+    assert snapshot(register) == before and check_register(register) == []
 
 
 def test_a_failed_full_copy_keeps_the_old_register(loaded, tmp_path):
