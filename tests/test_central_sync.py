@@ -98,9 +98,30 @@ def letter(url: str, reg_no: str) -> dict:
 
 # --- the cases of the issue ----------------------------------------------------------------
 
-def test_a_delete_and_an_older_transactions_reinsert_never_lose_the_letter(loaded, tmp_path):
+@pytest.fixture(scope="module")
+def private_server():
+    """A cluster of this module's own: a case that hinges on which transactions are running
+    cluster-wide must not see other databases' transactions (another test's, another user's)."""
+    from tests.private_pg import private_cluster
+
+    with private_cluster() as cluster:
+        yield cluster.url
+
+
+@pytest.fixture
+def private_loaded(private_server):
+    with scratch_database(private_server) as url:
+        with connect(url, autocommit=True) as conn:
+            migrate(conn)
+        central_fixtures(url)
+        yield url
+
+
+def test_a_delete_and_an_older_transactions_reinsert_never_lose_the_letter(private_loaded,
+                                                                          tmp_path):
     """xids are handed out at the first write: A (older) re-inserts what B (newer) deleted,
     while M holds the snapshot's xmin back; M's rollback used to make the tombstone win."""
+    loaded = private_loaded
     register = tmp_path / "register.db"
     sync(loaded, register, terminal="t1")
     seven = letter(loaded, "01-31/4100")
@@ -219,31 +240,27 @@ def test_another_centre_gets_a_full_copy_that_keeps_its_calendar(loaded, server,
 # --- pruning (a private cluster: the horizon is cluster-wide, other databases' transactions
 # would move it) ---------------------------------------------------------------------------
 
-def test_pruning_keeps_what_recent_terminals_need_and_sends_the_others_a_full_copy(tmp_path):
+def test_pruning_keeps_what_recent_terminals_need_and_sends_the_others_a_full_copy(
+        private_loaded, tmp_path):
     from izle.data.central.admin import prune
-    from tests.private_pg import private_cluster
 
     recent, stale = tmp_path / "recent" / "register.db", tmp_path / "stale" / "register.db"
-    with private_cluster() as cluster:
-        url = cluster.url
-        with connect(url, autocommit=True) as conn:
-            migrate(conn)
-        central_fixtures(url)
-        sync(url, stale, terminal="stale")
-        sync(url, recent, terminal="recent")
-        execute(url, "UPDATE terminal_syncs SET synced_at = now() - interval '30 days'"
-                     " WHERE terminal = 'stale'")
-        execute(url, "DELETE FROM letters WHERE reg_no = '01-31/3073'")  # 1 letter, 3 movements
-        kept = izle("central", "prune", url, "--keep-days", "7")  # recent has not fetched it
-        assert kept.returncode == 0 and ": 0 tombstones" in kept.stdout, kept.stderr
-        assert not sync(url, recent, terminal="recent").full
-        pruned = prune(url, keep_days=7)
-        assert pruned.tombstones == 1 + 3
-        assert not sync(url, recent, terminal="recent").full
-        result = sync(url, stale, terminal="stale")
-        assert result.full and result.reason == PRUNED
-        assert_equal(url, stale)
-        assert_equal(url, recent)
+    url = private_loaded
+    sync(url, stale, terminal="stale")
+    sync(url, recent, terminal="recent")
+    execute(url, "UPDATE terminal_syncs SET synced_at = now() - interval '30 days'"
+                 " WHERE terminal = 'stale'")
+    execute(url, "DELETE FROM letters WHERE reg_no = '01-31/3073'")  # 1 letter, 3 movements
+    kept = izle("central", "prune", url, "--keep-days", "7")  # recent has not fetched it
+    assert kept.returncode == 0 and ": 0 tombstones" in kept.stdout, kept.stderr
+    assert not sync(url, recent, terminal="recent").full
+    pruned = prune(url, keep_days=7)
+    assert pruned.tombstones == 1 + 3
+    assert not sync(url, recent, terminal="recent").full
+    result = sync(url, stale, terminal="stale")
+    assert result.full and result.reason == PRUNED
+    assert_equal(url, stale)
+    assert_equal(url, recent)
 
 
 def central_fixtures(url: str) -> None:
