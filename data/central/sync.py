@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from izle.data.central.connection import CentralError, connect, failure
-from izle.data.central.schema import MIGRATIONS, TABLES, capture_triggers, identity, require_current
+from izle.data.central.schema import MIGRATIONS, TABLES, capture_triggers, require_current
 from izle.data.clock import SystemClock, system_random
 from izle.data.db import connect_write
 from izle.data.schema import LETTER_INDEXES, ensure_register
