@@ -14,7 +14,7 @@ register it leaves equals S exactly (docs/central.md argues each case):
 - A full copy (first sync, another centre, a restored centre, a TRUNCATE, pruned tombstones)
   is written into a new file beside the register and renamed over it only when complete.
 - A delta is one SQLite transaction with the new watermark: a killed sync leaves the old
-  register and its watermark.
+  register and its watermark. One sync of a register runs at a time (a lock on its folder).
 
 Before committing locally, the sync records a random token at the centre (a SECURITY DEFINER
 function, so a read-only role may call it). A terminal whose token the centre no longer holds
