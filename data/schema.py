@@ -13,7 +13,7 @@ from pathlib import Path
 
 from izle.data.db import connect_write, transaction, user_version
 from izle.data.problems import Problem
-from izle.data.statuses import N_
+from izle.data.i18n import N_
 
 Migration = Callable[["sqlite_utils.Database"], None]  # noqa: F821 - imported lazily
 
