@@ -146,7 +146,7 @@ def _register_v3(db) -> None:
 
 def _terminal_v3(db) -> None:
     """When an administrator last lifted an operator's lookup lock: misses before it no longer
-    count towards the next lock (data/desk.py)."""
+    count towards the next lock (data/desk/)."""
     db["identities"].add_column("lookups_unlocked_at", str)
 
 

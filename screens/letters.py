@@ -2,7 +2,7 @@
 applicant (FIN and surname). Both show the list `#my-letters` (DESIGN §5), a DataTable whose row
 keys are `AGENCY|REG_NO|DD.MM.YYYY`; Enter opens the result panel, Back returns to the list.
 
-The desk (data/desk.py) decides who may list what, pages the list and audits it; these screens
+The desk (data/desk/) decides who may list what, pages the list and audits it; these screens
 ask it from workers and render its answers.
 """
 
