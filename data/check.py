@@ -15,7 +15,8 @@ from pathlib import Path
 from izle.data.db import connect_read_only, user_version
 from izle.data.schema import REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS
 from izle.data.problems import Problem
-from izle.data.statuses import N_, STATUSES
+from izle.data.statuses import STATUSES
+from izle.data.i18n import N_
 
 EXAMPLES = 5  # letters named per problem; the count says how many there are in all
 

@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 
 from izle.data.problems import ProblemError
-from izle.data.statuses import N_
+from izle.data.i18n import N_
 from izle.data.clock import SystemClock
 
 RECORD_TABLES = ("agencies", "units", "executors", "letters", "movements", "calendar")

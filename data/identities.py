@@ -19,6 +19,7 @@ from enum import Enum
 from izle.data.db import transaction
 from izle.data.problems import ProblemError
 from izle.data.clock import SystemClock
+from izle.data.i18n import N_
 
 ROLES = ("citizen", "operator", "admin")
 MAX_PIN_TRIES = 3
@@ -107,10 +108,6 @@ def upsert_identity(
         (user_id, phone, fin, full_name, role, hash_pin(pin1), stamp, stamp),
     )
 
-
-def N_(message: str) -> str:
-    """Mark a msgid for extraction; the CLI translates it where it is shown."""
-    return message
 
 
 class IdentityError(ProblemError, ValueError):

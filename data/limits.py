@@ -1,4 +1,4 @@
-"""How much guessing a person gets: the limits a desk (data/desk.py) enforces, set by the
+"""How much guessing a person gets: the limits a desk (data/desk/) enforces, set by the
 settings. A module of its own so the settings are built without loading the desk."""
 
 from __future__ import annotations

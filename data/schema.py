@@ -13,7 +13,7 @@ from pathlib import Path
 
 from izle.data.db import connect_write, transaction, user_version
 from izle.data.problems import Problem
-from izle.data.statuses import N_
+from izle.data.i18n import N_
 
 Migration = Callable[["sqlite_utils.Database"], None]  # noqa: F821 - imported lazily
 
@@ -146,7 +146,7 @@ def _register_v3(db) -> None:
 
 def _terminal_v3(db) -> None:
     """When an administrator last lifted an operator's lookup lock: misses before it no longer
-    count towards the next lock (data/desk.py)."""
+    count towards the next lock (data/desk/)."""
     db["identities"].add_column("lookups_unlocked_at", str)
 
 

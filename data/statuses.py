@@ -14,15 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from izle.data.text import format_date
+from izle.data.i18n import N_
 
 if TYPE_CHECKING:
     from izle.data.deadlines import Deadline
     from izle.data.letters import LetterView
 
-
-def N_(message: str) -> str:
-    """Mark a msgid for extraction (`pybabel extract` knows N_); translated where shown."""
-    return message
 
 
 def NP_(singular: str, plural: str) -> tuple[str, str]:

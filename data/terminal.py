@@ -18,7 +18,8 @@ from izle.data import audit, identities
 from izle.data.clock import Clock, SystemClock, iso_now, system_random
 from izle.data.db import connect_write
 from izle.data.identities import Identity, PinCheck
-from izle.data.problems import N_, ProblemError
+from izle.data.problems import ProblemError
+from izle.data.i18n import N_
 
 
 STORE_FAILED = N_("This terminal's data could not be read or written. "

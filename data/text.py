@@ -10,6 +10,8 @@ import re
 import unicodedata
 from datetime import date
 
+from izle.data.i18n import N_
+
 _AZ_UPPER = str.maketrans({"i": "İ", "ı": "I"})
 _AZ_LOWER = str.maketrans({"İ": "i", "I": "ı"})
 # After lower-casing, the letters a person may type without their marks.
@@ -149,11 +151,6 @@ def parse_date(text: str) -> date:
     else:
         raise ValueError(f"not a date: {text!r}")
     return date(year, month, day)
-
-
-def N_(message: str) -> str:
-    """Mark a msgid for extraction (data/statuses.py imports this module, so not from there)."""
-    return message
 
 
 def date_problem(text: str) -> tuple[str, dict] | None:

@@ -2,7 +2,7 @@
 applicant (FIN and surname). Both show the list `#my-letters` (DESIGN §5), a DataTable whose row
 keys are `AGENCY|REG_NO|DD.MM.YYYY`; Enter opens the result panel, Back returns to the list.
 
-The desk (data/desk.py) decides who may list what, pages the list and audits it; these screens
+The desk (data/desk/) decides who may list what, pages the list and audits it; these screens
 ask it from workers and render its answers.
 """
 
@@ -18,7 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from izle.data.desk import Consequence, FormProblem, ListAnswer, LookupAnswer, Outcome
+from izle.data.desk import Consequence, FormProblem, ListAnswer, LookupAnswer, Mode, Outcome
+from izle.data.desk.sentences import Asked, consequence_sentence, sentence
 from izle.data.i18n import N_, _
 from izle.data.letters import LetterRow
 from izle.data.statuses import DEADLINE_MARKERS, STATUS_TITLES
@@ -137,7 +138,7 @@ class LettersScreen(ResultHost, Screen):
         if answer.outcome is Outcome.FOUND and answer.letter is not None:
             await self.show_in_place(answer.letter)
         else:
-            self.notify(_("The letter could not be opened. Please try again or ask staff for help."),
+            self.notify(_(sentence(Asked.OPEN, answer, Mode(self.app.mode)) or ""),
                         severity="error", markup=False)
 
     @on(ResultPanel.Closed)
@@ -195,15 +196,11 @@ class MyLettersScreen(LettersScreen):
     def _listed(self, answer: ListAnswer) -> None:
         empty = self.query_one("#my-letters-empty", Static)
         table = self.query_one("#my-letters", DataTable)
-        if answer.outcome is Outcome.FAILED:
-            empty.update(_("Your letters could not be listed. You can still track a letter by its number and date."))
-        elif not answer.rows:
-            empty.update(_("There are no letters under your name in the register. To track a letter "
-                           "sent for someone else, choose “Track another letter by number and date”."))
-        else:
+        if answer.outcome is Outcome.FOUND and answer.rows:
             empty.update("")
             self.add_page(answer)
             return
+        empty.update(_(sentence(Asked.LIST, answer, Mode(self.app.mode)) or ""))
         table.display = False
         self.query_one("#track-other", Button).focus()
 
@@ -280,14 +277,8 @@ class ApplicantScreen(LettersScreen):
             table.focus()
             return
         if answer.consequence is Consequence.FLAGGED:
-            warning.update(_("Warning: several lookups in a row found nothing or could not verify the caller. This has been recorded for your supervisor."))
-        if answer.outcome is Outcome.FAILED:
-            message = _("The lookup could not be completed. Please try again or ask staff for help.")
-        elif answer.outcome is Outcome.REFUSED or answer.consequence is Consequence.LOCKED:
-            message = _("Lookups from this account are locked after too many unsuccessful searches. A supervisor can unlock them.")
-        else:
-            message = _("The applicant could not be verified: the FIN and surname the caller gave do not name one applicant with letters. Give no details.")
-        self._error(message, "#applicant-fin")
+            warning.update(_(consequence_sentence(answer) or ""))
+        self._error(_(sentence(Asked.SEARCH, answer, Mode.OPERATOR) or ""), "#applicant-fin")
 
     def _error(self, message: str, focus: str) -> None:
         self.query_one("#applicant-error", Static).update(message)

@@ -1,7 +1,7 @@
 """Login with Asan İmza: phone number and user ID, then the code, confirmed on the phone.
 
 The screen shows the verification code and waits, in a worker, for the provider's outcome
-(data/desk.py polls it the MID-REST way); the emulated phone is the emulator's own panel.
+(data/desk/ polls it the MID-REST way); the emulated phone is the emulator's own panel.
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from izle.data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Outcome
+from izle.data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Mode, Outcome
+from izle.data.desk.sentences import Asked, consequence_sentence, sentence
 from izle.data.letters import Agency
 from izle.screens.result import ResultHost, ResultPanel
 from izle.screens.widgets import Asking, LocalFooter, TitleBar, data_text
@@ -122,25 +123,12 @@ class LookupScreen(ResultHost, Screen):
             await self.show_in_place(answer.letter)
             return
         if answer.consequence is Consequence.SESSION_ENDED:
-            self.app.end_session("miss_limit", N_("Too many unsuccessful searches: for your safety the session has ended."))
+            self.app.end_session("miss_limit", consequence_sentence(answer))
             return
         if answer.consequence is Consequence.FLAGGED:
-            self.query_one("#lookup-warning", Static).update(
-                _("Warning: several lookups in a row found nothing or could not verify the caller. This has been recorded for your supervisor."))
-        self._error(self._miss_message(answer), "#caller-check" if answer.outcome is Outcome.UNVERIFIED else "#reg-number")
-
-    def _miss_message(self, answer: LookupAnswer) -> str:
-        if answer.outcome is Outcome.FAILED:
-            return _("The lookup could not be completed. Please try again or ask staff for help.")
-        if answer.outcome is Outcome.REFUSED or answer.consequence is Consequence.LOCKED:
-            if self.operator:
-                return _("Lookups from this account are locked after too many unsuccessful searches. A supervisor can unlock them.")
-            return _("Too many unsuccessful searches for this account: please try again tomorrow or ask staff for help.")
-        if answer.outcome is Outcome.UNVERIFIED:
-            return _("The caller could not be verified: the FIN or surname they gave does not match the applicant. Give no details of this letter.")
-        if self.operator:
-            return _("No letter with this number and registration date was found at this authority.")
-        return _("No letter of yours with this number and registration date was found at this authority. Check both on your receipt.")
+            self.query_one("#lookup-warning", Static).update(_(consequence_sentence(answer) or ""))
+        message = sentence(Asked.LOOKUP, answer, Mode(self.app.mode)) or ""
+        self._error(_(message), "#caller-check" if answer.outcome is Outcome.UNVERIFIED else "#reg-number")
 
     def _error(self, message: str, focus: str) -> None:
         self.query_one("#lookup-error", Static).update(message)

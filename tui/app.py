@@ -1,4 +1,4 @@
-"""IzleApp: the application shell — it wires the desk (data/desk.py) to the screens, routes
+"""IzleApp: the application shell — it wires the desk (data/desk/) to the screens, routes
 between them, and locks a kiosk down. Every rule of a session lives in the desk.
 
 Modes (DESIGN §2): citizen (the default), operator, and the kiosk lockdown on top of citizen

@@ -23,7 +23,7 @@ from pathlib import Path
 from izle.data.audit import COLUMNS, GENESIS, Break, row_hash
 from izle.data.central.connection import CentralError, connect, failure
 from izle.data.central.schema import require_current
-from izle.data.statuses import N_
+from izle.data.i18n import N_
 
 NAME_KEY = "central_terminal"  # terminal.db meta: the name this log is pushed under
 CENTRAL_COLUMNS = ("terminal", "seq", "at", "row_terminal", "mode", "actor", "action", "query",

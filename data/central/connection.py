@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from izle.data.problems import ProblemError
-from izle.data.statuses import N_
+from izle.data.i18n import N_
 
 if TYPE_CHECKING:  # psycopg is imported lazily: only the central commands need it
     import psycopg

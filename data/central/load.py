@@ -18,7 +18,7 @@ from pathlib import Path
 
 from izle.data.central.connection import CentralError, connect, failure
 from izle.data.central.schema import TABLES, require_current
-from izle.data.statuses import N_
+from izle.data.i18n import N_
 
 # What each kind of file writes, and which central tables its rows may refer to.
 TARGET = {"agencies": "agencies", "units": "units", "executors": "executors",

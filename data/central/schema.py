@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from izle.data.central.connection import CentralError
-from izle.data.statuses import N_
+from izle.data.i18n import N_
 
 # Register tables in the order a sync applies them (parents first), with their key columns
 # and the columns a terminal copies (the change position and tombstones stay central).

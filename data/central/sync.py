@@ -37,7 +37,7 @@ from izle.data.central.schema import MIGRATIONS, TABLES, capture_triggers, requi
 from izle.data.clock import SystemClock, system_random
 from izle.data.db import connect_write
 from izle.data.schema import LETTER_INDEXES, ensure_register
-from izle.data.statuses import N_
+from izle.data.i18n import N_
 
 SOURCE_KEY, SYNCED_KEY = "central_source", "central_synced_at"
 XMAX_KEY, XIP_KEY, TOKEN_KEY, CLUSTER_KEY = ("central_xmax", "central_xip", "central_token",

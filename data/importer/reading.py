@@ -18,7 +18,7 @@ from typing import TextIO
 
 from izle.data.importer.kinds import KINDS, REQUIRED, FileProblem, Problem
 from izle.data.importer.source import Source, not_in
-from izle.data.statuses import N_
+from izle.data.i18n import N_
 
 Rows = Iterator[tuple[int, list[str]]]
 OnBytes = Callable[[int], None] | None

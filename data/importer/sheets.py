@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from izle.data.importer.kinds import FileProblem, Problem
 from izle.data.importer.reading import header_index
 from izle.data.importer.source import Source
-from izle.data.statuses import N_
+from izle.data.i18n import N_
 
 
 def xlsx_rows(source: Source, kind: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from izle.data.importer.kinds import EXTENSIONS, KINDS, FileProblem
-from izle.data.statuses import N_
+from izle.data.i18n import N_
 
 BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
         (codecs.BOM_UTF16_BE, "utf-16-be"))

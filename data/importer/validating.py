@@ -13,7 +13,8 @@ from datetime import date, datetime
 
 from izle.data.importer.kinds import (AGENCY_KINDS, CALENDAR_KINDS, DEFAULT_MAX_LEN, KINDS, MAX_LEN,
                                  FREE_TEXT, MULTILINE, ROLES, Problem)
-from izle.data.statuses import ANSWERED, ATTACHED, FORWARDED, N_, STATUSES
+from izle.data.statuses import ANSWERED, ATTACHED, FORWARDED, STATUSES
+from izle.data.i18n import N_
 from izle.data.identities import valid_pin, valid_user_id
 from izle.data.text import (FIN_SHAPE, MAX_YEAR, MIN_YEAR, date_problem, has_controls, is_key,
                        normalize_desk_phone, normalize_fin, normalize_phone, normalize_reg_no,

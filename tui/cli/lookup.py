@@ -102,15 +102,22 @@ class Api:
             checked = desk.check_api(values["agency"] or "", values["number"] or "",
                                      values["date"] or "", values["fin"], values["surname"])
         except Exception:  # noqa: BLE001 - the register cannot be read: no traceback, an answer
-            return {"error": _("The lookup could not be completed.")}, FAILED
+            return self._failed()
         if isinstance(checked, FormProblem):
             return self._bad(checked.field, checked.problem.text(_))
         answer = desk.api_lookup(checked, by_fin=bool(values["fin"]))
         if answer.outcome is Outcome.FAILED:
-            return {"error": _("The lookup could not be completed.")}, FAILED
+            return self._failed()
         if answer.outcome is Outcome.FOUND and answer.letter is not None:
             return letter_json(answer.letter, self.lang), FOUND
         return {"found": False}, NOT_FOUND
+
+    def _failed(self) -> tuple[dict, int]:
+        """The register or the audit log failed: the API's sentence for it."""
+        from izle.data.desk import LookupAnswer, Mode, Outcome
+        from izle.data.desk.sentences import Asked, sentence
+
+        return {"error": _(sentence(Asked.LOOKUP, LookupAnswer(Outcome.FAILED), Mode.API) or "")}, FAILED
 
     def _bad(self, field: str, message: str) -> tuple[dict, int]:
         self.desk.record_safely("lookup", "invalid", {"field": field}, actor=self.desk.terminal)

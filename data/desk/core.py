@@ -1,0 +1,315 @@
+"""The desk: every rule of a session at one terminal, in plain Python (no Textual, no SQL).
+
+A screen asks the desk and renders the typed answer; it decides nothing. The desk holds the
+session and puts its parts together: the forms' rules (`forms`), logins (`login`), the rule of
+the mode (its `ModeProfile`: a citizen finds only their own letters; an operator finds any
+letter, but its details are built only after the caller check matched), misses (`misses`) and
+the audit row of every login step and lookup, written before anything is shown (`audited`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import date
+
+from izle.data.caller import caller_key, caller_matches, same_surname
+from izle.data.clock import Clock
+from izle.data.letters import Agency, LetterRow, LetterView, Register
+from izle.data.limits import Limits
+from izle.data.mobile_id import MidStart, MobileIdProvider
+from izle.data.modes import Mode, profile
+from izle.data.terminal import StoreError, TerminalStore
+from izle.data.text import normalize_reg_no
+
+from izle.data.desk import forms
+from izle.data.desk.answers import Consequence, ListAnswer, LookupAnswer, Outcome
+from izle.data.desk.audited import AuditTrail
+from izle.data.desk.forms import FormProblem, LookupRequest
+from izle.data.desk.login import LoginResult, Logins
+from izle.data.desk.misses import MissRules
+from izle.data.desk.session import Session
+
+
+class Desk:
+    """One terminal's session rules. Thread-safe: screens call it from workers."""
+
+    def __init__(self, *, register: Register, store: TerminalStore, provider: MobileIdProvider,
+                 clock: Clock, mode: Mode = Mode.CITIZEN, audit_mode: str | None = None,
+                 terminal: str = "-", limits: Limits | None = None) -> None:
+        self.register, self.store, self.provider, self.clock = register, store, provider, clock
+        self.mode, self.profile, self.terminal = mode, profile(mode), terminal
+        self.audit_mode = audit_mode or mode.value
+        self.limits = limits or Limits()
+        self.session: Session | None = None
+        self._lock = threading.RLock()
+        self.trail = AuditTrail(store, terminal, self.audit_mode, lambda: self.actor)
+        self.misses = MissRules(store, clock, self.limits, self.profile, self.trail)
+        self.logins = Logins(provider, self.profile, self.trail, self._tag)
+
+    # The audit
+
+    @property
+    def actor(self) -> str:
+        return self.session.identity.user_id if self.session else "-"
+
+    def record(self, action: str, outcome: str, query: dict | None = None,
+               actor: str | None = None) -> int:
+        """Append to the audit log; StoreError when it cannot (the caller then shows nothing)."""
+        return self.trail.record(action, outcome, query, actor)
+
+    def record_safely(self, action: str, outcome: str, query: dict | None = None,
+                      actor: str | None = None) -> bool:
+        """`record`, for steps that go on anyway (a refusal, a logout); False if it failed."""
+        return self.trail.record_safely(action, outcome, query, actor)
+
+    def _tag(self, value: str) -> str:
+        try:
+            return self.store.tag(value)
+        except StoreError:
+            return "?"
+
+    # The forms, with this terminal's clock and mode
+
+    def today(self) -> date:
+        return self.clock.today()
+
+    def check_date(self, text: str) -> date | FormProblem:
+        return forms.check_date(text, self.today())
+
+    def check_lookup(self, agency: Agency, number: str, date_text: str,
+                     caller: str = "") -> LookupRequest | FormProblem:
+        """The number form, checked before any lookup is made."""
+        return forms.check_lookup(agency, number, date_text, caller, today=self.today(),
+                                  asks_caller=self.mode is Mode.OPERATOR)
+
+    def check_login(self, phone_text: str, user_id_text: str) -> tuple[str, str] | FormProblem:
+        return forms.check_login(phone_text, user_id_text)
+
+    def check_applicant(self, fin_text: str, surname_text: str) -> tuple[str, str] | FormProblem:
+        return forms.check_applicant(fin_text, surname_text)
+
+    def check_api(self, agency: str, number: str, date_text: str, fin: str | None,
+                  surname: str | None) -> LookupRequest | FormProblem:
+        """A machine's request, checked like the number form, plus exactly one of FIN/surname."""
+        found = self.register.agency(str(agency or "").strip())
+        return forms.check_api(found, number, date_text, fin, surname, self.today())
+
+    # Login and logout
+
+    def start_login(self, phone: str, user_id: str) -> MidStart:
+        """Ask the provider to start; StoreError when terminal.db cannot be read."""
+        return self.provider.start(phone, user_id)
+
+    def poll_login(self, phone: str, user_id: str, started: MidStart,
+                   wait: float = 0.0) -> LoginResult | None:
+        """Ask the provider (MID-REST's session status, held up to `wait` seconds): None while
+        the person has not answered on the phone, or when the login was abandoned meanwhile;
+        when complete, apply the mode's rule, audit, open the session."""
+        result = self.logins.poll(phone, user_id, started, wait)
+        if result is not None and result.session is not None:
+            with self._lock:
+                self.session = result.session
+        return result
+
+    def abandon_login(self, started: MidStart) -> None:
+        """Nobody waits for this login any more (logout, idle): the provider stops asking the
+        phone, and a status request still held for it completes nothing."""
+        self.logins.abandon(started)
+
+    def login_abandoned(self, started: MidStart) -> bool:
+        return self.logins.abandoned(started)
+
+    def close_session(self) -> Session | None:
+        """End the session in memory at once (nothing may act for the person any more) and
+        return it, so its logout can be audited off the UI thread (`record_logout`)."""
+        with self._lock:
+            closed, self.session = self.session, None
+        return closed
+
+    def record_logout(self, closed: Session, reason: str) -> None:
+        self.record_safely("logout", reason, actor=closed.identity.user_id)
+
+    def end_session(self, reason: str) -> None:
+        """Log out and audit it, in one call (the API, a stop)."""
+        closed = self.close_session()
+        if closed is not None:
+            self.record_logout(closed, reason)
+
+    # The register's authorities
+
+    def agencies(self) -> list[Agency] | None:
+        """The authorities to choose from; None when the register cannot be read."""
+        try:
+            return self.register.agencies()
+        except sqlite3.Error:
+            return None
+
+    def register_damage(self) -> str | None:
+        """Damaged pages, a missing table, a vanished file: what is wrong, or None."""
+        try:
+            return self.register.damage()
+        except sqlite3.Error as error:
+            return str(error)
+
+    def register_unfilled(self):
+        """A register with no letters that no import, demo or sync filled: a Problem, or None."""
+        from izle.data.check import unfilled_register
+
+        return unfilled_register(self.register.path)
+
+    def choose_agency(self, code: str) -> Agency | None:
+        agency = self.register.agency(code)
+        if agency is not None and self.session is not None:
+            self.session.agency = agency
+        return agency
+
+    # Lookups
+
+    def _current(self) -> Session | None:
+        with self._lock:
+            return self.session
+
+    def lookup(self, request: LookupRequest) -> LookupAnswer:
+        """One lookup under this mode's rule, audited before anything is shown."""
+        session = self._current()
+        if session is None:
+            return LookupAnswer(Outcome.FAILED)
+        asked = self.clock.monotonic()
+        query = {"agency": request.agency.code, "reg_no": normalize_reg_no(request.number),
+                 "reg_date": request.reg_date.isoformat()}
+
+        def step() -> tuple[str, LookupAnswer]:
+            if self.misses.locked(session):
+                return Outcome.REFUSED.value, LookupAnswer(Outcome.REFUSED, consequence=Consequence.LOCKED)
+            self.misses.slow_down(session.identity.user_id)
+            outcome, letter = self._find(session, request, query)
+            return outcome.value, LookupAnswer(outcome, letter)
+
+        answer = self.trail.audited("lookup", query, step, LookupAnswer(Outcome.FAILED))
+        if answer.outcome not in (Outcome.MISS, Outcome.UNVERIFIED):
+            return answer
+        answer = LookupAnswer(answer.outcome, consequence=self.misses.after_miss(session))
+        self.misses.answer_on_time(asked)
+        return answer
+
+    def _find(self, session: Session, request: LookupRequest,
+              query: dict) -> tuple[Outcome, LetterView | None]:
+        if self.mode is Mode.OPERATOR:
+            found = self.register.find_applicant(request.agency.code, request.number, request.reg_date)
+            query["caller"] = self._tag(caller_key(request.caller))
+            if found is None:
+                query["check"] = "none"
+                return Outcome.MISS, None
+            letter_id, fin, name = found
+            if not caller_matches(fin, name, request.caller):  # checked before any detail is built
+                query["check"] = "mismatch"
+                return Outcome.UNVERIFIED, None
+            query["check"] = "match"
+            return Outcome.FOUND, self.register.letter(letter_id)
+        letter = self.register.find_citizen_letter(request.agency.code, request.number,
+                                                   request.reg_date, session.identity.fin)
+        return (Outcome.FOUND, letter) if letter else (Outcome.MISS, None)
+
+    # Lists of letters: "my letters", an operator's applicant search
+
+    def my_letters(self) -> ListAnswer:
+        """The first page of the letters this session may list (a citizen's own), audited."""
+        return self.more_letters(None)
+
+    def more_letters(self, after: LetterRow | None) -> ListAnswer:
+        """The page after `after` (None: the first page), newest first, audited as `list`."""
+        session = self._current()
+        if session is None or (not session.applicant and self.mode is not Mode.CITIZEN):
+            return ListAnswer(Outcome.FAILED)
+        applicant = session.applicant
+        if not applicant:  # a citizen without a FIN has no letters: still audited
+            recorded = self.record_safely("list", "empty", {"after": after is not None, "rows": 0})
+            return ListAnswer(Outcome.MISS if recorded else Outcome.FAILED)
+        query: dict = {}
+
+        def step() -> tuple[str, ListAnswer]:
+            rows, more = self._page(applicant, after)
+            query.update(applicant=self._tag(applicant), after=after is not None, rows=len(rows))
+            return ("found" if rows else "empty"), ListAnswer(
+                Outcome.FOUND if rows else Outcome.MISS, rows, more)
+
+        return self.trail.audited("list", query, step, ListAnswer(Outcome.FAILED))
+
+    def _page(self, fin: str, after: LetterRow | None) -> tuple[tuple[LetterRow, ...], bool]:
+        size = self.limits.page_size
+        rows = self.register.letters_of(fin, size + 1, after.position if after else None)
+        return tuple(rows[:size]), len(rows) > size
+
+    def find_applicant(self, fin: str, surname: str) -> ListAnswer:
+        """An operator's search by applicant: FIN and surname must both name the same applicant
+        (the surname in any usual spelling). Audited as `search` with keyed hashes only; a
+        search that finds nothing is a miss like a lookup's (burst flag, lock)."""
+        session = self._current()
+        if session is None or self.mode is not Mode.OPERATOR:
+            return ListAnswer(Outcome.FAILED)
+        session.applicant = None  # the last caller's letters are gone before anything else
+        query = {"fin": self._tag(fin), "surname": self._tag(caller_key(surname))}
+
+        def step() -> tuple[str, ListAnswer]:
+            if self.misses.locked(session):
+                return Outcome.REFUSED.value, ListAnswer(Outcome.REFUSED, consequence=Consequence.LOCKED)
+            self.misses.slow_down(session.identity.user_id)
+            names = self.register.applicant_names(fin)
+            if not any(same_surname(surname, name) for name in names):
+                return Outcome.UNVERIFIED.value, ListAnswer(Outcome.UNVERIFIED)
+            rows, more = self._page(fin, None)
+            return Outcome.FOUND.value, ListAnswer(Outcome.FOUND, rows, more)
+
+        answer = self.trail.audited("search", query, step, ListAnswer(Outcome.FAILED))
+        if answer.outcome is Outcome.UNVERIFIED:
+            return ListAnswer(Outcome.UNVERIFIED, consequence=self.misses.after_miss(session))
+        if answer.outcome is Outcome.FOUND:
+            session.applicant = fin
+        return answer
+
+    def open_listed(self, row: LetterRow) -> LookupAnswer:
+        """A letter chosen from the list, read again under the list's rule (its applicant is the
+        one this session may list) and audited as a lookup."""
+        session = self._current()
+        if session is None or not session.applicant:
+            return LookupAnswer(Outcome.FAILED)
+        applicant = session.applicant
+        query = {"agency": row.agency.code, "reg_no": normalize_reg_no(row.reg_no),
+                 "reg_date": row.reg_date.isoformat(), "via": "list"}
+
+        def step() -> tuple[str, LookupAnswer]:
+            letter = self.register.find_citizen_letter(row.agency.code, row.reg_no, row.reg_date,
+                                                       applicant)
+            if letter is None:
+                return Outcome.MISS.value, LookupAnswer(Outcome.MISS)
+            return Outcome.FOUND.value, LookupAnswer(Outcome.FOUND, letter)
+
+        return self.trail.audited("lookup", query, step, LookupAnswer(Outcome.FAILED))
+
+    # The API (izle lookup --json): one request, no login
+
+    def api_lookup(self, request: LookupRequest, by_fin: bool) -> LookupAnswer:
+        """The API's rule, the operator's: a letter's details are built only after the caller
+        check (FIN exactly, or surname in its usual spellings) matched the applicant. The actor
+        is the calling system (`terminal`); no miss limit applies to it (an IVR answers many
+        people), but every call is audited in mode `api`."""
+        query = {"agency": request.agency.code, "reg_no": normalize_reg_no(request.number),
+                 "reg_date": request.reg_date.isoformat(), "by": "fin" if by_fin else "surname",
+                 "caller": self._tag(caller_key(request.caller))}
+
+        def step() -> tuple[str, LookupAnswer]:
+            found = self.register.find_applicant(request.agency.code, request.number, request.reg_date)
+            if found is None:
+                return Outcome.MISS.value, LookupAnswer(Outcome.MISS)
+            letter_id, fin, name = found
+            matched = fin == request.caller if by_fin else same_surname(request.caller, name)
+            if not matched:
+                return Outcome.UNVERIFIED.value, LookupAnswer(Outcome.UNVERIFIED)
+            letter = self.register.letter(letter_id)
+            if letter is None:
+                return Outcome.UNVERIFIED.value, LookupAnswer(Outcome.UNVERIFIED)
+            return Outcome.FOUND.value, LookupAnswer(Outcome.FOUND, letter)
+
+        return self.trail.audited("lookup", query, step, LookupAnswer(Outcome.FAILED),
+                                  actor=self.terminal)
