@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from izle.data.clock import FixedClock
 from izle.data.db import connect_write
@@ -18,6 +19,11 @@ from izle.data.identities import upsert_identity
 from izle.data.schema import ensure_register, ensure_terminal
 
 TODAY = date(2026, 11, 25)  # the test register's "today"; no test reads the real date
+
+# Hypothesis's per-example deadline (200 ms) is a timed test: on a loaded machine a correct example
+# fails it. The properties assert what the code does, never how fast; speed is benchmarks' work.
+settings.register_profile("izle", deadline=None)
+settings.load_profile("izle")
 
 
 @pytest.fixture(autouse=True)
