@@ -9,6 +9,7 @@ test's database.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -427,40 +428,20 @@ def test_a_terminal_one_version_behind_syncs_and_pushes_from_an_upgraded_centre(
 
 # --- many terminals at once ----------------------------------------------------------------
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
 @pytest.fixture
-def small_cluster(tmp_path):
-    """A private cluster (initdb, pg_ctl) with max_connections=25; yields (URL, its log)."""
-    import os
-    import socket
-    import tempfile
+def small_cluster():
+    """A private cluster (tests/private_pg.py) restarted with max_connections=25; yields (URL,
+    its log)."""
+    from tests.private_pg import TIMEOUT_S, private_cluster
 
-    if not (PG_BIN / "initdb").exists():
-        pytest.skip(f"no PostgreSQL server binaries in {PG_BIN}")
-    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    folder = Path(tempfile.mkdtemp(prefix="izle-pg-"))  # postgres cannot enter root's tmp_path
-    shutil.chown(folder, "postgres") if as_user else None
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    data, log = folder / "data", folder / "log"
-
-    def pg(tool: str, *args: str) -> None:
-        subprocess.run([*as_user, str(PG_BIN / tool), *args], check=True, capture_output=True,
-                       timeout=60, cwd=folder)
-
-    try:
-        pg("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
-        pg("pg_ctl", "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o",
-           f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=25 -c fsync=off",
-           "start")
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres", log
-    finally:
-        if (data / "postmaster.pid").exists():
-            pg("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "-t", "60", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
+    with private_cluster() as cluster:
+        cluster.stop()
+        options = (f"-p {cluster.port} -k {cluster.folder} -c listen_addresses=127.0.0.1"
+                   " -c fsync=off -c max_connections=25")
+        log = cluster.folder / "log"
+        cluster.run("pg_ctl", "-D", str(cluster.data), "-o", options, "-l", str(log), "-w", "-t",
+                    str(TIMEOUT_S), "start")
+        yield cluster.url, log
 
 
 def test_sixty_terminals_with_jitter_all_sync_against_max_connections_25(small_cluster, tmp_path):
@@ -522,8 +503,6 @@ def readme_block() -> str:
 def test_the_readmes_many_terminals_section_runs_as_written(server, tmp_path):
     """Word for word, but in a scratch database, with role names no other test uses, and
     `izle` this source; the roles are dropped with the database."""
-    import os
-
     tag = uuid.uuid4().hex[:6]
     with scratch_database(server) as url:
         database = parse(url)["dbname"]

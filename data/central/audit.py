@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import random
+import socket
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -54,6 +55,21 @@ class CentralBreak:
     terminal: str
     broken: Break
     detail: dict = field(default_factory=dict)  # a fork's two heads
+
+
+def terminal_name(state: sqlite3.Connection, wanted: str | None) -> str:
+    """The name this terminal's log and syncs go under: kept in terminal.db after the first
+    push (or a sync given --terminal), so that a renamed host goes on filling the same chain.
+    With a role per terminal the centre keys both on the role whatever this says."""
+    row = state.execute("SELECT value FROM meta WHERE key = ?", (NAME_KEY,)).fetchone()
+    if row is not None:
+        if wanted and wanted != row[0]:
+            raise CentralError(N_("This terminal's audit log is pushed as “{name}”, not “{wanted}”."),
+                               name=row[0], wanted=wanted)
+        return row[0]
+    name = wanted or socket.gethostname()
+    state.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (NAME_KEY, name))
+    return name
 
 
 def push(url: str, state: sqlite3.Connection, wanted: str | None = None, *,
