@@ -19,6 +19,7 @@ the rows not yet pushed: nothing kept on the terminal alone can prove those (doc
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import hmac
 import json
@@ -78,16 +79,22 @@ def sign(key, digest: str) -> str:
 def signed_by(public: str | None, digest: str, signature: str | None) -> bool:
     """Whether `signature` is the holder of `public`'s over the chain hash `digest`."""
     from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     if not public or not signature:
         return False
     try:
-        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public)).verify(
-            bytes.fromhex(signature), SIGNED + digest.encode())
+        _public_key(public).verify(bytes.fromhex(signature), SIGNED + digest.encode())
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+@functools.lru_cache(maxsize=64)
+def _public_key(public: str):
+    """A terminal's public key, parsed once per verify rather than once per row."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    return Ed25519PublicKey.from_public_bytes(bytes.fromhex(public))
 
 
 def row_hash(row: dict, prev_hash: str) -> str:
