@@ -220,8 +220,13 @@ def capture_triggers() -> dict[str, str]:
 
 
 _V3_ROLES = """
+-- The group roles are named after the database at init and kept here: a database renamed,
+-- restored under another name or copied as a template goes on using the same roles.
+CREATE TABLE izle_roles (kind text PRIMARY KEY, role text NOT NULL);
+INSERT INTO izle_roles VALUES ('loader', current_database() || '_loader'),
+                              ('terminal', current_database() || '_terminal');
 CREATE FUNCTION izle_group(kind text) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT current_database() || '_' || kind
+    SELECT r.role FROM izle_roles r WHERE r.kind = izle_group.kind
 $$;
 DO $$
 DECLARE
