@@ -4,15 +4,22 @@ Each row's `hash` is SHA-256 over the previous row's hash and the row's own colu
 JSON encoding, so changing, deleting or reordering any row breaks the chain from there on.
 
 A chain alone cannot show that its *last* rows were deleted: what is left is still a valid
-chain. So every append also records the head (last seq and hash) in `meta`, in the same
-transaction, and `verify` checks the log reaches it. Someone who can rewrite the whole file can
-still forge a consistent log; exporting it regularly to the centre (`izle audit export`) is
-what anchors it.
+chain. So the log is guarded in layers, each checked by `verify`:
+- every append records the head (last seq and hash) in `meta`, in the same transaction;
+- SQLite itself refuses to delete or change an audit row, and keeps a counter of the highest
+  seq ever written that only goes forward (triggers, GUARDS): rows deleted at the tail leave
+  the counter above them, and the next seq comes after the counter, so a deleted seq is never
+  written again. Removing rows now takes dropping the triggers first, which `verify` notices;
+- the signed head of the last push (data.central.audit) must still be in the log, and the
+  centre holds those rows: whatever was pushed is anchored outside this file.
+Someone who can rewrite the whole file and knows all this can still forge a consistent log of
+the rows not yet pushed: nothing kept on the terminal alone can prove those (docs/central.md).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import hmac
 import json
@@ -29,6 +36,65 @@ from izle.data.clock import SystemClock
 GENESIS = "0" * 64
 COLUMNS = ("seq", "at", "terminal", "mode", "actor", "action", "query", "outcome")
 HEAD_KEY = "audit_head"
+SIGNING_KEY = "audit_signing_key"  # meta: this terminal's Ed25519 private key (raw, hex)
+PUSHED_KEY = "audit_pushed"  # meta: the signed head of the last push the centre accepted
+COUNTER = "audit_counter"
+# SQLite refuses a change to the log, and the counter going back, whoever asks.
+GUARDS = {
+    "audit_no_delete": "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+                       " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    "audit_no_update": "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+                       " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    "audit_counter_forward": "CREATE TRIGGER audit_counter_forward BEFORE UPDATE ON audit_counter"
+                             " WHEN NEW.n < OLD.n"
+                             " BEGIN SELECT RAISE(ABORT, 'the audit counter only goes forward'); END",
+    "audit_counter_kept": "CREATE TRIGGER audit_counter_kept BEFORE DELETE ON audit_counter"
+                          " BEGIN SELECT RAISE(ABORT, 'the audit counter is kept'); END",
+}
+SIGNED = b"izle-audit-row:"  # what a signature covers: this prefix and the row's chain hash
+
+
+def signing_key(conn: sqlite3.Connection):
+    """This terminal's Ed25519 key, made at its first push and kept in terminal.db (the store
+    that already holds its PIN hashes): it never leaves the terminal; the centre keeps the
+    public half."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (SIGNING_KEY,)).fetchone()
+    if row is None:
+        fresh = Ed25519PrivateKey.generate().private_bytes_raw().hex()
+        conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (SIGNING_KEY, fresh))
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (SIGNING_KEY,)).fetchone()
+    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(row[0]))
+
+
+def public_hex(key) -> str:
+    return key.public_key().public_bytes_raw().hex()
+
+
+def sign(key, digest: str) -> str:
+    return key.sign(SIGNED + digest.encode()).hex()
+
+
+def signed_by(public: str | None, digest: str, signature: str | None) -> bool:
+    """Whether `signature` is the holder of `public`'s over the chain hash `digest`."""
+    from cryptography.exceptions import InvalidSignature
+
+    if not public or not signature:
+        return False
+    try:
+        _public_key(public).verify(bytes.fromhex(signature), SIGNED + digest.encode())
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=64)
+def _public_key(public: str):
+    """A terminal's public key, parsed once per verify rather than once per row."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    return Ed25519PublicKey.from_public_bytes(bytes.fromhex(public))
 
 
 def row_hash(row: dict, prev_hash: str) -> str:
@@ -64,7 +130,9 @@ def append(
     """
     with transaction(conn):
         last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        # After the counter, not merely the last row: a seq once written is never reused.
+        seq = max(last[0] if last else 0, _counter(conn)) + 1
+        prev = last[1] if last else GENESIS
         row = {
             "seq": seq, "at": at or SystemClock().now().isoformat(timespec="milliseconds"),
             "terminal": terminal, "mode": mode, "actor": actor, "action": action,
@@ -82,12 +150,20 @@ def append(
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (HEAD_KEY, json.dumps({"seq": seq, "hash": digest})),
         )
+        conn.execute(f"UPDATE {COUNTER} SET n = ?", (seq,))
     return seq
+
+
+def _counter(conn: sqlite3.Connection) -> int:
+    row = conn.execute(f"SELECT max(n) FROM {COUNTER}").fetchone()
+    return row[0] or 0
 
 
 @dataclass(frozen=True)
 class Break:
-    """The first broken row: `seq` and why: "missing", "link", "content", "truncated" or "extra"."""
+    """The first broken row: `seq` and why: "missing", "link", "content", "truncated", "extra",
+    "headless" (the stored head deleted), "pushed" (a pushed row gone or changed), "unguarded"
+    (the triggers that keep the log append-only removed)."""
 
     seq: int
     reason: str
@@ -108,18 +184,38 @@ def verify(conn: sqlite3.Connection) -> Break | None:
 
 
 def _check_head(conn: sqlite3.Connection, last_seq: int, last_hash: str) -> Break | None:
-    """The log must reach the head recorded with the last append (deleted last rows)."""
+    """The log must reach the head recorded with the last append, the counter and the head of
+    the last push (deleted last rows), and still be guarded."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (HEAD_KEY,)).fetchone()
     if row is None:
-        return None  # a log written before heads were kept
+        return Break(last_seq, "headless") if last_seq else None
     head = json.loads(row[0])
-    if head["seq"] > last_seq:
+    counter = _counter(conn)
+    if head["seq"] > last_seq or counter > last_seq:
         return Break(last_seq + 1, "truncated")
     if head["seq"] == last_seq and head["hash"] != last_hash:
         return Break(last_seq, "content")
     if head["seq"] < last_seq:
         return Break(head["seq"] + 1, "extra")  # rows added behind the program's back
+    return _check_pushed(conn) or _check_guards(conn, last_seq)
+
+
+def _check_pushed(conn: sqlite3.Connection) -> Break | None:
+    """The rows the centre accepted must still be here as they were signed and sent."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (PUSHED_KEY,)).fetchone()
+    if row is None:
+        return None
+    pushed = json.loads(row[0])
+    here = conn.execute("SELECT hash FROM audit WHERE seq = ?", (pushed["seq"],)).fetchone()
+    key = public_hex(signing_key(conn))
+    if here is None or here[0] != pushed["hash"] or not signed_by(key, pushed["hash"], pushed["signature"]):
+        return Break(pushed["seq"], "pushed")
     return None
+
+
+def _check_guards(conn: sqlite3.Connection, last_seq: int) -> Break | None:
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return None if set(GUARDS) <= present else Break(last_seq, "unguarded")
 
 
 MISS_OUTCOMES = ("miss", "unverified")

@@ -150,8 +150,21 @@ def _terminal_v3(db) -> None:
     db["identities"].add_column("lookups_unlocked_at", str)
 
 
+def _terminal_v4(db) -> None:
+    """The audit log made append-only by SQLite itself, with a counter that only goes forward,
+    and a head recorded for a log written before heads were kept (data/audit.py)."""
+    from izle.data.audit import GUARDS
+
+    db.execute("CREATE TABLE audit_counter (n INTEGER NOT NULL)")
+    db.execute("INSERT INTO audit_counter SELECT coalesce(max(seq), 0) FROM audit")
+    db.execute("INSERT OR IGNORE INTO meta (key, value) SELECT 'audit_head',"
+               " json_object('seq', seq, 'hash', hash) FROM audit ORDER BY seq DESC LIMIT 1")
+    for sql in GUARDS.values():
+        db.execute(sql)
+
+
 REGISTER_MIGRATIONS: list[Migration] = [_register_v1, _register_v2, _register_v3]
-TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1, _terminal_v2, _terminal_v3]
+TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1, _terminal_v2, _terminal_v3, _terminal_v4]
 
 
 def migrate(conn: sqlite3.Connection, migrations: list[Migration]) -> int:

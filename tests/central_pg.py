@@ -44,3 +44,15 @@ def scratch_database(admin: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_roles(conn, name)
+
+
+def drop_roles(conn, database: str) -> None:
+    """Roles are the cluster's, not the database's: drop the groups `izle central init` made
+    for `database` (`<db>_loader`, `<db>_terminal`) and every role that is a member of them."""
+    groups = [f"{database}_loader", f"{database}_terminal"]
+    members = [r[0] for r in conn.execute(
+        "SELECT DISTINCT m.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid"
+        " JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = ANY(%s)", (groups,))]
+    for role in (*members, *groups):
+        conn.execute(f'DROP ROLE IF EXISTS "{role}"')

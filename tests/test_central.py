@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from izle.data.central.connection import CentralError, connect, redact
 from izle.data.central.load import central_import
 from izle.data.central.schema import migrate
 from izle.data.central.sync import sync
+from izle.data.central.terminals import add as add_terminal
 from izle.data.check import check_register
 from izle.data.db import connect_write
 from izle.data.importer import import_file
@@ -273,35 +275,38 @@ def _append(state: Path, name: str, rows: int) -> None:
     conn.close()
 
 
+def unique(name: str) -> str:
+    """A terminal name no other test's role has: roles are the cluster's."""
+    return f"{name}-{uuid.uuid4().hex[:8]}"
+
+
 def test_two_terminals_push_their_audit_and_the_centre_finds_a_tampered_row(central, tmp_path):
-    kiosk = _terminal(tmp_path, "kiosk-1", 5)
-    console = _terminal(tmp_path, "console-2", 3)
-    for state, name in ((kiosk, "kiosk-1"), (console, "console-2")):
-        done = izle("audit", "push", "--to", central, "--state", str(state), "--terminal", name)
-        assert done.returncode == 0 and "Sent" in done.stdout, done.stderr
-    again = izle("audit", "push", "--to", central, "--state", str(kiosk))
-    assert "Sent 0 audit rows" in again.stdout  # idempotent, and the name was remembered
-    _append(kiosk, "kiosk-1", 4)  # written while offline
-    conn = connect_write(kiosk)
-    assert push(central, conn).sent == 4
+    kiosk, console = unique("kiosk"), unique("console")
+    kiosk_db, console_db = _terminal(tmp_path, kiosk, 5), _terminal(tmp_path, console, 3)
+    urls = {name: add_terminal(central, name).url for name in (kiosk, console)}
+    for state, name in ((kiosk_db, kiosk), (console_db, console)):
+        done = izle("audit", "push", "--to", urls[name], "--state", str(state))
+        assert done.returncode == 0 and f"as “{name}”" in done.stdout, done.stderr
+    again = izle("audit", "push", "--to", urls[kiosk], "--state", str(kiosk_db))
+    assert "Sent 0 audit rows" in again.stdout  # idempotent
+    _append(kiosk_db, kiosk, 4)  # written while offline
+    conn = connect_write(kiosk_db)
+    assert push(urls[kiosk], conn).sent == 4
     conn.close()
     ok = izle("audit", "verify", "--central", central)
     assert ok.returncode == 0 and "2 terminals, 12 rows" in ok.stdout, ok.stderr
-    execute(central, "UPDATE audit SET outcome = 'found' WHERE terminal = 'console-2' AND seq = 2")
+    execute(central, "UPDATE audit SET outcome = 'found' WHERE terminal = %s AND seq = 2", (console,))
     broken = izle("audit", "verify", "--central", central)
-    assert broken.returncode == 1 and "console-2" in broken.stderr and "seq 2" in broken.stderr
-    assert "kiosk-1" not in broken.stderr
+    assert broken.returncode == 1 and console in broken.stderr and "seq 2" in broken.stderr
+    assert kiosk not in broken.stderr
 
 
-def test_a_push_that_does_not_continue_the_central_chain_is_refused(central, tmp_path):
-    first = _terminal(tmp_path, "a", 2)
-    impostor = _terminal(tmp_path, "b", 3)
-    conn = connect_write(first)
-    push(central, conn, "kiosk")
-    conn.close()
-    conn = connect_write(impostor)
-    with pytest.raises(CentralError, match="does not continue"):
-        push(central, conn, "kiosk")
+def test_a_push_under_another_terminals_name_is_refused(central, tmp_path):
+    name = unique("kiosk")
+    url = add_terminal(central, name).url
+    conn = connect_write(_terminal(tmp_path, name, 2))
+    with pytest.raises(CentralError, match="not “other”"):
+        push(url, conn, "other")
     conn.close()
 
 

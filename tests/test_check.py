@@ -87,6 +87,7 @@ def test_a_tampered_audit_log_is_found(register):
     for n in range(3):
         append(conn, terminal="t1", mode="operator", actor="200001", action="lookup", outcome=f"o{n}")
     conn.close()
+    write(state, "DROP TRIGGER audit_no_update")  # as someone with the file would, first
     write(state, "UPDATE audit SET outcome = 'found' WHERE seq = 2")
     problems = check_register(register, state)
     assert [(p.code, p.params["seq"]) for p in problems] == [("audit", 2)]

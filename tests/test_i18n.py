@@ -113,18 +113,63 @@ def test_translations_keep_the_placeholders(lang):
             continue
         ids = forms(message.id)
         expected = [set(PLACEHOLDER.findall(i)) for i in ids]
-        everything = set().union(*expected)
+        everything, shared = set().union(*expected), set.intersection(*expected)
         for n, text in enumerate(forms(message.string)):
             if not text:  # untranslated: the test above reports it
                 continue
             found = set(PLACEHOLDER.findall(text))
             if len(ids) == 1:
                 ok = found == expected[0]
-            else:  # plural forms: nothing foreign; the last (the "many") form has all the plural's
-                ok = found <= everything and (n < len(forms(message.string)) - 1 or found >= expected[-1])
+            else:  # plural forms: nothing foreign, every form keeps what singular and plural
+                # share, and the last (the "many") form has all the plural's
+                ok = found <= everything and found >= shared \
+                    and (n < len(forms(message.string)) - 1 or found >= expected[-1])
             if not ok:
                 wrong.append((ids[0], text))
     assert wrong == []
+
+
+def test_a_plural_form_that_drops_a_placeholder_is_caught():
+    """The check above on a form that lost {terminal} and {total}: it must be reported."""
+    catalog = Catalog(locale="en")
+    catalog.add(("Sent {n} row as {terminal}; {total}.", "Sent {n} rows as {terminal}; {total}."),
+                ("Sent one row.", "Sent {n} rows as {terminal}; {total}."))
+    assert _foreign_text(catalog) == [] and _lost_placeholders(catalog) != []
+
+
+SOME_OTHER_MESSAGE = 40  # characters: a form quoting this much of another message was mis-merged
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_translation_carries_another_messages_text(lang):
+    """A mis-merged catalog glues one message's text onto another's (a push confirmation that
+    printed `izle serve`'s help): no form may contain another message's id or translation."""
+    assert _foreign_text(load_po(lang)) == []
+
+
+def _lost_placeholders(catalog: Catalog) -> list:
+    lost = []
+    for message in catalog:
+        if message.id and message.pluralizable:
+            shared = set.intersection(*(set(PLACEHOLDER.findall(i)) for i in message.id))
+            lost += [f for f in message.string if not shared <= set(PLACEHOLDER.findall(f))]
+    return lost
+
+
+def _foreign_text(catalog: Catalog) -> list[tuple[str, str]]:
+    """(message, the other message's text it carries). Two messages may share a translation,
+    and one whose own id quotes another (a sentence built on a shorter one) may quote it too."""
+    messages = [m for m in catalog if m.id]
+    texts = [(t, m) for m in messages for t in {*forms(m.id), *forms(m.string)}
+             if len(t) >= SOME_OTHER_MESSAGE]
+    found = []
+    for message in messages:
+        ids = forms(message.id)
+        for text, other in texts:
+            if other is message or any(o in i for o in forms(other.id) for i in ids):
+                continue
+            found += [(ids[0], text[:30]) for form in forms(message.string) if text in form and text != form]
+    return found
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

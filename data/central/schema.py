@@ -15,6 +15,14 @@ that every terminal shares, so movements refer to the same letter everywhere.
 
 `audit` holds every terminal's hash-chained log, unique by (terminal, seq); `audit_heads`
 records the last row each push delivered, so that rows deleted at the tail are noticed too.
+
+Roles (version 3): whoever runs `izle central init` owns everything. Two group roles named
+after the database, `<db>_loader` (writes the register: `izle central import`, the case
+system) and `<db>_terminal` (reads what a sync reads), and one login role per terminal,
+member of the latter (`izle central terminal add`, data/central/terminals.py). A terminal
+writes nothing directly: it appends to its own audit chain and records its syncs only
+through SECURITY DEFINER functions keyed on `session_user`, so no terminal can write or read
+another's rows, head or record, or touch the register.
 """
 
 from __future__ import annotations
@@ -211,7 +219,164 @@ def capture_triggers() -> dict[str, str]:
     return found
 
 
-MIGRATIONS: list[str] = [_v1(), _v2()]  # append only: a deployed step is never edited
+_V3_ROLES = """
+-- The group roles are named after the database at init and kept here: a database renamed,
+-- restored under another name or copied as a template goes on using the same roles.
+CREATE TABLE izle_roles (kind text PRIMARY KEY, role text NOT NULL);
+INSERT INTO izle_roles VALUES ('loader', current_database() || '_loader'),
+                              ('terminal', current_database() || '_terminal');
+CREATE FUNCTION izle_group(kind text) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT r.role FROM izle_roles r WHERE r.kind = izle_group.kind
+$$;
+DO $$
+DECLARE
+    kind text;
+BEGIN
+    FOREACH kind IN ARRAY ARRAY['loader', 'terminal'] LOOP
+        BEGIN  -- roles are the cluster's: another database's init may have made them
+            EXECUTE format('CREATE ROLE %I NOLOGIN', izle_group(kind));
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END;
+    END LOOP;
+END $$;
+ALTER TABLE audit ADD COLUMN signature text;
+CREATE TABLE terminals (
+    name text PRIMARY KEY, public_key text, added_at timestamptz NOT NULL DEFAULT now(),
+    removed_at timestamptz, pushed_at timestamptz, program_version text,
+    schema_version integer);
+CREATE TABLE audit_forks (
+    terminal text NOT NULL, seq bigint NOT NULL, centre_hash text, offered_hash text,
+    offered_seq bigint NOT NULL, offered_head text NOT NULL, offered_key text,
+    refused_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (terminal, seq));
+CREATE FUNCTION izle_me() RETURNS text LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+DECLARE
+    found text;
+BEGIN
+    SELECT name INTO found FROM terminals WHERE name = session_user AND removed_at IS NULL;
+    IF found IS NULL THEN
+        RAISE EXCEPTION 'izle: % is not a registered terminal', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN found;
+END $$;
+CREATE FUNCTION izle_audit_head(OUT terminal text, OUT seq bigint, OUT hash text,
+                                OUT public_key text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT t.name, coalesce(h.seq, 0), h.hash, t.public_key
+    FROM terminals t LEFT JOIN audit_heads h ON h.terminal = t.name
+    WHERE t.name = izle_me()
+$$;
+CREATE FUNCTION izle_audit_hashes() RETURNS TABLE (seq bigint, hash text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT a.seq, a.hash FROM audit a WHERE a.terminal = izle_me() ORDER BY a.seq
+$$;
+CREATE FUNCTION izle_audit_key(key text) RETURNS text LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+DECLARE
+    me text := izle_me();
+BEGIN  -- trust on first use: the first key is kept, never replaced by a terminal
+    UPDATE terminals SET public_key = key WHERE name = me AND public_key IS NULL;
+    RETURN (SELECT public_key FROM terminals WHERE name = me);
+END $$;
+CREATE FUNCTION izle_audit_append(entries jsonb, program text, schema integer) RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+DECLARE
+    me text := izle_me();
+    entry jsonb;
+    last_seq bigint;
+    last_hash text;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('izle_audit:' || me));
+    SELECT h.seq, h.hash INTO last_seq, last_hash FROM audit_heads h WHERE h.terminal = me;
+    last_seq := coalesce(last_seq, 0);
+    last_hash := coalesce(last_hash, repeat('0', 64));
+    FOR entry IN SELECT * FROM jsonb_array_elements(entries) LOOP
+        IF (entry->>'seq')::bigint <> last_seq + 1 OR entry->>'prev_hash' <> last_hash
+                OR coalesce(entry->>'signature', '') = '' THEN
+            RAISE EXCEPTION 'izle: does not continue the chain of % at seq %', me, last_seq
+                USING ERRCODE = 'serialization_failure';
+        END IF;
+        INSERT INTO audit (terminal, seq, at, row_terminal, mode, actor, action, query,
+                           outcome, prev_hash, hash, signature)
+        VALUES (me, (entry->>'seq')::bigint, entry->>'at', entry->>'terminal', entry->>'mode',
+                entry->>'actor', entry->>'action', entry->>'query', entry->>'outcome',
+                entry->>'prev_hash', entry->>'hash', entry->>'signature');
+        last_seq := last_seq + 1;
+        last_hash := entry->>'hash';
+    END LOOP;
+    IF jsonb_array_length(entries) > 0 THEN  -- an empty push only says the terminal is there
+        INSERT INTO audit_heads (terminal, seq, hash) VALUES (me, last_seq, last_hash)
+            ON CONFLICT (terminal) DO UPDATE SET seq = excluded.seq, hash = excluded.hash,
+            pushed_at = now();
+    END IF;
+    UPDATE terminals SET pushed_at = now(), program_version = program, schema_version = schema
+        WHERE name = me;
+    RETURN last_seq;
+END $$;
+CREATE FUNCTION izle_audit_fork(at_seq bigint, offered_hash text, offered_seq bigint,
+                                offered_head text, offered_key text) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    -- one row per place two chains part: a refused terminal retrying every minute updates it
+    INSERT INTO audit_forks (terminal, seq, centre_hash, offered_hash, offered_seq,
+                             offered_head, offered_key)
+    SELECT izle_me(), at_seq, (SELECT a.hash FROM audit a WHERE a.terminal = izle_me()
+                               AND a.seq = at_seq), offered_hash, offered_seq, offered_head,
+           offered_key
+    ON CONFLICT (terminal, seq) DO UPDATE SET offered_hash = excluded.offered_hash,
+        offered_seq = excluded.offered_seq, offered_head = excluded.offered_head,
+        offered_key = excluded.offered_key, refused_at = now()
+$$;
+CREATE FUNCTION izle_own_record() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- a terminal's sync record is keyed on its own role, whatever name its sync gives
+    IF EXISTS (SELECT 1 FROM terminals WHERE name = session_user AND removed_at IS NULL) THEN
+        NEW.terminal := session_user;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER terminal_syncs_own BEFORE INSERT OR UPDATE ON terminal_syncs
+    FOR EACH ROW EXECUTE FUNCTION izle_own_record();
+CREATE OR REPLACE FUNCTION izle_sync_token(p_terminal text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT token FROM terminal_syncs WHERE terminal = coalesce(
+        (SELECT name FROM terminals WHERE name = session_user AND removed_at IS NULL), p_terminal)
+$$;
+DO $$
+DECLARE
+    loader text := quote_ident(izle_group('loader'));
+    terminal text := quote_ident(izle_group('terminal'));
+    fn text;
+    shared text;
+BEGIN
+    EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %s, %s', current_database(),
+                   loader, terminal);
+    -- Everything a sync may read (the register and the centre's bookkeeping of it), but no
+    -- terminal's audit or record: those are reached through the functions below only.
+    FOR shared IN SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'
+            AND tablename NOT IN ('audit', 'audit_heads', 'audit_forks', 'terminals',
+                                  'terminal_syncs') LOOP
+        EXECUTE 'GRANT SELECT ON ' || shared || ' TO ' || terminal || ', ' || loader;
+    END LOOP;
+    EXECUTE 'GRANT INSERT, UPDATE, DELETE ON agencies, units, executors, letters, movements, '
+            'calendar TO ' || loader;
+    EXECUTE 'GRANT INSERT ON tombstones TO ' || loader;
+    EXECUTE 'GRANT USAGE ON SEQUENCE letters_id_seq TO ' || loader;
+    FOREACH fn IN ARRAY ARRAY['izle_me()', 'izle_audit_head()', 'izle_audit_hashes()',
+            'izle_audit_key(text)',
+            'izle_audit_append(jsonb, text, integer)', 'izle_audit_fork(bigint, text, bigint, text, text)'] LOOP
+        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', fn);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', fn, terminal);
+    END LOOP;
+    -- a sync records itself and finds its token through these (keyed on its role above)
+    EXECUTE 'REVOKE ALL ON FUNCTION izle_record_sync(text, text, xid8, xid8, text, integer),'
+            ' izle_sync_token(text) FROM PUBLIC';
+    EXECUTE 'GRANT EXECUTE ON FUNCTION izle_record_sync(text, text, xid8, xid8, text, integer),'
+            ' izle_sync_token(text) TO ' || terminal || ', ' || loader;
+END $$;
+"""
+
+MIGRATIONS: list[str] = [_v1(), _v2(), _V3_ROLES]  # append only: a deployed step is never edited
 
 _VERSION_TABLE = "CREATE TABLE IF NOT EXISTS izle_schema (version integer NOT NULL)"
 
@@ -249,10 +414,34 @@ def identity(conn) -> str:
     return conn.execute("SELECT id FROM izle_identity").fetchone()[0]
 
 
-def require_current(conn) -> None:
-    """CentralError unless the central register exists at this program's version."""
+# Within a major version every migration only adds (tables, columns, functions, grants): a
+# program one version behind the centre finds everything it uses, and sync copies only the
+# columns both sides have. So terminals are upgraded after the centre, one by one.
+NEWER_ACCEPTED = 1
+ROLES_VERSION = 3  # terminal roles, the signed audit and the terminals' registry
+
+
+def require_current(conn, needs: int = 1) -> int:
+    """The centre's schema version, or CentralError unless this program can work with it:
+    at least `needs` (what the command uses), at most one version newer than this program."""
     found = current_version(conn)
-    if found != len(MIGRATIONS):
+    if found == 0:
+        raise CentralError(N_("There is no İzlə register at this URL yet: its owner creates it "
+                              "with `izle central init` and the owner's URL."))
+    if found > len(MIGRATIONS) + NEWER_ACCEPTED:
         raise CentralError(N_("The central register has schema version {found}; this program "
-                              "expects {expected} (run `izle central init URL`)."),
+                              "knows only up to {expected}: upgrade İzlə on this machine."),
                            found=found, expected=len(MIGRATIONS))
+    if found < needs:
+        raise CentralError(N_("The central register has schema version {found}; this needs "
+                              "{needs}: the centre's owner upgrades it with `izle central init` "
+                              "and the owner's URL (terminals keep working meanwhile)."),
+                           found=found, needs=needs)
+    return found
+
+
+def program_version() -> str:
+    """This program's version (shown in `izle central terminal list`)."""
+    from izle import __version__
+
+    return __version__

@@ -32,9 +32,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from izle.data.central.connection import CentralError, connect, failure
+from izle.data.central.connection import CentralError, connect_patiently, failure
 from izle.data.central.schema import MIGRATIONS, TABLES, capture_triggers, require_current
-from izle.data.clock import SystemClock, system_random
+from izle.data.clock import Clock, SystemClock, system_random
 from izle.data.db import connect_write
 from izle.data.schema import LETTER_INDEXES, ensure_register
 from izle.data.i18n import N_
@@ -114,19 +114,23 @@ class _Centre:
 
 def sync(url: str, register: Path, progress: Progress | None = None, *,
          terminal: str | None = None, rng: random.Random | None = None,
-         on_snapshot: SnapshotHook | None = None) -> SyncResult:
+         on_snapshot: SnapshotHook | None = None, clock: Clock | None = None,
+         jitter_s: float = 0) -> SyncResult:
     """Make `register` equal to the centre at `url` as one snapshot shows it; CentralError when
     the centre cannot be used (the register is then left exactly as it was, or not created).
 
     `terminal` names this terminal's sync record at the centre (default: the host name);
-    `on_snapshot` is called inside the sync's snapshot, before anything is written."""
+    `on_snapshot` is called inside the sync's snapshot, before anything is written. It first
+    waits a random time up to `jitter_s`, and tries a centre that is full or starting again
+    with growing random waits (connection.connect_patiently)."""
     import psycopg
 
     register = Path(register)
     name = terminal or socket.gethostname()
-    token = (rng or system_random()).getrandbits(128).to_bytes(16, "big").hex()
+    rng = rng or system_random()
+    token = rng.getrandbits(128).to_bytes(16, "big").hex()
     with _only_sync(register):
-        conn = connect(url)
+        conn = connect_patiently(url, clock=clock or SystemClock(), rng=rng, jitter_s=jitter_s)
         try:
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             conn.read_only = True

@@ -19,6 +19,20 @@ REASONS = {
     "content": N_("row seq {seq} was changed after it was written."),
     "truncated": N_("the log ends before seq {seq}: its last rows were deleted."),
     "extra": N_("row seq {seq} was added outside İzlə."),
+    "signature": N_("row seq {seq} is not signed with this terminal's key: it was changed or "
+                    "forged at the centre."),
+    "unsigned": N_("row seq {seq} carries no signature: it cannot be proven to be the "
+                   "terminal's (rows pushed before signing, or a forged row)."),
+    "gone": N_("the terminal has pushed its audit, but none of its rows is left: they were "
+               "deleted."),
+    "fork": N_("two audit chains run under this one name, a copied terminal.db (a cloned disk): "
+               "the centre's reaches seq {head_seq} ({head}), the refused one seq {offered_seq} "
+               "({offered}); they part at seq {seq}."),
+    "headless": N_("the log's stored head is gone: rows at its end may have been deleted."),
+    "unguarded": N_("the triggers that keep the log append-only were removed: rows may have "
+                    "been deleted or changed."),
+    "pushed": N_("the log no longer holds row seq {seq} as it was pushed to the centre: rows "
+                 "were deleted or rewritten."),
 }
 
 
@@ -57,7 +71,7 @@ def _verify_central(url: str) -> None:
     except CentralError as error:
         fail(explain(error), 2)
     for found in broken:
-        reason = _(REASONS[found.broken.reason]).format(seq=found.broken.seq)
+        reason = _(REASONS[found.broken.reason]).format(seq=found.broken.seq, **found.detail)
         click.echo(_("Terminal “{terminal}”: audit log broken at seq {seq}: {reason}").format(
             terminal=strip_controls(found.terminal), seq=found.broken.seq, reason=reason), err=True)
     if broken:
@@ -66,30 +80,56 @@ def _verify_central(url: str) -> None:
         terminals=terminals, rows=rows))
 
 
+def _url_file(func):
+    from izle.tui.cli.central import url_file_option
+
+    return url_file_option("--to-file")(func)
+
+
 @audit.command(help=_("Send this terminal's audit rows that the central register does not hold "
                       "yet; run it again at any time, nothing is sent twice."))
-@click.option("--to", "url", required=True, metavar="URL",
-              help=_("the central register: a PostgreSQL connection string"))
+@click.option("--to", "url", default=None, metavar="URL",
+              help=_("the central register: the URL `izle central terminal add` printed"))
+@_url_file
 @click.option("--terminal", default=None, metavar=_("NAME"),
-              help=_("the name this terminal's log is kept under centrally (default: the name "
-                     "of its first push, else the host name)"))
+              help=_("the terminal this log belongs to: refused unless the URL logs in as it"))
+@click.option("--jitter", type=click.FloatRange(min=0, max=3600), default=0, metavar=_("SECONDS"),
+              help=_("first wait a random time up to this long, so that many terminals on one "
+                     "timer do not all connect at once"))
 @db_option
 @state_option
-def push(url: str, terminal: str | None, db: Path | None, state: Path | None) -> None:
+def push(url: str | None, url_file: Path | None, terminal: str | None, jitter: float,
+         db: Path | None, state: Path | None) -> None:
     from izle.data.central.audit import push as push_log
     from izle.data.central.connection import CentralError
-    from izle.tui.cli.central import explain, fail
+    from izle.tui.cli.central import central_url, explain, fail
+    from izle.tui.cli.common import cli_clock
 
+    url = central_url(url, url_file)
     conn = open_terminal_db(db, state)
     try:
-        pushed = push_log(url, conn, terminal)
+        pushed = push_log(url, conn, terminal, clock=cli_clock(), jitter_s=jitter)
     except CentralError as error:
-        fail(_("Audit push failed; nothing was lost, run it again later. {reason}").format(
-            reason=explain(error)), 1)
+        fail(_("Audit push failed; nothing was sent. {reason}").format(reason=explain(error)), 1)
     click.echo(ngettext("Sent {n} audit row as “{terminal}”; the centre holds {total}.",
                         "Sent {n} audit rows as “{terminal}”; the centre holds {total}.",
                         pushed.sent).format(n=pushed.sent, terminal=strip_controls(pushed.terminal),
                                             total=pushed.total))
+    if pushed.resent:
+        click.echo(ngettext("The centre had lost {n} row it once accepted from this terminal; "
+                            "it holds it again. Tell the centre's owner.",
+                            "The centre had lost {n} rows it once accepted from this terminal; "
+                            "it holds them again. Tell the centre's owner.",
+                            pushed.resent).format(n=pushed.resent), err=True)
+
+
+@audit.command(help=_("Show this terminal's public audit key (made now if it has none yet): the "
+                      "centre's owner compares its first digits with `izle central terminal list`."))
+@db_option
+@state_option
+def key(db: Path | None, state: Path | None) -> None:
+    conn = open_terminal_db(db, state)
+    click.echo(audit_log.public_hex(audit_log.signing_key(conn)))
 
 
 @audit.command(help=_("Show the latest rows: seq, time, terminal, mode, actor, action, outcome, query."))

@@ -17,7 +17,7 @@ from typing import NoReturn
 import click
 
 from izle.tui.cli.common import db_option, resolve_paths, state_option
-from izle.data.i18n import _
+from izle.data.i18n import _, ngettext
 
 CENTRAL_KINDS = ("agencies", "units", "executors", "letters", "movements", "calendar")
 
@@ -36,6 +36,41 @@ def shown(url: str) -> str:
     from izle.data.central.connection import redact
 
     return redact(url, url)
+
+
+URL_FILE_ENV = "IZLE_CENTRAL_FILE"
+
+
+def central_url(url: str | None, file: Path | None) -> str:
+    """The centre's URL: given, or read from a file only its owner may read (a terminal's URL
+    holds its password; on the command line every user would see it in `ps`)."""
+    import stat
+
+    if url:
+        return url
+    if file is None:
+        fail(_("Give the centre's URL: --from-file FILE (or {env}) naming a file only root can "
+               "read, or the URL itself.").format(env=URL_FILE_ENV), 2)
+    try:
+        mode = file.stat().st_mode
+        text = file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        fail(_("The centre's URL cannot be read from {path}: {error}").format(
+            path=file, error=getattr(error, "strerror", None) or error), 2)
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        fail(_("{path} may be read by other users (mode {mode}); it holds a password: "
+               "`chmod 600 {path}`.").format(path=file, mode=oct(stat.S_IMODE(mode))[2:]), 2)
+    if not text:
+        fail(_("{path} is empty: write the terminal's URL into it.").format(path=file), 2)
+    return text
+
+
+def url_file_option(name: str):
+    """`--from-file` / `--to-file`: where a terminal keeps the centre's URL (default: $IZLE_CENTRAL_FILE)."""
+    return click.option(name, "url_file", type=click.Path(dir_okay=False, path_type=Path),
+                        default=None, envvar=URL_FILE_ENV, metavar=_("FILE"),
+                        help=_("read the centre's URL from this root-only file (default: "
+                               "$IZLE_CENTRAL_FILE)"))
 
 
 @click.group(help=_("The central PostgreSQL register: create it, and load the agency's records into it."))
@@ -66,6 +101,80 @@ def init(url: str) -> None:
     else:
         click.echo(_("Central register at {url}: schema version {version} (was {before}).")
                    .format(url=shown(url), version=after, before=before))
+
+
+@central.group(help=_("The terminals that may sync from the centre and push their audit: each "
+                      "has a PostgreSQL role of its own."))
+def terminal() -> None:
+    pass
+
+
+@terminal.command("add", help=_("Register a terminal: make its own PostgreSQL role and print the "
+                                "URL it is to use (its password is in it, shown only now)."))
+@click.argument("name", metavar=_("NAME"))
+@click.option("--central", "url", required=True, metavar="URL",
+              help=_("the central register, as its owner (a PostgreSQL connection string)"))
+def terminal_add(name: str, url: str) -> None:
+    from izle.data.central.connection import CentralError
+    from izle.data.central.terminals import add
+
+    try:
+        added = add(url, name)
+    except CentralError as error:
+        fail(explain(error), 2)
+    click.echo(added.url)
+    click.echo(_("Terminal “{name}” registered. Give it the URL above in a file only root can "
+                 "read (`--from-file`, README), never on a command line.").format(name=name),
+               err=True)
+
+
+@terminal.command("list", help=_("Every registered terminal: last sync, how far behind, last "
+                                 "audit push, program version."))
+@click.option("--central", "url", required=True, metavar="URL",
+              help=_("the central register, as its owner (a PostgreSQL connection string)"))
+def terminal_list(url: str) -> None:
+    from izle.data.central.connection import CentralError
+    from izle.data.central.terminals import terminals
+    from izle.data.text import strip_controls
+
+    try:
+        found = terminals(url)
+    except CentralError as error:
+        fail(explain(error), 2)
+    never = _("never")
+    header = (_("terminal"), _("last sync"), _("behind"), _("last push"), _("audit rows"),
+              _("program"), _("key"))
+    rows = [(t.name, _when(t.synced_at, never),
+             never if t.behind is None else ngettext("{n} change", "{n} changes", t.behind).format(n=t.behind),
+             _when(t.pushed_at, never), str(t.pushed_seq), t.program or "—", t.key or "—")
+            for t in found]
+    widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        click.echo("  ".join(strip_controls(str(v)).ljust(w) for v, w in zip(row, widths)).rstrip())
+    if not found:
+        click.echo(_("No terminal is registered yet: `izle central terminal add NAME --central URL`."))
+
+
+def _when(moment, never: str) -> str:
+    from datetime import timezone
+
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else never
+
+
+@terminal.command("remove", help=_("Remove a terminal: its role is dropped and its connections "
+                                   "end; its audit rows stay at the centre."))
+@click.argument("name", metavar=_("NAME"))
+@click.option("--central", "url", required=True, metavar="URL",
+              help=_("the central register, as its owner (a PostgreSQL connection string)"))
+def terminal_remove(name: str, url: str) -> None:
+    from izle.data.central.connection import CentralError
+    from izle.data.central.terminals import remove
+
+    try:
+        remove(url, name)
+    except CentralError as error:
+        fail(explain(error), 2)
+    click.echo(_("Terminal “{name}” removed; its audit rows stay at the centre.").format(name=name))
 
 
 @central.command("import", help=_("Import agencies, units, executors, letters, movements or calendar "
@@ -152,21 +261,29 @@ def status(url: str, long_open: int) -> None:
 @click.command(help=_("Make the local register equal to the central register: only what changed "
                       "since the last sync, deletions too, in one transaction; a full copy when "
                       "a delta cannot be exact."))
-@click.option("--from", "url", required=True, metavar="URL", help=_("the central register: a PostgreSQL connection string"))
+@click.option("--from", "url", default=None, metavar="URL", help=_("the central register: a PostgreSQL connection string"))
+@url_file_option("--from-file")
+@click.option("--jitter", type=click.FloatRange(min=0, max=3600), default=0, metavar=_("SECONDS"),
+              help=_("first wait a random time up to this long, so that many terminals on one "
+                     "timer do not all connect at once"))
 @click.option("--terminal", default=None, metavar=_("NAME"),
               help=_("this terminal's name at the centre (default: the name kept in terminal.db, "
                      "else the host name)"))
 @db_option
 @state_option
-def sync(url: str, terminal: str | None, db: Path | None, state: Path | None) -> None:
+def sync(url: str | None, url_file: Path | None, jitter: float, terminal: str | None,
+         db: Path | None, state: Path | None) -> None:
     from izle.data.central.connection import CentralError
     from izle.data.central.sync import sync as run_sync
+    from izle.tui.cli.common import cli_clock
 
+    url = central_url(url, url_file)
     register, terminal_db = resolve_paths(db, state)
     try:
         name = _terminal_name(terminal_db, terminal)
         with _progress() as progress:
-            result = run_sync(url, register, progress, terminal=name)
+            result = run_sync(url, register, progress, terminal=name, clock=cli_clock(),
+                              rng=_rng(), jitter_s=jitter)
         _keep_name(terminal_db, terminal)
     except CentralError as error:
         fail(_("Sync failed; the local register is unchanged. {reason}").format(reason=explain(error)), 1)
@@ -227,6 +344,16 @@ def _keep_name(terminal_db: Path, wanted: str | None) -> None:
         terminal_name(conn, wanted)
     finally:
         conn.close()
+
+
+def _rng():
+    """The randomness of a command: the context's `obj["rng"]` in tests, else the system's."""
+    from izle.data.clock import system_random
+
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx else None
+    rng = obj.get("rng") if isinstance(obj, dict) else None
+    return rng or system_random()
 
 
 @contextmanager
