@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.binding import Binding
@@ -14,8 +14,11 @@ from textual.widget import Widget
 from textual.timer import Timer
 from textual.widgets import Button, Static
 
+from izle.data.i18n import _, language
 from izle.data.text import strip_controls
-from izle.data.i18n import _
+
+if TYPE_CHECKING:
+    from izle.data.desk import Desk
 
 
 # Seconds before a button whose answer is on its way looks busy (dimmed): a quick answer is not
@@ -156,7 +159,7 @@ class LocalFooter(Widget, can_focus=False):
 
     def bindings_changed(self, screen: Screen) -> None:
         """Redrawn only when the legend reads differently (focus moves often, keys rarely)."""
-        legend = (getattr(self.app, "lang", None),
+        legend = (language(),
                   *((b.key, b.action, b.description, on) for b, on in self.legend()))
         if legend != self._legend:
             self._legend = legend
@@ -216,8 +219,13 @@ class TitleBar(Widget):
     """
     GAP = 2  # columns between the title and the name
 
+    def __init__(self, desk: Desk | None = None) -> None:
+        """`desk`: whose session's person is named (none on the login screen)."""
+        super().__init__()
+        self.desk = desk
+
     def who(self) -> Content:
-        session = getattr(self.app, "session", None)
+        session = self.desk.session if self.desk is not None else None
         if session is None:
             return Content("")
         return Content(strip_controls(session.identity.full_name or session.identity.user_id))
