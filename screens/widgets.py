@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 
 from izle.data.i18n import _, language
 from izle.data.text import strip_controls
+from izle.screens import fast_paths
 
 if TYPE_CHECKING:
     from izle.data.desk import Desk
@@ -72,11 +73,10 @@ class Plain(Static):
 def paint_now(screen: Screen) -> None:
     """Lay `screen` out and paint it now rather than at the next frame tick (up to 1/60 s
     later, and after whatever else is queued): what Textual does itself when a screen is
-    pushed. For the answer a person is waiting for, shown in place (benchmarks/RESULTS.md).
-    Textual is pinned (pyproject.toml); this is its own method for a resumed screen. A screen
-    under another (help, the idle prompt) is left to Textual: it is painted when it returns."""
+    pushed. For the answer a person is waiting for, shown in place. A screen under another
+    (help, the idle prompt) is left to Textual: it is painted when it returns."""
     if screen.is_current:
-        screen._refresh_layout()
+        fast_paths.paint_now(screen)
 
 
 def lay_out_unseen(screen: Screen, shown: Widget, hidden: Widget) -> None:
@@ -85,17 +85,17 @@ def lay_out_unseen(screen: Screen, shown: Widget, hidden: Widget) -> None:
 
     Textual arranges a container and measures its texts the first time it is displayed and
     caches that; done here while the person reads the screen, the first letter shown no longer
-    pays for it — it then costs what the next ones do (benchmarks/RESULTS.md, issue 12).
-    `_compositor.reflow` is the layout half of what `paint_now` runs; Textual is pinned."""
+    pays for it — it then costs what the next ones do. Without the private reflow
+    (IZLE_PLAIN_TEXTUAL=1) nothing is done: the first letter is laid out when it is shown."""
     size = screen.outer_size
-    if not size or shown.display or not hidden.display:
+    if not size or shown.display or not hidden.display or not fast_paths.fast():
         return
     hidden.display, shown.display = False, True
     try:
-        screen._compositor.reflow(screen, size)
+        fast_paths.reflow(screen, size)
     finally:
         hidden.display, shown.display = True, False
-        screen._compositor.reflow(screen, size)
+        fast_paths.reflow(screen, size)
 
 
 class LocalFooter(Widget, can_focus=False):
