@@ -7,10 +7,10 @@ opened, to paint the login screen and to build the session's first screen ahead 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Mode(Enum):
+class Mode(StrEnum):  # equal to its name, so settings and audit rows read "citizen"
     CITIZEN = "citizen"    # a kiosk: a person finds only their own letters
     OPERATOR = "operator"  # a call centre: any letter, once the caller is verified
     API = "api"            # another system (the phone line): one request, no login

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,16 +12,24 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
 from izle.data.i18n import N_, _
+from izle.screens.messages import SessionEnded, StopAsked
 from izle.screens.widgets import LocalFooter, TitleBar, data_text
+
+if TYPE_CHECKING:
+    from izle.data.desk import Desk
 
 
 class AdminScreen(Screen):
+    def __init__(self, terminal_name: str, desk: Desk) -> None:
+        super().__init__()
+        self.terminal_name, self.desk = terminal_name, desk
+
     def compose(self) -> ComposeResult:
-        yield TitleBar()
+        yield TitleBar(self.desk)
         with Vertical(id="admin-panel", classes="panel"):
             yield Label(_("Kiosk administration"), classes="panel-title")
             yield Label(_("Terminal"), classes="field-label")
-            yield Static(data_text(self.app.terminal_name), id="admin-terminal", classes="value")
+            yield Static(data_text(self.terminal_name), id="admin-terminal", classes="value")
             yield Static(_("Stopping the terminal closes İzlə; its service manager may start it again."), classes="hint")
             with Horizontal(id="admin-actions"):
                 yield Button(_("Stop this terminal"), id="stop-terminal", variant="error")
@@ -33,18 +41,11 @@ class AdminScreen(Screen):
 
     @on(Button.Pressed, "#stop-terminal")
     def _stop(self) -> None:
-        """Asked once more: Tab wraps onto this button, and a kiosk stopped by mistake is a
-        kiosk out of service until someone comes."""
-
-        def answered(stop: bool | None) -> None:
-            if stop:
-                self.app.stop_terminal("admin")
-
-        self.app.push_screen(ConfirmStop(), answered)
+        self.post_message(StopAsked())
 
     @on(Button.Pressed, "#back-to-login")
     def _back(self) -> None:
-        self.app.action_logout()
+        self.post_message(SessionEnded("user", N_("You have logged out.")))
 
 
 class ConfirmStop(ModalScreen[bool]):

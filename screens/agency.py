@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,10 +12,15 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from izle.data.i18n import N_, _
 from izle.data.letters import Agency
 from izle.data.matching import score
+from izle.data.modes import ModeProfile
+from izle.screens.messages import AgencyChosen, Back, FindApplicant, OutOfService
 from izle.screens.widgets import LocalFooter, TitleBar, data_text
-from izle.data.i18n import N_, _
+
+if TYPE_CHECKING:
+    from izle.data.desk import Desk
 
 # Grouping as the Committee is organised: the Committee, main customs offices, customs offices.
 GROUPS = (
@@ -37,32 +42,31 @@ class AgencyScreen(Screen):
         Binding("f4", "find_applicant", N_("Find by applicant"), id="find-applicant"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, desk: Desk, lang: str, profile: ModeProfile, *,
+                 back_to_letters: bool = False) -> None:
+        """`back_to_letters`: opened from a citizen's list, which Back returns to."""
         super().__init__()
+        self.desk, self.lang, self.profile = desk, lang, profile
+        self.back_to_letters = back_to_letters
         self._agencies: list[Agency] = []
         self._left_for_lookup = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Back only to a citizen's list of letters beneath; the applicant search for operators."""
         if action == "back":
-            from izle.screens.letters import MyLettersScreen
-
-            stack = self.app.screen_stack
-            return len(stack) > 1 and stack[-1] is self and isinstance(stack[-2], MyLettersScreen)
+            return self.back_to_letters and self.is_current
         if action == "find_applicant":
-            return self.app.mode == "operator"
+            return self.profile.applicant_search
         return True
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.post_message(Back())
 
     def action_find_applicant(self) -> None:
-        from izle.screens.letters import ApplicantScreen
-
-        self.app.push_screen(ApplicantScreen())
+        self.post_message(FindApplicant())
 
     def compose(self) -> ComposeResult:
-        yield TitleBar()
+        yield TitleBar(self.desk)
         with Vertical(classes="panel wide"):
             yield Label(_("Which customs authority was the letter addressed to?"), classes="panel-title")
             yield Input(placeholder=_("Type to filter, e.g. baki bas"), id="agency-filter", compact=True)
@@ -71,9 +75,9 @@ class AgencyScreen(Screen):
         yield LocalFooter()
 
     def on_mount(self) -> None:
-        agencies = self.app.desk.agencies()
+        agencies = self.desk.agencies()
         if agencies is None:
-            self.app.out_of_service(_("The list of customs authorities cannot be read."))
+            self.post_message(OutOfService(_("The list of customs authorities cannot be read.")))
             return
         self._agencies = agencies
         self._fill("")
@@ -96,9 +100,9 @@ class AgencyScreen(Screen):
             group = [a for a in shown if a.kind == kind]
             if group:
                 options.append(Option(_(title), disabled=True))
-                options.extend(Option(data_text("  " + a.name.get(self.app.lang)), id=a.code) for a in group)
+                options.extend(Option(data_text("  " + a.name.get(self.lang)), id=a.code) for a in group)
         other = [a for a in shown if a.kind not in {k for k, _t in GROUPS}]
-        options.extend(Option(data_text(a.name.get(self.app.lang)), id=a.code) for a in other)
+        options.extend(Option(data_text(a.name.get(self.lang)), id=a.code) for a in other)
         option_list = self.query_one("#agency-list", OptionList)
         option_list.set_options(options)
         # The list keeps the Committee's order; the best match is the one Enter picks.
@@ -130,10 +134,8 @@ class AgencyScreen(Screen):
             self._open(event.option.id)
 
     def _open(self, code: str) -> None:
-        from izle.screens.lookup import LookupScreen
-
-        agency = self.app.desk.choose_agency(code)
+        agency = self.desk.choose_agency(code)
         if agency is None:
             return
         self._left_for_lookup = True
-        self.app.push_screen(LookupScreen(agency))
+        self.post_message(AgencyChosen(agency))

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from izle.data.i18n import N_, _
+from izle.data.modes import Mode, ModeProfile
 
 KEYS = (
     ("Tab / Shift+Tab", N_("move between fields")),
@@ -25,9 +26,9 @@ KEYS = (
 # list (#my-letters; F4 is #track-other), an operator finds a caller's letters by applicant on
 # the authority picker. One line each, so the help still fits an 80x24 console.
 MODE_HELP = {
-    "citizen": (N_("My letters lists your letters: Enter opens the chosen one."),
+    Mode.CITIZEN: (N_("My letters lists your letters: Enter opens the chosen one."),
                 N_("another letter by number and date (My letters)")),
-    "operator": (N_("The letters found are listed: Enter opens the chosen one."),
+    Mode.OPERATOR: (N_("The letters found are listed: Enter opens the chosen one."),
                  N_("find by applicant: FIN or surname (authority picker)")),
 }
 
@@ -37,8 +38,12 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,f12", "close", N_("Close"), id="close"),
     ]
 
+    def __init__(self, profile: ModeProfile) -> None:
+        super().__init__()
+        self.profile = profile
+
     def compose(self) -> ComposeResult:
-        mode_text, f4_does = MODE_HELP[self.app.mode]
+        mode_text, f4_does = MODE_HELP[self.profile.mode]
         with Vertical(id="help-body", classes="panel"):
             yield Label(_("Help"), classes="panel-title")
             yield Static(_(

@@ -14,15 +14,16 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from izle.data.clock import Clock
 from izle.data.i18n import _, ngettext
 
 
 class IdleScreen(ModalScreen[bool]):
     """Dismisses with True to keep the session, False when the time ran out."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, clock: Clock) -> None:
         super().__init__()
-        self.seconds = seconds
+        self.seconds, self.clock = seconds, clock
         self._deadline = 0.0
         self._answered = False
 
@@ -34,7 +35,7 @@ class IdleScreen(ModalScreen[bool]):
             yield Button(_("Yes"), id="idle-yes", variant="primary")
 
     def on_mount(self) -> None:
-        self._deadline = self.app.clock.monotonic() + self.seconds
+        self._deadline = self.clock.monotonic() + self.seconds
         self.set_interval(min(1.0, self.seconds / 4), self._tick)
         self.query_one("#idle-yes", Button).focus()
 
@@ -45,7 +46,7 @@ class IdleScreen(ModalScreen[bool]):
         ).format(n=left)
 
     def _tick(self) -> None:
-        left = self._deadline - self.app.clock.monotonic()
+        left = self._deadline - self.clock.monotonic()
         if left <= 0:
             self._answer(False)
             return

@@ -8,7 +8,7 @@ ask it from workers and render its answers.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -18,14 +18,19 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from izle.data.desk import Consequence, FormProblem, ListAnswer, LookupAnswer, Mode, Outcome
+from izle.data.desk import Consequence, FormProblem, ListAnswer, LookupAnswer, Outcome
 from izle.data.desk.sentences import Asked, consequence_sentence, sentence
 from izle.data.i18n import N_, _
 from izle.data.letters import LetterRow
+from izle.data.modes import ModeProfile
 from izle.data.statuses import DEADLINE_MARKERS, STATUS_TITLES
 from izle.data.text import format_date, strip_controls
+from izle.screens.messages import Back, TrackOther
 from izle.screens.result import ResultHost, ResultPanel
 from izle.screens.widgets import LocalFooter, TitleBar
+
+if TYPE_CHECKING:
+    from izle.data.desk import Desk
 
 LOAD_AHEAD = 5  # rows before the end of the list at which the next page is asked for
 AUTHORITY_WIDTH = 16
@@ -63,6 +68,10 @@ class LettersScreen(ResultHost, Screen):
 
     RESULT_HIDES = "#letters-panel"
 
+    def __init__(self, desk: Desk, lang: str, profile: ModeProfile) -> None:
+        super().__init__()
+        self.desk, self.lang, self.profile = desk, lang, profile
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a letter is open only its Back works; the list's own keys wait."""
         if action == "close_result":
@@ -99,7 +108,7 @@ class LettersScreen(ResultHost, Screen):
 
     def add_page(self, answer: ListAnswer) -> None:
         """Append a page from the desk; a row already shown is not shown twice."""
-        table, lang = self.query_one("#my-letters", DataTable), self.app.lang
+        table, lang = self.query_one("#my-letters", DataTable), self.lang
         for row in answer.rows:
             if row.key not in self._rows:
                 self._rows[row.key] = row
@@ -117,7 +126,7 @@ class LettersScreen(ResultHost, Screen):
 
     @work(thread=True, group="letters-more")
     def _load_more(self, after: LetterRow | None) -> None:
-        self.app.call_from_thread(self._more_loaded, self.app.desk.more_letters(after))
+        self.app.call_from_thread(self._more_loaded, self.desk.more_letters(after))
 
     def _more_loaded(self, answer: ListAnswer) -> None:
         self._loading = False
@@ -132,13 +141,13 @@ class LettersScreen(ResultHost, Screen):
 
     @work(thread=True, exclusive=True, group="letters-open")
     def _open(self, row: LetterRow) -> None:
-        self.app.call_from_thread(self._opened, self.app.desk.open_listed(row))
+        self.app.call_from_thread(self._opened, self.desk.open_listed(row))
 
     async def _opened(self, answer: LookupAnswer) -> None:
         if answer.outcome is Outcome.FOUND and answer.letter is not None:
             await self.show_in_place(answer.letter)
         else:
-            self.notify(_(sentence(Asked.OPEN, answer, Mode(self.app.mode)) or ""),
+            self.notify(_(sentence(Asked.OPEN, answer, self.profile.mode) or ""),
                         severity="error", markup=False)
 
     @on(ResultPanel.Closed)
@@ -155,15 +164,16 @@ class MyLettersScreen(LettersScreen):
         Binding("f4", "track_other", N_("Other letter"), id="track-other"),
     ]
 
-    def __init__(self, first_page: ListAnswer | None = None, *, ahead: bool = False) -> None:
+    def __init__(self, desk: Desk, lang: str, profile: ModeProfile,
+                 first_page: ListAnswer | None = None, *, ahead: bool = False) -> None:
         """`ahead`: built before the login completes (tui/screen_ahead.py), empty until
         `show_first_page`; else the first page is given, or asked for once mounted."""
-        super().__init__()
-        self._first = first_page  # asked for with the login, off the UI thread (tui/app.py)
+        super().__init__(desk, lang, profile)
+        self._first = first_page  # asked for with the login, off the UI thread (tui/router.py)
         self._ahead = ahead
 
     def compose(self) -> ComposeResult:
-        yield TitleBar()
+        yield TitleBar(self.desk)
         with Vertical(id="letters-panel", classes="panel wide"):
             yield Label(_("Your letters, newest first. Choose one and press Enter."), classes="panel-title")
             yield from self.compose_table()
@@ -191,7 +201,7 @@ class MyLettersScreen(LettersScreen):
 
     @work(thread=True, group="letters-more")
     def _first_page(self) -> None:
-        self.app.call_from_thread(self._listed, self.app.desk.my_letters())
+        self.app.call_from_thread(self._listed, self.desk.my_letters())
 
     def _listed(self, answer: ListAnswer) -> None:
         empty = self.query_one("#my-letters-empty", Static)
@@ -200,15 +210,13 @@ class MyLettersScreen(LettersScreen):
             empty.update("")
             self.add_page(answer)
             return
-        empty.update(_(sentence(Asked.LIST, answer, Mode(self.app.mode)) or ""))
+        empty.update(_(sentence(Asked.LIST, answer, self.profile.mode) or ""))
         table.display = False
         self.query_one("#track-other", Button).focus()
 
     @on(Button.Pressed, "#track-other")
     def action_track_other(self) -> None:
-        from izle.screens.agency import AgencyScreen
-
-        self.app.push_screen(AgencyScreen())
+        self.post_message(TrackOther())
 
 
 class ApplicantScreen(LettersScreen):
@@ -219,7 +227,7 @@ class ApplicantScreen(LettersScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield TitleBar()
+        yield TitleBar(self.desk)
         with Vertical(id="letters-panel", classes="panel wide"):
             yield Label(_("Find a caller's letters: ask for the applicant's FIN and surname."),
                         classes="panel-title")
@@ -241,7 +249,7 @@ class ApplicantScreen(LettersScreen):
         self.query_one("#applicant-fin", Input).focus()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.post_message(Back())
 
     @on(Input.Submitted, "#applicant-fin")
     def _fin_entered(self) -> None:
@@ -253,7 +261,7 @@ class ApplicantScreen(LettersScreen):
         self.clear_letters()  # the last caller's letters are gone before anything else
         self.query_one("#my-letters", DataTable).display = False
         self.query_one("#my-letters-empty", Static).update("")
-        checked = self.app.desk.check_applicant(self.query_one("#applicant-fin", Input).value,
+        checked = self.desk.check_applicant(self.query_one("#applicant-fin", Input).value,
                                                 self.query_one("#applicant-surname", Input).value)
         if isinstance(checked, FormProblem):
             self._error(checked.problem.text(_), f"#applicant-{checked.field}")
@@ -264,7 +272,7 @@ class ApplicantScreen(LettersScreen):
 
     @work(thread=True, exclusive=True, group="applicant")
     def _search(self, fin: str, surname: str) -> None:
-        self.app.call_from_thread(self._answered, self.app.desk.find_applicant(fin, surname))
+        self.app.call_from_thread(self._answered, self.desk.find_applicant(fin, surname))
 
     def _answered(self, answer: ListAnswer) -> None:
         self.query_one("#find-applicant", Button).disabled = False
@@ -278,7 +286,7 @@ class ApplicantScreen(LettersScreen):
             return
         if answer.consequence is Consequence.FLAGGED:
             warning.update(_(consequence_sentence(answer) or ""))
-        self._error(_(sentence(Asked.SEARCH, answer, Mode.OPERATOR) or ""), "#applicant-fin")
+        self._error(_(sentence(Asked.SEARCH, answer, self.profile.mode) or ""), "#applicant-fin")
 
     def _error(self, message: str, focus: str) -> None:
         self.query_one("#applicant-error", Static).update(message)

@@ -17,15 +17,16 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from izle.data.demo_hint import read_demo_hint
 from izle.data.i18n import LANGUAGES, N_, _
-from izle.data.text import format_phone
+from izle.screens.messages import LanguageChosen, LoggedIn, LoginFailed, LoginUnderWay
 from izle.screens.widgets import LocalFooter, TitleBar
 
 # The desk's modules are loaded after this screen's first paint (tui/app.py `desk`): the
 # handlers below, which run after it, import what they use of them.
 if TYPE_CHECKING:
-    from izle.data.desk import ListAnswer, LoginResult
+    from collections.abc import Callable
+
+    from izle.data.desk import Desk, ListAnswer, LoginResult
     from izle.data.mobile_id import MidStart
 
 # One message per outcome (LoginOutcome's values); an unknown pair and a wrong pair read the same.
@@ -48,9 +49,14 @@ class LoginScreen(Screen):
         Binding("f2", "next_language", N_("Language"), id="language"),
     ]
 
-    def __init__(self, message: str = "") -> None:
+    def __init__(self, message: str = "", *, lang: str, open_desk: Callable[[], Desk], hint: dict | None = None,
+                 first_page: Callable[[], ListAnswer | None] = lambda: None) -> None:
+        """`open_desk`: the desk, opened (or waited for) only when the login starts, after the
+        first paint; `hint`: the demo identity to try; `first_page`: asked off the UI thread as
+        the login completes, the data of the session's first screen."""
         super().__init__()
-        self.message = message
+        self.message, self.lang = message, lang
+        self._open_desk, self.hint, self._first_page = open_desk, hint, first_page
         self._pending: tuple[str, str, MidStart] | None = None
         self._typed: dict[str, str] = {}  # kept across a language switch
         self._signed_in = False
@@ -70,23 +76,19 @@ class LoginScreen(Screen):
             yield Static(self.message, id="login-error", classes="error", markup=False)
             with Horizontal(id="languages"):
                 for lang in LANGUAGES:
-                    current = lang == self.app.lang
+                    current = lang == self.lang
                     yield Button(Content(f"[{lang.upper()}]" if current else lang.upper()), id=f"lang-{lang}",
                                  classes="lang current" if current else "lang", compact=True)
-            hint = self._demo_hint()
-            if hint:
+            if self.hint:
                 yield Static(
-                    _("Demo register — try phone {phone}, user ID {user_id}, PIN1 {pin1}").format(**hint),
+                    _("Demo register — try phone {phone}, user ID {user_id}, PIN1 {pin1}").format(**self.hint),
                     id="demo-hint", classes="hint", markup=False,
                 )
         yield LocalFooter()
 
-    def _demo_hint(self) -> dict | None:
-        """The demo identity to try, of this mode's kind (an operator's in operator mode)."""
-        try:
-            return read_demo_hint(self.app.settings.register, self.app.mode)
-        except Exception:  # noqa: BLE001 - a hint is a courtesy; a broken register says so later
-            return None
+    @property
+    def desk(self) -> Desk:
+        return self._open_desk()
 
     def on_mount(self) -> None:
         self.query_one("#phone", Input).focus()
@@ -94,7 +96,7 @@ class LoginScreen(Screen):
     # --- language ------------------------------------------------------------------------------
 
     async def action_next_language(self) -> None:
-        current = LANGUAGES.index(self.app.lang)
+        current = LANGUAGES.index(self.lang)
         await self._switch_language(LANGUAGES[(current + 1) % len(LANGUAGES)])
 
     @on(Button.Pressed, ".lang")
@@ -102,10 +104,13 @@ class LoginScreen(Screen):
         await self._switch_language(event.button.id.removeprefix("lang-"))  # type: ignore[union-attr]
 
     async def _switch_language(self, lang: str) -> None:
+        self.post_message(LanguageChosen(self, lang))
+
+    async def retranslate(self, lang: str) -> None:
         """Every text anew in the new language; what was typed, and where, stays."""
         typed = {f: self.query_one(f, Input).value for f in ("#phone", "#user-id")}
         focused = f"#{self.focused.id}" if self.focused is not None and self.focused.id in ("phone", "user-id") else "#phone"
-        self.app.set_lang(lang)
+        self.lang = lang
         self.message = ""
         self._typed = typed
         await self.recompose()
@@ -124,7 +129,7 @@ class LoginScreen(Screen):
             return
         from izle.data.desk import FormProblem
 
-        checked = self.app.desk.check_login(self.query_one("#phone", Input).value,
+        checked = self.desk.check_login(self.query_one("#phone", Input).value,
                                             self.query_one("#user-id", Input).value)
         if isinstance(checked, FormProblem):
             self._fail(checked.problem.text(_), FIELDS[checked.field])
@@ -138,7 +143,7 @@ class LoginScreen(Screen):
         from izle.data.terminal import StoreError
 
         try:
-            started = self.app.desk.start_login(phone, user_id)
+            started = self.desk.start_login(phone, user_id)
         except StoreError as error:
             self.app.call_from_thread(self._finished, None, error.problem.text(_))
             return
@@ -151,19 +156,13 @@ class LoginScreen(Screen):
             _("Verification code: {code}\nCheck that your phone shows the same code, then confirm.").format(code=started.code)
         )
         self._await_provider(phone, user_id, started)
-        # Built while the person reads the code and types PIN1, after the phone is painted.
-        self.call_after_refresh(self.app.prepare_first_screen)
-        emulator = self.app.emulated_phone
-        ringing = emulator.ringing(started.session_id) if emulator else None
-        if ringing is not None:
-            from izle.screens.phone import PhoneScreen
+        self.post_message(LoginUnderWay(self, started))
 
-            # The panel moves aside for the phone: both codes must stay readable side by side.
-            self.add_class("-phone-ringing")
-            self.app.push_screen(PhoneScreen(emulator, started.session_id, format_phone(ringing[0]), ringing[1]),
-                                 callback=self._phone_put_away)
+    def phone_shown(self) -> None:
+        """The panel moves aside for the phone: both codes must stay readable side by side."""
+        self.add_class("-phone-ringing")
 
-    def _phone_put_away(self, _result: None = None) -> None:
+    def phone_put_away(self, result: None = None) -> None:
         if not self._signed_in:  # else this screen is replaced at once: restyling it is waste
             self.remove_class("-phone-ringing")
 
@@ -175,7 +174,7 @@ class LoginScreen(Screen):
         hold, not for a person to pick up the phone. The audit row is written here."""
         from izle.data.terminal import StoreError
 
-        desk = self.app.desk
+        desk = self.desk
         if desk.login_abandoned(started):
             return
         try:
@@ -195,25 +194,22 @@ class LoginScreen(Screen):
 
     def _prepare(self, result: LoginResult) -> ListAnswer | None:
         """The first screen's data, fetched in this same worker (one hop less to wait for)."""
-        return self.app.prepare_session() if result.ok else None
+        return self._first_page() if result.ok else None
 
     def on_unmount(self) -> None:
         """Logged out or timed out mid-login: the provider stops asking the phone."""
         if self._pending is not None:
-            self.app.desk.abandon_login(self._pending[2])
+            self.desk.abandon_login(self._pending[2])
 
     def _finished(self, result: LoginResult | None, failure: str, first_page: ListAnswer | None = None) -> None:
-        from izle.screens.phone import PhoneScreen
-
         if self._pending is None and result is not None:
             return  # the login was given up meanwhile
         self._pending = None
         self._signed_in = result is not None and result.ok
         if self._signed_in and self.is_mounted:  # the session's first screen replaces this
-            self.app.start_session(first_page)   # one and the phone, as they are
+            self.post_message(LoggedIn(first_page))  # one and the phone, as they are
             return
-        if isinstance(self.app.screen, PhoneScreen):  # timed out or refused while it was open
-            self.app.screen.dismiss()
+        self.post_message(LoginFailed())
         if not self.is_mounted:
             return
         self.query_one("#verification-code", Static).update("")

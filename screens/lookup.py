@@ -6,7 +6,7 @@ states it. The letter's details show only when it matches (DESIGN §2).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,12 +15,17 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from izle.data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Mode, Outcome
+from izle.data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Outcome
 from izle.data.desk.sentences import Asked, consequence_sentence, sentence
+from izle.data.i18n import N_, _
 from izle.data.letters import Agency
+from izle.data.modes import ModeProfile
+from izle.screens.messages import Back, SessionEnded
 from izle.screens.result import ResultHost, ResultPanel
 from izle.screens.widgets import Asking, LocalFooter, TitleBar, data_text
-from izle.data.i18n import N_, _
+
+if TYPE_CHECKING:
+    from izle.data.desk import Desk
 
 DATE_CHARS = r"[0-9./\-]*"
 FIELDS = {"number": "#reg-number", "date": "#reg-date", "caller": "#caller-check"}
@@ -34,16 +39,16 @@ class LookupScreen(ResultHost, Screen):
         Binding("escape,f12", "back", N_("Back"), id="back", key_display="Esc/F12"),
     ]
 
-    def __init__(self, agency: Agency) -> None:
+    def __init__(self, agency: Agency, desk: Desk, lang: str, profile: ModeProfile) -> None:
         super().__init__()
-        self.agency = agency
+        self.agency, self.desk, self.lang, self.profile = agency, desk, lang, profile
         self._asking = Asking(self, "#show")  # a lookup on its way
 
     def compose(self) -> ComposeResult:
-        yield TitleBar()
+        yield TitleBar(self.desk)
         with Vertical(id="lookup-form", classes="panel"):
             yield Label(_("Customs authority"), classes="field-label")
-            yield Label(data_text(self.agency.name.get(self.app.lang)), id="lookup-agency", classes="value")
+            yield Label(data_text(self.agency.name.get(self.lang)), id="lookup-agency", classes="value")
             yield Label(_("Letter number (as on your receipt)"), classes="field-label")
             yield Input(placeholder=_("e.g. 01-31/3073"), id="reg-number", compact=True, max_length=40)
             yield Label(_("Registration date (DD.MM.YYYY)"), classes="field-label")
@@ -59,7 +64,8 @@ class LookupScreen(ResultHost, Screen):
 
     @property
     def operator(self) -> bool:
-        return self.app.mode == "operator"
+        """The form asks for the caller's FIN or surname (a call centre's)."""
+        return self.profile.asks_caller
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -74,7 +80,7 @@ class LookupScreen(ResultHost, Screen):
         if self.result.shown:
             self.result.close()
         else:
-            self.app.pop_screen()
+            self.post_message(Back())
 
     @on(ResultPanel.Closed)
     def _result_closed(self) -> None:
@@ -102,7 +108,7 @@ class LookupScreen(ResultHost, Screen):
         if self._asking.on_its_way:
             return
         caller = self.query_one("#caller-check", Input).value if self.operator else ""
-        request = self.app.desk.check_lookup(
+        request = self.desk.check_lookup(
             self.agency, self.query_one("#reg-number", Input).value,
             self.query_one("#reg-date", Input).value, caller)
         if isinstance(request, FormProblem):
@@ -114,7 +120,7 @@ class LookupScreen(ResultHost, Screen):
 
     @work(thread=True, exclusive=True, group="lookup")
     def _lookup(self, request: LookupRequest) -> None:
-        self.app.call_from_thread(self._answered, self.app.desk.lookup(request))
+        self.app.call_from_thread(self._answered, self.desk.lookup(request))
 
     async def _answered(self, answer: LookupAnswer) -> None:
         self._asking.answered()
@@ -123,11 +129,11 @@ class LookupScreen(ResultHost, Screen):
             await self.show_in_place(answer.letter)
             return
         if answer.consequence is Consequence.SESSION_ENDED:
-            self.app.end_session("miss_limit", consequence_sentence(answer))
+            self.post_message(SessionEnded("miss_limit", consequence_sentence(answer) or ""))
             return
         if answer.consequence is Consequence.FLAGGED:
             self.query_one("#lookup-warning", Static).update(_(consequence_sentence(answer) or ""))
-        message = sentence(Asked.LOOKUP, answer, Mode(self.app.mode)) or ""
+        message = sentence(Asked.LOOKUP, answer, self.profile.mode) or ""
         self._error(_(message), "#caller-check" if answer.outcome is Outcome.UNVERIFIED else "#reg-number")
 
     def _error(self, message: str, focus: str) -> None:

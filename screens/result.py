@@ -14,6 +14,7 @@ from textual.widget import AwaitMount
 from textual.widgets import Button, Static
 
 from izle.data.letters import LetterView
+from izle.data.modes import ModeProfile
 from izle.data.statuses import STATUS_TITLES, describe_deadline, explain
 from izle.data.text import format_date, strip_controls
 from izle.screens.widgets import Plain, data_text, lay_out_unseen, paint_now
@@ -149,8 +150,11 @@ class ResultPanel(Vertical):
     class Closed(Message):
         """Back was pressed: the screen shows what asked for the letter again."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str, shows_applicant: bool) -> None:
+        """`shows_applicant`: the applicant and the channel too, for an operator to check the
+        caller against (a kiosk never shows them)."""
         super().__init__(id="result-panel", classes="panel wide")
+        self.lang, self.shows_applicant = lang, shows_applicant
         self.letter: LetterView | None = None
         self.display = False
 
@@ -164,7 +168,7 @@ class ResultPanel(Vertical):
 
     def fields(self) -> tuple[tuple[str, str], ...]:
         """(label msgid, widget id) of the rows this mode shows, in order."""
-        if self.app.mode == "operator":  # a caller needs this checked; a kiosk never shows it
+        if self.shows_applicant:
             return OPERATOR_FIELDS + FIELDS
         return FIELDS
 
@@ -174,7 +178,7 @@ class ResultPanel(Vertical):
 
     def show(self, letter: LetterView) -> None:
         """Fill the panel with this letter and show it; nothing of the previous one stays."""
-        self.letter, lang = letter, self.app.lang
+        self.letter, lang = letter, self.lang
         values = {
             "#result-title": Content.assemble(
                 (_("Letter No. {number} of {date}").format(
@@ -186,7 +190,7 @@ class ResultPanel(Vertical):
             "#result-status": status_content(letter, lang),
             "#result-due": due_content(letter),
         }
-        if self.app.mode == "operator":
+        if self.shows_applicant:
             values["#result-applicant"] = data_text(letter.applicant_name or "-")
             values["#result-channel"] = channel_text(letter.channel)
         for selector, content in values.items():
@@ -222,11 +226,13 @@ class ResultHost:
 
     RESULT_HIDES = ""  # the selector of what the letter is shown in place of
     _result_mounting: AwaitMount | None = None
+    lang: str               # the host screen's, given to it when it was built
+    profile: ModeProfile
 
     @property
     def result(self) -> ResultPanel:
         if "_result" not in self.__dict__:
-            self._result = ResultPanel()
+            self._result = ResultPanel(self.lang, self.profile.shows_applicant)
         return self._result
 
     def prepare_result(self) -> None:

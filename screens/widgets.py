@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.binding import Binding
@@ -14,8 +14,12 @@ from textual.widget import Widget
 from textual.timer import Timer
 from textual.widgets import Button, Static
 
+from izle.data.i18n import _, language
 from izle.data.text import strip_controls
-from izle.data.i18n import _
+from izle.screens import fast_paths
+
+if TYPE_CHECKING:
+    from izle.data.desk import Desk
 
 
 # Seconds before a button whose answer is on its way looks busy (dimmed): a quick answer is not
@@ -69,11 +73,10 @@ class Plain(Static):
 def paint_now(screen: Screen) -> None:
     """Lay `screen` out and paint it now rather than at the next frame tick (up to 1/60 s
     later, and after whatever else is queued): what Textual does itself when a screen is
-    pushed. For the answer a person is waiting for, shown in place (benchmarks/RESULTS.md).
-    Textual is pinned (pyproject.toml); this is its own method for a resumed screen. A screen
-    under another (help, the idle prompt) is left to Textual: it is painted when it returns."""
+    pushed. For the answer a person is waiting for, shown in place. A screen under another
+    (help, the idle prompt) is left to Textual: it is painted when it returns."""
     if screen.is_current:
-        screen._refresh_layout()
+        fast_paths.paint_now(screen)
 
 
 def lay_out_unseen(screen: Screen, shown: Widget, hidden: Widget) -> None:
@@ -82,17 +85,17 @@ def lay_out_unseen(screen: Screen, shown: Widget, hidden: Widget) -> None:
 
     Textual arranges a container and measures its texts the first time it is displayed and
     caches that; done here while the person reads the screen, the first letter shown no longer
-    pays for it — it then costs what the next ones do (benchmarks/RESULTS.md, issue 12).
-    `_compositor.reflow` is the layout half of what `paint_now` runs; Textual is pinned."""
+    pays for it — it then costs what the next ones do. Without the private reflow
+    (IZLE_PLAIN_TEXTUAL=1) nothing is done: the first letter is laid out when it is shown."""
     size = screen.outer_size
-    if not size or shown.display or not hidden.display:
+    if not size or shown.display or not hidden.display or not fast_paths.fast():
         return
     hidden.display, shown.display = False, True
     try:
-        screen._compositor.reflow(screen, size)
+        fast_paths.reflow(screen, size)
     finally:
         hidden.display, shown.display = True, False
-        screen._compositor.reflow(screen, size)
+        fast_paths.reflow(screen, size)
 
 
 class LocalFooter(Widget, can_focus=False):
@@ -156,7 +159,7 @@ class LocalFooter(Widget, can_focus=False):
 
     def bindings_changed(self, screen: Screen) -> None:
         """Redrawn only when the legend reads differently (focus moves often, keys rarely)."""
-        legend = (getattr(self.app, "lang", None),
+        legend = (language(),
                   *((b.key, b.action, b.description, on) for b, on in self.legend()))
         if legend != self._legend:
             self._legend = legend
@@ -216,8 +219,13 @@ class TitleBar(Widget):
     """
     GAP = 2  # columns between the title and the name
 
+    def __init__(self, desk: Desk | None = None) -> None:
+        """`desk`: whose session's person is named (none on the login screen)."""
+        super().__init__()
+        self.desk = desk
+
     def who(self) -> Content:
-        session = getattr(self.app, "session", None)
+        session = self.desk.session if self.desk is not None else None
         if session is None:
             return Content("")
         return Content(strip_controls(session.identity.full_name or session.identity.user_id))

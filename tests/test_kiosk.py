@@ -242,7 +242,7 @@ async def test_every_kiosk_screen_fits_a_linux_console_font(register, monkeypatc
         look("lookup")
         await look_up(pilot, *LETTER)
         look("result")
-        app.push_screen(IdleScreen(20))
+        app.push_screen(IdleScreen(20, app.clock))
         await pilot.pause()
         look("idle")
     assert seen == {name: "" for name in seen}

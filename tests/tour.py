@@ -71,7 +71,7 @@ async def idle(pilot) -> None:
     from izle.screens.idle import IdleScreen
 
     await log_in(pilot, CITIZEN)
-    pilot.app.push_screen(IdleScreen(20))
+    pilot.app.push_screen(IdleScreen(20, pilot.app.clock))
     await pilot.pause()
 
 

@@ -1,5 +1,6 @@
-"""IzleApp: the application shell — it wires the desk (data/desk/) to the screens, routes
-between them, and locks a kiosk down. Every rule of a session lives in the desk.
+"""IzleApp: the application shell — it opens the desk (data/desk/), hands the screens' requests
+to the router (tui/router.py, every screen change) and locks a kiosk down. Every rule of a
+session lives in the desk.
 
 Modes (DESIGN §2): citizen (the default), operator, and the kiosk lockdown on top of citizen
 mode. In every mode an idle terminal asks "still there?" and then logs out (citizen 60 s,
@@ -14,11 +15,10 @@ import random
 import signal
 import socket
 import threading
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -26,13 +26,14 @@ from izle.data.clock import Clock, SystemClock, system_random
 from izle.data.limits import Limits
 from izle.data.schema import ensure_terminal
 from izle.data.i18n import DEFAULT_LANGUAGE, N_, _, set_language
+from izle.data.modes import Mode, ModeProfile, profile
+from izle.screens.messages import Navigate
+from izle.tui.router import Router
 from izle.tui.screen_ahead import ScreenAhead
 from izle.tui.settings import DEFAULT_KEYS, Settings
 
 if TYPE_CHECKING:  # loaded with the desk, after the login screen's first paint
-    from textual.screen import Screen
-
-    from izle.data.desk import Desk, ListAnswer, Session
+    from izle.data.desk import Desk, Session
     from izle.data.letters import Register
     from izle.data.mobile_id import EmulatedMobileId, MobileIdProvider
 
@@ -79,7 +80,7 @@ class IzleApp(App, inherit_bindings=False):
     def __init__(
         self,
         db_path: str | Path | None = None,
-        mode: str = "citizen",
+        mode: Mode | str = Mode.CITIZEN,
         kiosk: bool = False,
         lang: str = DEFAULT_LANGUAGE,
         idle_timeout: float | None = None,
@@ -95,7 +96,7 @@ class IzleApp(App, inherit_bindings=False):
     ) -> None:
         settings = settings or Settings(
             db_path=Path(db_path), state_path=Path(state_path) if state_path else None,  # type: ignore[arg-type]
-            mode=mode, kiosk=kiosk, lang=lang, idle_timeout=idle_timeout,
+            mode=Mode(mode), kiosk=kiosk, lang=lang, idle_timeout=idle_timeout,
             confirm_timeout=confirm_timeout, terminal=terminal, limits=limits or Limits())
         console = on_linux_console()
         if console:
@@ -106,6 +107,7 @@ class IzleApp(App, inherit_bindings=False):
         set_language(settings.lang)
         self.lang = settings.lang
         self.mode, self.kiosk = settings.mode, settings.kiosk
+        self.profile: ModeProfile = profile(settings.mode)
         self.terminal_name = settings.terminal or socket.gethostname()
         ensure_terminal(settings.terminal_db)  # one that cannot be opened is refused before a run
         self._rng = rng or system_random()
@@ -113,8 +115,8 @@ class IzleApp(App, inherit_bindings=False):
         self._desk: Desk | None = None
         self._opening = threading.Lock()
         self._last_input = self.clock.monotonic()
-        self._idle_prompt_open = False
-        self.screen_ahead = ScreenAhead(self)
+        self.idle_prompt_open = False
+        self.router = Router(self)
         if settings.kiosk:
             self.ALLOW_SELECT = False
             # With this set, ctrl+c/ctrl+z would reach the process as signals again.
@@ -134,7 +136,7 @@ class IzleApp(App, inherit_bindings=False):
         return self._desk
 
     def _open_desk(self) -> Desk:
-        from izle.data.desk import Desk, Mode
+        from izle.data.desk import Desk
         from izle.data.letters import Register
         from izle.data.mobile_id import EmulatedMobileId
         from izle.data.terminal import TerminalStore
@@ -144,7 +146,7 @@ class IzleApp(App, inherit_bindings=False):
         provider = self._given_provider or EmulatedMobileId(store, self.clock, self._rng,
                                                              settings.confirm_timeout)
         desk = Desk(register=Register(settings.register, clock=self.clock), store=store,
-                    provider=provider, clock=self.clock, mode=Mode(settings.mode),
+                    provider=provider, clock=self.clock, mode=settings.mode,
                     audit_mode=settings.audit_mode, terminal=self.terminal_name,
                     limits=settings.limits)
         if isinstance(provider, EmulatedMobileId):
@@ -176,8 +178,7 @@ class IzleApp(App, inherit_bindings=False):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
-        self.screen_ahead.start()
-        self.show_login()
+        self.router.start()
         self.set_interval(IDLE_TICK, self._check_idle)
         # After the first paint: load what the first lookup would otherwise wait for, and read
         # every page of the register once (quick_check) — damage found then, not mid-lookup.
@@ -212,27 +213,20 @@ class IzleApp(App, inherit_bindings=False):
 
         add_default_styles(self.stylesheet)
 
-    def out_of_service(self, detail: str) -> None:
-        """The register cannot be read: one sentence instead of a crash or half a letter."""
-        from izle.screens.out_of_service import OutOfServiceScreen
+    @property
+    def screen_ahead(self) -> ScreenAhead:
+        return self.router.ahead
 
-        closed = self.desk.close_session()
-        if closed is not None:
-            self.run_worker(partial(self.desk.record_logout, closed, "out_of_service"),
-                            thread=True, exit_on_error=False)
-        self.desk.record_safely("out_of_service", "register", {"detail": detail[:200]})
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.push_screen(OutOfServiceScreen(detail))
+    @on(Navigate)
+    async def _navigate(self, message: Navigate) -> None:
+        """A screen asked for another: the router decides (tui/router.py)."""
+        await self.router.route(message)
+
+    def out_of_service(self, detail: str) -> None:
+        self.router.out_of_service(detail)
 
     def show_login(self, message: str = "") -> None:
-        """A fresh login screen on an empty stack: nothing of the last person survives."""
-        from izle.screens.login import LoginScreen
-
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self._idle_prompt_open = False
-        self.push_screen(LoginScreen(message=message))
+        self.router.show_login(message)
 
     def install_signal_handlers(self) -> None:
         """SIGTERM/SIGINT from the service manager (or SIGHUP, the tty gone) stop it cleanly, audited."""
@@ -301,28 +295,18 @@ class IzleApp(App, inherit_bindings=False):
 
     def _idle_step(self) -> None:
         idle = self.clock.monotonic() - self._last_input
-        if self._idle_prompt_open or idle < self.settings.idle_seconds:
+        if self.idle_prompt_open or idle < self.settings.idle_seconds:
             return
-        login = self._login_screen()
+        login = self.router.login_screen()
         if self.session is None and (login is None or login.is_blank()):
             if login is not None and login.is_mounted:
                 login.clear_message()  # the last person's "wrong PIN" does not greet the next
             return
-        from izle.screens.idle import IdleScreen
+        self.router.ask_still_there()
 
-        self._idle_prompt_open = True
-        self.push_screen(IdleScreen(self.settings.idle_prompt), self._idle_answered)
-
-    def _idle_answered(self, stay: bool | None) -> None:
-        self._idle_prompt_open = False
+    def idle_answered(self) -> None:
+        self.idle_prompt_open = False
         self._last_input = self.clock.monotonic()
-        if not stay:
-            self.end_session("idle", N_("You were logged out because the terminal was not used."))
-
-    def _login_screen(self):
-        from izle.screens.login import LoginScreen
-
-        return next((s for s in self.screen_stack if isinstance(s, LoginScreen)), None)
 
     def set_lang(self, lang: str) -> None:
         set_language(lang)
@@ -331,75 +315,11 @@ class IzleApp(App, inherit_bindings=False):
 
     # --- the session -----------------------------------------------------------------------
 
-    def _lists_letters_first(self) -> bool:
-        session = self.session
-        return (session is not None and self.mode == "citizen"
-                and not (self.kiosk and session.identity.role == "admin"))
-
-    def prepare_first_screen(self) -> None:
-        """While the phone asks for the code and PIN1: the session's first screen, built ahead
-        (tui/screen_ahead.py). A kiosk's administrator, known only after PIN1, does not use it."""
-        from izle.screens.agency import AgencyScreen
-        from izle.screens.letters import MyLettersScreen
-
-        if self.session is not None:
-            return
-        build = partial(MyLettersScreen, ahead=True) if self.mode == "citizen" else AgencyScreen
-        self.screen_ahead.prepare(build, self.lang)
-
-    def prepare_session(self) -> ListAnswer | None:
-        """Called off the UI thread as a login completes: what the first screen shows (a
-        citizen's letters), so that screen is painted whole at once, in one step."""
-        return self.desk.my_letters() if self._lists_letters_first() else None
-
-    def start_session(self, first_page: ListAnswer | None = None) -> None:
-        """The session's first screen replaces the login (and the phone, if it is still open);
-        the one built ahead is shown as it is, filled with `first_page`."""
-        from izle.screens.admin import AdminScreen
-        from izle.screens.agency import AgencyScreen
-        from izle.screens.letters import MyLettersScreen
-
-        session = self.session
-        if session is None:
-            return
-        first: Screen
-        if self.kiosk and session.identity.role == "admin":
-            first = AdminScreen()
-        elif self._lists_letters_first():  # a citizen's own letters first (DESIGN §5)
-            letters = self.screen_ahead.take(MyLettersScreen, self.lang)
-            if letters is not None:
-                letters.show_first_page(first_page)
-                self.screen_ahead.show()
-                return
-            first = MyLettersScreen(first_page)
-        elif self.screen_ahead.take(AgencyScreen, self.lang) is not None:
-            self.screen_ahead.show()
-            return
-        else:
-            first = AgencyScreen()
-        while len(self.screen_stack) > 2:  # the phone, above the login on its blank base
-            self.pop_screen()
-        self.switch_screen(first)
-
     def end_session(self, reason: str, message: str = "") -> None:
-        """Log out: the audit row is written by a worker, the screens are cleared at once.
-
-        `message` is a msgid, translated after a kiosk's language is reset, so the next person
-        reads it in the terminal's own language, not in the last person's.
-        """
-        closed = self.desk.close_session()
-        if closed is not None:
-            self.run_worker(partial(self.desk.record_logout, closed, reason), thread=True,
-                            exit_on_error=False)
-        if self.kiosk and self.lang != self.settings.lang:
-            self.set_lang(self.settings.lang)
-        self.show_login(_(message) if message else "")
+        self.router.end_session(reason, message)
 
     def action_logout(self) -> None:
         self.end_session("user", N_("You have logged out."))
 
     def action_help(self) -> None:
-        from izle.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        self.router.show_help()

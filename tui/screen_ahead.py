@@ -20,6 +20,8 @@ from typing import TypeVar
 from textual.app import App
 from textual.screen import Screen
 
+from izle.screens import fast_paths
+
 S = TypeVar("S", bound=Screen)
 
 
@@ -39,11 +41,9 @@ class ScreenAhead:
         return self._styled(Screen())
 
     def _styled(self, screen: S) -> S:
-        """Mark `screen` as styled by the stylesheet as it is now. Textual marks only the
-        screens of the mode shown; without the mark, showing the mode would re-parse every
-        stylesheet of the app (~20 ms, inside what the person waits for). Private API:
-        textual is pinned in pyproject.toml, and tests/test_screen_ahead.py sees a change."""
-        screen._css_update_count = self.app._css_update_count
+        """Marked as styled by the stylesheet as it is now: showing the mode would otherwise
+        re-parse every stylesheet of the app (~20 ms, inside what the person waits for)."""
+        fast_paths.mark_styled(screen, self.app)
         return screen
 
     def _new_mode(self) -> str:
@@ -58,13 +58,15 @@ class ScreenAhead:
         self.app.switch_mode(self._new_mode())
 
     def prepare(self, build: Callable[[], Screen], lang: str) -> None:
-        """Compose, style and mount `build()`'s screen in a mode not shown (once per login)."""
-        if self._mode:
+        """Compose, style and mount `build()`'s screen in a mode not shown (once per login).
+        Without Textual's private way to make a mode's stack unseen nothing is built: the
+        session's first screen is then built when it is shown."""
+        if self._mode or not fast_paths.fast():
             return
         app = self.app
         mode = self._mode = self._new_mode()
         self._lang = lang
-        app._init_mode(mode)  # Textual builds a mode's stack only when it is first shown
+        fast_paths.build_mode(app, mode)
         app.push_screen(self._styled(build()), mode=mode)
 
     def take(self, kind: type[S], lang: str) -> S | None:

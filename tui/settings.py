@@ -9,9 +9,10 @@ from pathlib import Path
 
 from izle.data.db import state_path as default_state_path
 from izle.data.limits import Limits
+from izle.data.modes import Mode
 
-MODES = ("citizen", "operator")
-DEFAULT_IDLE_TIMEOUT = {"citizen": 60.0, "operator": 900.0}
+MODES = (Mode.CITIZEN, Mode.OPERATOR)  # a terminal's; the API's runs without a screen
+DEFAULT_IDLE_TIMEOUT = {Mode.CITIZEN: 60.0, Mode.OPERATOR: 900.0}
 # The keys of the app-wide actions, by binding id; a keymap may move them (kiosk keyboards
 # without F-keys): `--keymap "help=ctrl+h logout=ctrl+l back=escape,ctrl+b"`.
 DEFAULT_KEYS = {"help": "f1", "logout": "f3", "language": "f2", "back": "escape,f12"}
@@ -21,7 +22,7 @@ DEFAULT_KEYS = {"help": "f1", "logout": "f3", "language": "f2", "back": "escape,
 class Settings:
     db_path: Path
     state_path: Path | None = None
-    mode: str = "citizen"
+    mode: Mode = Mode.CITIZEN
     kiosk: bool = False
     lang: str = "az"
     idle_timeout: float | None = None     # None: the mode's default
@@ -32,8 +33,10 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.mode not in MODES:
+        mode = Mode(self.mode)  # its name ("citizen") is accepted too; ValueError when unknown
+        if mode not in MODES:
             raise ValueError(f"unknown mode: {self.mode}")
+        object.__setattr__(self, "mode", mode)
 
     @property
     def register(self) -> Path:
@@ -49,7 +52,7 @@ class Settings:
 
     @property
     def audit_mode(self) -> str:
-        return "kiosk" if self.kiosk else self.mode
+        return "kiosk" if self.kiosk else self.mode.value
 
 
 def parse_keymap(text: str | None) -> dict[str, str]:

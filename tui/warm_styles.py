@@ -18,10 +18,11 @@ login, but there is no reason to pay for them (RESULTS.md).
 from __future__ import annotations
 
 import sys
-from inspect import getfile
 
 from textual.css.stylesheet import Stylesheet
 from textual.widget import Widget
+
+from izle.screens import fast_paths
 
 SCREENS_PACKAGE = "izle.screens"
 
@@ -39,16 +40,4 @@ def screen_widget_classes() -> set[type[Widget]]:
 
 def add_default_styles(stylesheet: Stylesheet) -> None:
     """Add the DEFAULT_CSS of the screens' widget classes (and their bases), then parse once."""
-    for cls in screen_widget_classes():
-        for tie_breaker, base in enumerate(cls._css_bases(cls)):
-            css = base.__dict__.get("DEFAULT_CSS", "")
-            if not css:
-                continue
-            try:
-                where = (getfile(base), f"{base.__name__}.DEFAULT_CSS")
-            except (TypeError, OSError):
-                where = ("", f"{base.__name__}.DEFAULT_CSS")
-            scope = base._css_type_name if base.__dict__.get("SCOPED_CSS", True) else ""
-            stylesheet.add_source(css, read_from=where, is_default_css=True,
-                                  tie_breaker=-tie_breaker, scope=scope)
-    stylesheet.parse()
+    fast_paths.add_default_css(stylesheet, screen_widget_classes())

@@ -67,6 +67,7 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
 def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_timeout,
               keymap) -> "Settings":
     from izle.data.db import register_path, state_path
+    from izle.data.modes import Mode
     from izle.tui.settings import Settings, parse_keymap
 
     try:
@@ -76,7 +77,7 @@ def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_
                                  param_hint="--keymap") from None
     register = register_path(db)
     return Settings(db_path=register, state_path=state_path(register, state),
-                    mode="operator" if operator else "citizen", kiosk=kiosk, lang=lang or "az",
+                    mode=Mode.OPERATOR if operator else Mode.CITIZEN, kiosk=kiosk, lang=lang or "az",
                     idle_timeout=idle_timeout, confirm_timeout=confirm_timeout,
                     terminal=terminal, keymap=keys)
 

@@ -1,0 +1,267 @@
+"""The router: every screen change of İzlə, in the order a session goes.
+
+Screens post messages (screens/messages.py) and never push a screen or call the App; the App
+hands each one to `Router.route`. Each screen is given what it uses — the desk (or, before it
+is opened, a way to open it), the language and the mode's profile — when it is built here.
+
+A session, read top to bottom:
+1. `show_login`: a fresh login screen on an empty stack.
+2. `LoginUnderWay`: the code is shown; the phone rings (the emulator's) and, while the person
+   confirms and types PIN1, the session's first screen is built out of sight (`prepare_first_screen`,
+   tui/screen_ahead.py).
+3. `first_page`: as the login completes, off the UI thread, the data that screen shows.
+4. `LoggedIn`: `start_session` shows it (or builds it, if it was not built ahead).
+5. `TrackOther`, `AgencyChosen`, `FindApplicant`, `Back`: the steps of a lookup.
+6. `SessionEnded` (log out, idle, too many misses), `OutOfService`: back to step 1.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from izle.data.i18n import N_, _
+from izle.screens.messages import (AgencyChosen, Back, FindApplicant, LanguageChosen, LoggedIn,
+                                   LoginFailed, LoginUnderWay, Navigate, OutOfService,
+                                   SessionEnded, StopAsked, TrackOther)
+from izle.tui.screen_ahead import ScreenAhead
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from izle.data.desk import ListAnswer
+    from izle.screens.login import LoginScreen
+    from izle.tui.app import IzleApp
+
+
+class Router:
+    def __init__(self, app: IzleApp) -> None:
+        self.app = app
+        self.ahead = ScreenAhead(app)
+
+    async def route(self, message: Navigate) -> None:
+        """The screen change a screen asked for."""
+        match message:
+            case LanguageChosen():
+                await self.change_language(message)
+            case LoginUnderWay():
+                self.login_under_way(message)
+            case LoggedIn():
+                self.start_session(message.first_page)
+            case LoginFailed():
+                self.put_phone_away()
+            case TrackOther():
+                self.app.push_screen(self.agency_screen(back_to_letters=True))
+            case AgencyChosen():
+                self.app.push_screen(self.lookup_screen(message))
+            case FindApplicant():
+                self.app.push_screen(self.applicant_screen())
+            case Back():
+                self.app.pop_screen()
+            case SessionEnded():
+                self.end_session(message.reason, message.message)
+            case OutOfService():
+                self.out_of_service(message.detail)
+            case StopAsked():
+                self.confirm_stop()
+
+    # --- 1. the login -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.ahead.start()
+        self.show_login()
+
+    def show_login(self, message: str = "") -> None:
+        """A fresh login screen on an empty stack: nothing of the last person survives."""
+        from izle.screens.login import LoginScreen
+
+        app = self.app
+        while len(app.screen_stack) > 1:
+            app.pop_screen()
+        app.idle_prompt_open = False
+        app.push_screen(LoginScreen(message, lang=app.lang, open_desk=lambda: app.desk, hint=self._demo_hint(),
+                                    first_page=self.first_page))
+
+    def _demo_hint(self) -> dict | None:
+        """The demo identity to try, of this mode's kind (an operator's in operator mode)."""
+        from izle.data.demo_hint import read_demo_hint
+
+        try:
+            return read_demo_hint(self.app.settings.register, self.app.profile.mode.value)
+        except Exception:  # noqa: BLE001 - a hint is a courtesy; a broken register says so later
+            return None
+
+    def login_screen(self) -> LoginScreen | None:
+        from izle.screens.login import LoginScreen
+
+        return next((s for s in self.app.screen_stack if isinstance(s, LoginScreen)), None)
+
+    async def change_language(self, message: LanguageChosen) -> None:
+        self.app.set_lang(message.lang)
+        await message.screen.retranslate(message.lang)
+
+    # --- 2. the phone rings; the first screen is built ahead ---------------------------------
+
+    def login_under_way(self, message: LoginUnderWay) -> None:
+        from izle.data.text import format_phone
+        from izle.screens.phone import PhoneScreen
+
+        app, login = self.app, message.screen
+        # Built while the person reads the code and types PIN1, after the phone is painted.
+        app.call_after_refresh(self.prepare_first_screen)
+        emulator = app.emulated_phone
+        session_id = message.started.session_id
+        ringing = emulator.ringing(session_id) if emulator else None
+        if emulator is None or ringing is None:
+            return
+        login.phone_shown()
+        app.push_screen(PhoneScreen(emulator, session_id, format_phone(ringing[0]), ringing[1]),
+                        callback=login.phone_put_away)
+
+    def put_phone_away(self) -> None:
+        """Timed out or refused while the phone was open."""
+        from izle.screens.phone import PhoneScreen
+
+        if isinstance(self.app.screen, PhoneScreen):
+            self.app.screen.dismiss()
+
+    def _lists_letters_first(self) -> bool:
+        """A citizen's own letters first (DESIGN §5); a kiosk's administrator has none."""
+        app = self.app
+        session = app.session
+        return (session is not None and app.profile.first_screen == "letters"
+                and not (app.kiosk and session.identity.role == "admin"))
+
+    def prepare_first_screen(self) -> None:
+        """The session's first screen, built ahead (tui/screen_ahead.py). A kiosk's
+        administrator, known only after PIN1, does not use it."""
+        if self.app.session is not None:
+            return
+        if self.app.profile.first_screen == "letters":
+            self.ahead.prepare(partial(self.letters_screen, ahead=True), self.app.lang)
+        else:
+            self.ahead.prepare(self.agency_screen, self.app.lang)
+
+    # --- 3. and 4. the session's first screen ------------------------------------------------
+
+    def first_page(self) -> ListAnswer | None:
+        """Called off the UI thread as a login completes: what the first screen shows (a
+        citizen's letters), so that screen is painted whole at once, in one step."""
+        return self.app.desk.my_letters() if self._lists_letters_first() else None
+
+    def start_session(self, first_page: ListAnswer | None = None) -> None:
+        """The session's first screen replaces the login (and the phone, if it is still open);
+        the one built ahead is shown as it is, filled with `first_page`."""
+        from izle.screens.admin import AdminScreen
+        from izle.screens.agency import AgencyScreen
+        from izle.screens.letters import MyLettersScreen
+
+        app = self.app
+        session = app.session
+        if session is None:
+            return
+        first: Screen
+        if app.kiosk and session.identity.role == "admin":
+            first = AdminScreen(app.terminal_name, app.desk)
+        elif self._lists_letters_first():
+            letters = self.ahead.take(MyLettersScreen, app.lang)
+            if letters is not None:
+                letters.show_first_page(first_page)
+                self.ahead.show()
+                return
+            first = self.letters_screen(first_page)
+        elif self.ahead.take(AgencyScreen, app.lang) is not None:
+            self.ahead.show()
+            return
+        else:
+            first = self.agency_screen()
+        while len(app.screen_stack) > 2:  # the phone, above the login on its blank base
+            app.pop_screen()
+        app.switch_screen(first)
+
+    # --- 5. the screens of a session ----------------------------------------------------------
+
+    def letters_screen(self, first_page: ListAnswer | None = None, *, ahead: bool = False):
+        from izle.screens.letters import MyLettersScreen
+
+        app = self.app
+        return MyLettersScreen(app.desk, app.lang, app.profile, first_page, ahead=ahead)
+
+    def agency_screen(self, *, back_to_letters: bool = False):
+        from izle.screens.agency import AgencyScreen
+
+        app = self.app
+        return AgencyScreen(app.desk, app.lang, app.profile, back_to_letters=back_to_letters)
+
+    def lookup_screen(self, message: AgencyChosen):
+        from izle.screens.lookup import LookupScreen
+
+        app = self.app
+        return LookupScreen(message.agency, app.desk, app.lang, app.profile)
+
+    def applicant_screen(self):
+        from izle.screens.letters import ApplicantScreen
+
+        app = self.app
+        return ApplicantScreen(app.desk, app.lang, app.profile)
+
+    def show_help(self) -> None:
+        from izle.screens.help import HelpScreen
+
+        if not isinstance(self.app.screen, HelpScreen):
+            self.app.push_screen(HelpScreen(self.app.profile))
+
+    def ask_still_there(self) -> None:
+        """Nobody touched the terminal for a while: "still there?", then log out."""
+        from izle.screens.idle import IdleScreen
+
+        app = self.app
+        app.idle_prompt_open = True
+        app.push_screen(IdleScreen(app.settings.idle_prompt, app.clock), self._still_there)
+
+    def _still_there(self, stay: bool | None) -> None:
+        self.app.idle_answered()
+        if not stay:
+            self.end_session("idle", N_("You were logged out because the terminal was not used."))
+
+    def confirm_stop(self) -> None:
+        """Asked once more: Tab wraps onto the stop button, and a kiosk stopped by mistake is a
+        kiosk out of service until someone comes."""
+        from izle.screens.admin import ConfirmStop
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self.app.stop_terminal("admin")
+
+        self.app.push_screen(ConfirmStop(), answered)
+
+    # --- 6. the end of a session --------------------------------------------------------------
+
+    def end_session(self, reason: str, message: str = "") -> None:
+        """Log out: the audit row is written by a worker, the screens are cleared at once.
+
+        `message` is a msgid, translated after a kiosk's language is reset, so the next person
+        reads it in the terminal's own language, not in the last person's.
+        """
+        app = self.app
+        closed = app.desk.close_session()
+        if closed is not None:
+            app.run_worker(partial(app.desk.record_logout, closed, reason), thread=True,
+                           exit_on_error=False)
+        if app.kiosk and app.lang != app.settings.lang:
+            app.set_lang(app.settings.lang)
+        self.show_login(_(message) if message else "")
+
+    def out_of_service(self, detail: str) -> None:
+        """The register cannot be read: one sentence instead of a crash or half a letter."""
+        from izle.screens.out_of_service import OutOfServiceScreen
+
+        app = self.app
+        closed = app.desk.close_session()
+        if closed is not None:
+            app.run_worker(partial(app.desk.record_logout, closed, "out_of_service"),
+                           thread=True, exit_on_error=False)
+        app.desk.record_safely("out_of_service", "register", {"detail": detail[:200]})
+        while len(app.screen_stack) > 1:
+            app.pop_screen()
+        app.push_screen(OutOfServiceScreen(detail))
