@@ -244,6 +244,10 @@ class Router:
         reads it in the terminal's own language, not in the last person's.
         """
         app = self.app
+        if app.settings.end_on_logout:  # nobody else comes to a browser's tab: the run ends
+            app.desk.end_session(reason)
+            app.exit()
+            return
         closed = app.desk.close_session()
         if closed is not None:
             app.run_worker(partial(app.desk.record_logout, closed, reason), thread=True,
