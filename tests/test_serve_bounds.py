@@ -231,6 +231,26 @@ def test_sessions_end_when_the_server_is_killed_with_sigkill(register):
     assert len(audit_rows(register, "stop")) == stops_before + 2
 
 
+def test_the_log_names_clients_by_their_keyed_tag_never_their_address(register):
+    """From 127.0.0.2 (loopback, so the proxy's X-Forwarded-For is believed too): neither
+    address is in the log; each request is there under the audit's `web:` tag."""
+    import http.client
+
+    with izle_serve(register) as server:
+        port = int(server.url.rsplit(":", 1)[1].strip("/"))
+        for path, headers in (("/", {}), ("/nowhere", {}),
+                              ("/", {"X-Forwarded-For": "203.0.113.9"})):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
+                                                    source_address=("127.0.0.2", 0))
+            connection.request("GET", path, headers=headers)
+            connection.getresponse().read()
+            connection.close()
+    requests = [line for line in server.log.splitlines() if " GET /" in line]
+    assert len(requests) == 3, server.log
+    assert all(re.search(r" web:[0-9a-f]{16} GET /", line) for line in requests), requests
+    assert "127.0.0.2" not in server.log and "203.0.113.9" not in server.log
+
+
 def test_a_busy_port_is_one_sentence(register):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
