@@ -96,7 +96,7 @@ def test_a_huge_terminal_is_painted_at_most_500_by_200_and_stays_small(register)
     assert largest < 200, f"a session holds {largest:.0f} MB"
 
 
-def test_a_4mb_frame_closes_its_socket_without_reaching_the_session(register):
+def test_a_4mb_frame_or_a_flood_of_keys_closes_its_socket(register):
     import aiohttp
 
     async def flood(server) -> tuple[int | None, float]:
@@ -115,6 +115,23 @@ def test_a_4mb_frame_closes_its_socket_without_reaching_the_session(register):
             spent = cpu_seconds(session) if alive(session) else before
             return websocket.close_code, spent - before
 
+    async def keys_flood(server) -> tuple[int | None, int]:
+        """Frames under the size cap, back to back: faster than anyone types or pastes."""
+        async with aiohttp.ClientSession() as client:
+            websocket = await client.ws_connect(server.url + "ws?width=100&height=30")
+            await painted_rows(websocket, 30)
+            sent = 0
+            try:
+                for _ in range(64):
+                    await websocket.send_str(json.dumps(["stdin", "7" * 15_000]))
+                    sent += 1
+            except ConnectionError:
+                pass
+            while (await asyncio.wait_for(websocket.receive(), 10)).type.name not in (
+                    "CLOSE", "CLOSED", "CLOSING", "ERROR"):
+                pass
+            return websocket.close_code, sent
+
     with izle_serve(register) as server:
         code, spent = run_async(flood(server))
         wait_until(lambda: not children(server.pid), 15, "the flooded session's process ends")
@@ -122,6 +139,9 @@ def test_a_4mb_frame_closes_its_socket_without_reaching_the_session(register):
         # writing, may see its connection reset (1006) before that close frame.
         assert code in (1006, 1009)
         assert run_async(a_session_starts(server))   # and goes on serving
+        code, sent = run_async(keys_flood(server))
+        assert code in (1006, 1008)   # 1008: "policy violation", past the keys' budget
+        wait_until(lambda: not children(server.pid), 15, "the flooding session's process ends")
     assert spent < 0.5, f"the session spent {spent:.2f} s of CPU on it"
 
 

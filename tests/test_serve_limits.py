@@ -66,7 +66,7 @@ def test_serve_refuses_a_file_that_is_not_a_register(tmp_path):
 # --- what a page may ask: bounds, origin, language ----------------------------------------------
 
 from izle.tui.web.bounds import (  # noqa: E402
-    IDLE_MARGIN, MAX_HEIGHT, MAX_WIDTH, IdleDeadline, read_message, terminal_size,
+    IDLE_MARGIN, MAX_HEIGHT, MAX_WIDTH, IdleDeadline, StdinBudget, read_message, terminal_size,
 )
 from izle.tui.web.origin import origin_allowed  # noqa: E402
 from izle.tui.web.pages import preferred_language  # noqa: E402
@@ -98,6 +98,15 @@ def test_a_silent_session_ends_after_the_idle_time_or_after_the_apps_own_idle_lo
     deadline.touch(1030)
     assert deadline.at() == 1030 + 60 + 20 + IDLE_MARGIN
     assert deadline.left(1100) == deadline.at() - 1100
+
+
+def test_keys_faster_than_a_person_exhaust_the_budget_and_a_pause_refills_it():
+    budget = StdinBudget(rate=1000, burst=4000, tokens=4000)
+    assert budget.take(4000, now=0.0)                  # one paste of the whole burst
+    assert not budget.take(10, now=0.0)                # at once, one key more: refused
+    budget = StdinBudget(rate=1000, burst=4000, tokens=4000)
+    assert all(budget.take(100, now=t / 10) for t in range(1000))  # 1,000 B/s for 100 s
+    assert budget.take(3000, now=200.0)                # after a pause: a paste again
 
 
 def test_only_izles_own_page_may_open_a_session():

@@ -18,6 +18,10 @@ DEFAULT_SIZE = (80, 24)
 # One keystroke, a paste or a mouse report is a few bytes; İzlə's longest field takes 20
 # characters. A bigger frame is refused by aiohttp from its header, before it is read.
 MAX_MESSAGE_BYTES = 16 * 1024
+# Keys a session's process is given per second, on average, and at once: a person types a few
+# keys a second and a mouse reports a few hundred bytes; 16 KiB frames sent back to back would
+# keep the session's process busy parsing them.
+STDIN_RATE, STDIN_BURST = 8 * 1024, 64 * 1024
 # After the app's own idle logout (idle time + the "still there?" prompt) the server allows
 # this much more before it ends a session that is still silent.
 IDLE_MARGIN = 5.0
@@ -88,3 +92,21 @@ class IdleDeadline:
 
     def left(self, now: float) -> float:
         return self.at() - now
+
+
+@dataclass
+class StdinBudget:
+    """A token bucket over the bytes of keys a page sends: `take` is False once the page sends
+    faster than a person could, for longer than a paste."""
+
+    rate: float = STDIN_RATE
+    burst: float = STDIN_BURST
+    tokens: float = STDIN_BURST
+    last: float | None = None
+
+    def take(self, size: int, now: float) -> bool:
+        if self.last is not None:
+            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        self.tokens -= size
+        return self.tokens >= 0

@@ -5,7 +5,7 @@ admin screen is not for the web) under the name `web:<keyed hash of the client a
 name the access log uses too: no log holds a client's address.
 A handshake from another site's page is refused; one that cannot get a slot gets the busy page;
 neither starts a process. What the page sends is read through `bounds` (terminal size, message
-size and kind). A session ends when its socket closes or goes silent (no pong to the heartbeat),
+size and kind, keys per second). A session ends when its socket closes or goes silent (no pong to the heartbeat),
 when nobody types for the idle time, and when the person logs out: the process gets SIGTERM,
 which İzlə audits, then SIGKILL if it has not gone within a few seconds; the page's terminal is
 reset first, so what the person saw does not stay in the tab.
@@ -23,12 +23,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp_jinja2
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from aiohttp.abc import AbstractAccessLogger
 from textual_serve.server import Server
 
 from izle.tui.web.bounds import (
-    MAX_MESSAGE_BYTES, IdleDeadline, bounded, read_message, terminal_size,
+    MAX_MESSAGE_BYTES, IdleDeadline, StdinBudget, bounded, read_message, terminal_size,
 )
 from izle.tui.web.limits import SessionLimits, client_address
 from izle.tui.web.origin import origin_allowed
@@ -169,6 +169,7 @@ class IzleServer(Server):
                                 service: SessionProcess) -> None:
         """The page's messages, bounded, until the socket closes or the session idles out."""
         idle = IdleDeadline(self.idle, self.idle_prompt, started=time.monotonic())
+        budget = StdinBudget()
         while True:
             try:
                 message = await websocket.receive(timeout=max(idle.left(time.monotonic()), 0.05))
@@ -184,8 +185,12 @@ class IzleServer(Server):
             if (order := read_message(message.data)) is None:
                 continue
             if order.kind == "stdin":
+                keys = order.text.encode("utf-8", "replace")
+                if not budget.take(len(keys), time.monotonic()):
+                    await websocket.close(code=WSCloseCode.POLICY_VIOLATION)
+                    return
                 idle.touch(time.monotonic())
-                await service.send_bytes(order.text.encode("utf-8", "replace"))
+                await service.send_bytes(keys)
             elif order.kind == "resize":
                 await service.set_terminal_size(*order.size)
             elif order.kind == "ping":
