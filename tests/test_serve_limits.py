@@ -186,3 +186,39 @@ def test_what_izle_overrides_in_textual_serve_is_as_it_was_read():
             found[name] = digest(inspect.getsource(getattr(classes[owner], member)).encode())
     changed = sorted(n for n in found if found[n] != TEXTUAL_SERVE_RELIED_ON[n])
     assert not changed, f"textual-serve changed what tui/web/ relies on: {changed}"
+
+
+# --- a browser's session: one person's, ended by their logout ------------------------------------
+
+async def test_a_web_sessions_idle_logout_ends_its_run(register):
+    """What `izle serve` runs (`--end-on-logout`): the idle prompt left unanswered ends the
+    process, so its place is free at once; the logout audited as at a terminal. (F3 does the
+    same: tests/test_serve.py, in Chromium.)"""
+    import random
+
+    from izle.data.clock import FixedClock
+    from izle.screens.idle import IdleScreen
+    from izle.tui.app import IzleApp
+    from izle.tui.settings import Settings
+    from tests.conftest import CITIZEN, TODAY
+    from tests.pilot import audit_rows, log_in
+
+    clock = FixedClock(TODAY)
+    settings = Settings(db_path=register, terminal="web:test", end_on_logout=True)
+    app = IzleApp(settings=settings, clock=clock, rng=random.Random(7))
+    async with app.run_test(size=(80, 25)) as pilot:
+        await log_in(pilot, CITIZEN)
+        clock.advance(61)
+        await until(pilot, lambda: isinstance(app.screen, IdleScreen))
+        clock.advance(21)
+        await until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 0
+    assert audit_rows(register, "logout")[-1]["outcome"] == "idle"
+
+
+async def until(pilot, condition, timeout: float = 3.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached")
