@@ -209,7 +209,9 @@ async def test_a_web_sessions_idle_logout_ends_its_run(register):
     async with app.run_test(size=(80, 25)) as pilot:
         await log_in(pilot, CITIZEN)
         clock.advance(61)
-        await until(pilot, lambda: isinstance(app.screen, IdleScreen))
+        # Its countdown has started once its "Yes" has the focus (both on mount).
+        await until(pilot, lambda: isinstance(app.screen, IdleScreen)
+                    and getattr(app.focused, "id", None) == "idle-yes")
         clock.advance(21)
         await until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 0

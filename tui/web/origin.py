@@ -31,7 +31,8 @@ def origin_allowed(origin: str | None, *, public_url: str | None, host: str) -> 
         if public_url:
             expected = urlsplit(public_url)
             return (given.scheme == expected.scheme
-                    and _site(given.scheme, given.netloc) == _site(expected.scheme, expected.netloc))
+                    and _site(given.scheme, given.netloc)
+                    == _site(expected.scheme, expected.netloc))
     except ValueError:
         return False
     return bool(given.netloc) and _site(given.scheme, given.netloc) == _site(given.scheme, host)

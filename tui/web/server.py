@@ -5,10 +5,11 @@ admin screen is not for the web) under the name `web:<keyed hash of the client a
 name the access log uses too: no log holds a client's address.
 A handshake from another site's page is refused; one that cannot get a slot gets the busy page;
 neither starts a process. What the page sends is read through `bounds` (terminal size, message
-size and kind, keys per second). A session ends when its socket closes or goes silent (no pong to the heartbeat),
-when nobody types for the idle time, and when the person logs out: the process gets SIGTERM,
-which İzlə audits, then SIGKILL if it has not gone within a few seconds; the page's terminal is
-reset first, so what the person saw does not stay in the tab.
+size and kind, keys per second). A session ends when the person logs out (the process exits),
+when its socket closes or goes silent (no pong to the heartbeat) and when nobody types for the
+idle time: then the process gets SIGTERM, which İzlə audits, and SIGKILL if it has not gone
+within a few seconds. The page's terminal is reset as its socket closes, so what the person saw
+does not stay in the tab.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from aiohttp.abc import AbstractAccessLogger
 from textual_serve.server import Server
 
 from izle.tui.web.bounds import (
-    MAX_MESSAGE_BYTES, IdleDeadline, StdinBudget, bounded, read_message, terminal_size,
+    MAX_MESSAGE_BYTES, BrowserMessage, IdleDeadline, StdinBudget, bounded, read_message,
+    terminal_size,
 )
 from izle.tui.web.limits import SessionLimits, client_address
 from izle.tui.web.origin import origin_allowed
@@ -44,6 +46,7 @@ HEARTBEAT = 10.0     # seconds between WebSocket pings; a socket without a pong 
 # xterm's full reset (RIS): the screen and its buffer emptied, sent before a session's socket
 # closes.
 TERMINAL_RESET = b"\x1bc"
+SOCKET_ENDED = frozenset({WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR})
 
 
 class IzleServer(Server):
@@ -157,8 +160,8 @@ class IzleServer(Server):
             await self._process_messages(websocket, service)
         except (asyncio.CancelledError, ConnectionError):
             pass
-        except Exception as error:  # a broken message must not leave the process running
-            log.error("session %s: %r", self.terminal_name(address), error)
+        except Exception:  # an unforeseen error must not leave the process running
+            log.exception("session %s ended by an error", self.terminal_name(address))
         finally:
             await service.stop()
             self.processes.pop(service.pid, None)
@@ -170,20 +173,7 @@ class IzleServer(Server):
         """The page's messages, bounded, until the socket closes or the session idles out."""
         idle = IdleDeadline(self.idle, self.idle_prompt, started=time.monotonic())
         budget = StdinBudget()
-        while True:
-            try:
-                message = await websocket.receive(timeout=max(idle.left(time.monotonic()), 0.05))
-            except TimeoutError:
-                if idle.left(time.monotonic()) <= 0:
-                    return
-                continue
-            if message.type != WSMsgType.TEXT:
-                if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED,
-                                    WSMsgType.ERROR):
-                    return
-                continue
-            if (order := read_message(message.data)) is None:
-                continue
+        while (order := await self._next_order(websocket, idle)) is not None:
             if order.kind == "stdin":
                 keys = order.text.encode("utf-8", "replace")
                 if not budget.take(len(keys), time.monotonic()):
@@ -199,6 +189,23 @@ class IzleServer(Server):
                 await service.blur()
             elif order.kind == "focus":
                 await service.focus()
+
+    @staticmethod
+    async def _next_order(websocket: web.WebSocketResponse,
+                          idle: IdleDeadline) -> BrowserMessage | None:
+        """The page's next readable message; None once the socket has closed or the idle
+        deadline has passed. Messages of other kinds are skipped."""
+        while True:
+            try:
+                message = await websocket.receive(timeout=max(idle.left(time.monotonic()), 0.05))
+            except TimeoutError:
+                if idle.left(time.monotonic()) <= 0:
+                    return None
+                continue
+            if message.type in SOCKET_ENDED:
+                return None
+            if message.type == WSMsgType.TEXT and (order := read_message(message.data)):
+                return order
 
 
 class ClientTagAccessLogger(AbstractAccessLogger):
