@@ -28,7 +28,9 @@ from textual_serve.app_service import AppService
 STOP_GRACE = 5.0     # seconds a session's process has to end after SIGTERM, before SIGKILL
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
-# Resolved here, in the server: between fork and exec the child may only call what is ready.
+# Resolved here, in the server: between fork and exec (where Python warns that a lock held by
+# another thread of the server could never be released) the child imports, logs and allocates
+# nothing of its own; it makes one system call through this ready function and compares a pid.
 _prctl = ctypes.CDLL(None, use_errno=True).prctl
 
 
