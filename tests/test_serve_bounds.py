@@ -265,6 +265,11 @@ def test_the_log_names_clients_by_their_keyed_tag_never_their_address(register):
             connection.request("GET", path, headers=headers)
             connection.getresponse().read()
             connection.close()
+        with socket.create_connection(("127.0.0.1", port), timeout=10,
+                                      source_address=("127.0.0.2", 0)) as broken:
+            broken.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n")
+            assert b" 400 " in broken.recv(100)
+    assert re.search(r"Error handling request from web:[0-9a-f]{16}", server.log), server.log
     requests = [line for line in server.log.splitlines() if " GET /" in line]
     assert len(requests) == 3, server.log
     assert all(re.search(r" web:[0-9a-f]{16} GET /", line) for line in requests), requests

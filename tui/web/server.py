@@ -15,6 +15,7 @@ does not stay in the tab.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import signal
 import socket
@@ -70,7 +71,10 @@ class IzleServer(Server):
     # --- the server's life: on the socket the CLI bound, logging without addresses ----------
 
     def serve(self, debug: bool = False) -> None:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+        handler = logging.StreamHandler()
+        handler.addFilter(AddressesAsTags(self.terminal_name))
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
+                            handlers=[handler])
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -206,6 +210,31 @@ class IzleServer(Server):
                 return None
             if message.type == WSMsgType.TEXT and (order := read_message(message.data)):
                 return order
+
+
+class AddressesAsTags(logging.Filter):
+    """aiohttp names the client by its address in a few lines of its own ("Error handling
+    request from 192.0.2.1"): every address among a line's arguments becomes its keyed tag."""
+
+    def __init__(self, tag: Callable[[str], str]) -> None:
+        super().__init__()
+        self.tag = tag
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.tag(arg) if _is_address(arg) else arg
+                                for arg in record.args)
+        return True
+
+
+def _is_address(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 class ClientTagAccessLogger(AbstractAccessLogger):
