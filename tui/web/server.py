@@ -48,6 +48,8 @@ HEARTBEAT = 10.0     # seconds between WebSocket pings; a socket without a pong 
 # closes.
 TERMINAL_RESET = b"\x1bc"
 SOCKET_ENDED = frozenset({WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR})
+# How the access log names a request's client: the audit's `web:` tag.
+CLIENT_TAG = web.AppKey("client_tag", Callable[[web.Request], str])
 
 
 class IzleServer(Server):
@@ -84,7 +86,7 @@ class IzleServer(Server):
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
-        app["client_tag"] = lambda request: self.terminal_name(self._client(request))
+        app[CLIENT_TAG] = lambda request: self.terminal_name(self._client(request))
         return app
 
     async def on_startup(self, app: web.Application) -> None:
@@ -242,7 +244,7 @@ class ClientTagAccessLogger(AbstractAccessLogger):
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         app = getattr(request, "app", None)
-        tag = app["client_tag"](request) if app is not None and "client_tag" in app else "-"
+        tag = app[CLIENT_TAG](request) if app is not None and CLIENT_TAG in app else "-"
         self.logger.info("%s %s %s %d %.3fs", tag, request.method, request.path,
                          response.status, time)
 
