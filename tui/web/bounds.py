@@ -19,9 +19,9 @@ DEFAULT_SIZE = (80, 24)
 # characters. A bigger frame is refused by aiohttp from its header, before it is read.
 MAX_MESSAGE_BYTES = 16 * 1024
 # Keys a session's process is given per second, on average, and at once: a person types a few
-# keys a second and a mouse reports a few hundred bytes; 16 KiB frames sent back to back would
-# keep the session's process busy parsing them.
-STDIN_RATE, STDIN_BURST = 8 * 1024, 64 * 1024
+# keys a second, a moving mouse reports ~1.5 KiB/s, a paste is one message; frames under the cap
+# sent back to back would keep the process busy (64 KiB of keys cost it ~0.4 s of CPU).
+STDIN_RATE, STDIN_BURST = 4 * 1024, MAX_MESSAGE_BYTES
 # After the app's own idle logout (idle time + the "still there?" prompt) the server allows
 # this much more before it ends a session that is still silent.
 IDLE_MARGIN = 5.0
