@@ -20,7 +20,6 @@ import logging
 import signal
 import socket
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from izle.tui.web.pages import (
     FOREIGN_PAGE, busy_page, preferred_language, start_page_words,
 )
 from izle.tui.web.session_process import SessionProcess
+from izle.data.clock import Clock, SystemClock
 from izle.data.i18n import translate
 
 log = logging.getLogger("izle.serve")
@@ -55,9 +55,11 @@ CLIENT_TAG = web.AppKey("client_tag", Callable[[web.Request], str])
 class IzleServer(Server):
     """Serves İzlə's citizen flow; `session_argv(terminal)` is the command of one session."""
 
-    def __init__(self, *, session_argv, terminal_name: Callable[[str], str],
+    def __init__(self, *, session_argv: Callable[[str], list[str]],
+                 terminal_name: Callable[[str], str],
                  limits: SessionLimits, lang: str, listening: socket.socket,
-                 public_url: str | None, idle: float, idle_prompt: float) -> None:
+                 public_url: str | None, idle: float, idle_prompt: float,
+                 clock: Clock | None = None) -> None:
         host, port = listening.getsockname()[:2]
         super().__init__("izle", host=host, port=port, title="İzlə", public_url=public_url,
                          templates_path=Path(__file__).parent)
@@ -68,6 +70,7 @@ class IzleServer(Server):
         self.limits = limits
         self.lang = lang
         self.idle, self.idle_prompt = idle, idle_prompt
+        self.clock = clock or SystemClock()  # the idle deadlines' and the keys' budget's
         self.processes: dict[int, SessionProcess] = {}
 
     # --- the server's life: on the socket the CLI bound, logging without addresses ----------
@@ -177,15 +180,15 @@ class IzleServer(Server):
     async def _process_messages(self, websocket: web.WebSocketResponse,
                                 service: SessionProcess) -> None:
         """The page's messages, bounded, until the socket closes or the session idles out."""
-        idle = IdleDeadline(self.idle, self.idle_prompt, started=time.monotonic())
+        idle = IdleDeadline(self.idle, self.idle_prompt, started=self.clock.monotonic())
         budget = StdinBudget()
         while (order := await self._next_order(websocket, idle)) is not None:
             if order.kind == "stdin":
                 keys = order.text.encode("utf-8", "replace")
-                if not budget.take(len(keys), time.monotonic()):
+                if not budget.take(len(keys), self.clock.monotonic()):
                     await websocket.close(code=WSCloseCode.POLICY_VIOLATION)
                     return
-                idle.touch(time.monotonic())
+                idle.touch(self.clock.monotonic())
                 await service.send_bytes(keys)
             elif order.kind == "resize":
                 await service.set_terminal_size(*order.size)
@@ -196,16 +199,16 @@ class IzleServer(Server):
             elif order.kind == "focus":
                 await service.focus()
 
-    @staticmethod
-    async def _next_order(websocket: web.WebSocketResponse,
+    async def _next_order(self, websocket: web.WebSocketResponse,
                           idle: IdleDeadline) -> BrowserMessage | None:
         """The page's next readable message; None once the socket has closed or the idle
         deadline has passed. Messages of other kinds are skipped."""
         while True:
             try:
-                message = await websocket.receive(timeout=max(idle.left(time.monotonic()), 0.05))
+                message = await websocket.receive(
+                    timeout=max(idle.left(self.clock.monotonic()), 0.05))
             except TimeoutError:
-                if idle.left(time.monotonic()) <= 0:
+                if idle.left(self.clock.monotonic()) <= 0:
                     return None
                 continue
             if message.type in SOCKET_ENDED:
