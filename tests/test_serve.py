@@ -106,7 +106,7 @@ def test_a_citizen_tracks_a_letter_in_the_browser(demo, browser, tmp_path):
         assert flat(citizen["full_name"]) in flat(screen_text(page))  # who is logged in, shown
         page.keyboard.press("F3")               # log out: a browser's session ends with it
         page.wait_for_selector(".closed-dialog", state="visible", timeout=15_000)
-        assert page.inner_text(".closed-dialog").strip().startswith(az("The session has ended."))
+        assert page.inner_text(".closed-dialog").strip().startswith(az("You have logged out."))
         wait_until(lambda: not children(server.pid), 10, "the session's process ends")
         left = screen_text(page)
         for private in (citizen["full_name"], citizen["phone"], letter["reg_no"], "Asan"):

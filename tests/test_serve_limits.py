@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from izle.tui.web.limits import BUSY, TOO_MANY_HERE, SessionLimits, client_address, default_max_sessions
 from izle.tui.web.pages import busy_page
+from izle.data.i18n import translate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,6 +136,18 @@ def test_the_busy_page_speaks_the_browsers_language_first():
     assert preferred_language("en, ru", "az") == "en"            # equal weights: the first
 
 
+def test_the_page_is_told_why_a_session_ended_by_the_sockets_close_code():
+    from izle.tui.web.endings import close_code, exit_status, page_sentences
+
+    codes = [close_code(exit_status(reason)) for reason in ("user", "idle", "miss_limit")]
+    assert codes == [4020, 4021, 4022]
+    assert close_code(exit_status("stop")) is None and close_code(None) is None
+    assert close_code(0) is None and close_code(1) is None   # a plain end, a crash
+    sentences = page_sentences("ru")
+    assert sentences[4020] == translate("You have logged out.", "ru") != "You have logged out."
+    assert page_sentences("az")[4021] == "Terminaldan istifadə edilmədiyi üçün sessiya başa çatdı."
+
+
 # --- textual-serve: what İzlə overrides or relies on ---------------------------------------------
 
 # sha256 (16 hex) of textual-serve 1.1.3's source of what tui/web/ overrides (SessionProcess:
@@ -214,11 +227,11 @@ async def test_a_web_sessions_idle_logout_ends_its_run(register):
                     and getattr(app.focused, "id", None) == "idle-yes")
         clock.advance(21)
         await until(pilot, lambda: app.return_code is not None)
-    assert app.return_code == 0
+    assert app.return_code == 21   # the page is told why: tui/web/endings.py
     assert audit_rows(register, "logout")[-1]["outcome"] == "idle"
 
 
-async def until(pilot, condition, timeout: float = 3.0) -> None:
+async def until(pilot, condition, timeout: float = 10.0) -> None:
     for _ in range(int(timeout / 0.05)):
         if condition():
             return

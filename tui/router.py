@@ -245,8 +245,10 @@ class Router:
         """
         app = self.app
         if app.settings.end_on_logout:  # nobody else comes to a browser's tab: the run ends
+            from izle.tui.web.endings import exit_status
+
             app.desk.end_session(reason)
-            app.exit()
+            app.exit(return_code=exit_status(reason))  # the page says why (tui/web/endings.py)
             return
         closed = app.desk.close_session()
         if closed is not None:

@@ -32,6 +32,7 @@ from izle.tui.web.bounds import (
     MAX_MESSAGE_BYTES, BrowserMessage, IdleDeadline, StdinBudget, bounded, read_message,
     terminal_size,
 )
+from izle.tui.web.endings import close_code, page_sentences
 from izle.tui.web.limits import SessionLimits, client_address
 from izle.tui.web.origin import origin_allowed
 from izle.tui.web.pages import (
@@ -47,6 +48,7 @@ HEARTBEAT = 10.0     # seconds between WebSocket pings; a socket without a pong 
 # xterm's full reset (RIS): the screen and its buffer emptied, sent before a session's socket
 # closes.
 TERMINAL_RESET = b"\x1bc"
+EXIT_WAIT = 2.0      # seconds a run that is ending is given to exit, so its page is told why
 SOCKET_ENDED = frozenset({WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR})
 # How the access log names a request's client: the audit's `web:` tag.
 CLIENT_TAG = web.AppKey("client_tag", Callable[[web.Request], str])
@@ -126,6 +128,7 @@ class IzleServer(Server):
             "application": {"name": self.title},
             # The session speaks the server's language; the page around it does too.
             "words": start_page_words(self.lang),
+            "endings": page_sentences(self.lang),
         }
         return aiohttp_jinja2.render_template("index.html", request, context)
 
@@ -147,13 +150,15 @@ class IzleServer(Server):
         websocket = web.WebSocketResponse(heartbeat=HEARTBEAT, max_msg_size=MAX_MESSAGE_BYTES)
         await websocket.prepare(request)
 
-        async def end_page() -> None:  # the process has exited, or the session is over
-            if not websocket.closed:
-                try:
-                    await websocket.send_bytes(TERMINAL_RESET)
-                except ConnectionError:
-                    pass
-                await websocket.close()
+        async def end_page() -> None:  # the process is ending, or the session is over
+            if websocket.closed:
+                return
+            status = await service.exit_status(within=EXIT_WAIT)
+            try:
+                await websocket.send_bytes(TERMINAL_RESET)
+            except ConnectionError:
+                pass
+            await websocket.close(code=close_code(status) or WSCloseCode.OK)
 
         service = SessionProcess(
             self.session_argv(self.terminal_name(address)),

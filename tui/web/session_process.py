@@ -63,6 +63,15 @@ class SessionProcess(AppService):
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    async def exit_status(self, within: float) -> int | None:
+        """The process's exit status once it has ended, waiting `within` seconds at most."""
+        if self._process is None:
+            return None
+        try:
+            return await asyncio.wait_for(self._process.wait(), within)
+        except TimeoutError:
+            return None
+
     async def stop(self) -> None:
         """End the process whatever state it is in: SIGTERM, a grace period, then SIGKILL."""
         process = self._process
