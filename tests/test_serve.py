@@ -87,6 +87,7 @@ def test_a_citizen_tracks_a_letter_in_the_browser(demo, browser, tmp_path):
         page.keyboard.press("Enter")           # Confirm, on the phone panel
         wait_for_text(page, az("Enter PIN1"))
         type_and_enter(page, citizen["pin1"], "•" * len(citizen["pin1"]))
+        wait_for_text(page, az("Your letters, newest first. Choose one and press Enter."))
         page.keyboard.press("F4")  # from the citizen's list of letters to the seed's path
         wait_for_text(page, az("Which customs authority was the letter addressed to?"))
         type_and_enter(page, letter["agency_name"])

@@ -135,7 +135,7 @@ def test_a_4mb_frame_or_a_flood_of_keys_closes_its_socket(register):
             return websocket.close_code, spent
 
     huge_frame = [json.dumps(["stdin", "x" * (4 * 1024 * 1024)])]
-    many_frames = [json.dumps(["stdin", "7" * 15_000])] * 64   # each under the cap
+    many_frames = [json.dumps(["stdin", "7" * 6_000])] * 64   # each under both caps
     with izle_serve(register) as server:
         code, spent_on_huge = run_async(send_until_closed(server, huge_frame))
         # The server refuses from the frame's header (1009, "too big"); the client, still
@@ -144,8 +144,9 @@ def test_a_4mb_frame_or_a_flood_of_keys_closes_its_socket(register):
         code, spent_on_many = run_async(send_until_closed(server, many_frames))
         assert code in (1006, 1008)   # 1008: "policy violation", past the keys' budget
         assert run_async(a_session_starts(server))   # and it goes on serving
-    # What the session spent after the flood began, its own shutdown included.
-    assert spent_on_huge < 1.0 and spent_on_many < 1.0, (spent_on_huge, spent_on_many)
+    # What the session spent after the flood began, its own shutdown included (unbounded,
+    # either flood costs it many seconds).
+    assert spent_on_huge < 2.0 and spent_on_many < 2.0, (spent_on_huge, spent_on_many)
 
 
 async def a_session_starts(server) -> bool:

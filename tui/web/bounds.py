@@ -19,9 +19,11 @@ DEFAULT_SIZE = (80, 24)
 # characters. A bigger frame is refused by aiohttp from its header, before it is read.
 MAX_MESSAGE_BYTES = 16 * 1024
 # Keys a session's process is given per second, on average, and at once: a person types a few
-# keys a second, a moving mouse reports ~1.5 KiB/s, a paste is one message; frames under the cap
-# sent back to back would keep the process busy (64 KiB of keys cost it ~0.4 s of CPU).
-STDIN_RATE, STDIN_BURST = 4 * 1024, MAX_MESSAGE_BYTES
+# keys a second, a mouse moving without pause reports ≤ 14 bytes a frame (≈ 2 KiB/s at 144 Hz),
+# İzlə's fields take 20 characters. Textual spends 50–80 µs of CPU on a byte of keys (measured
+# over 6 KB on the login screen), so a page sending as fast as it may costs its session ~15% of
+# a core at most.
+STDIN_RATE, STDIN_BURST = 2 * 1024, 8 * 1024
 # After the app's own idle logout (idle time + the "still there?" prompt) the server allows
 # this much more before it ends a session that is still silent.
 IDLE_MARGIN = 5.0
