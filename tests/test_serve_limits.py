@@ -211,6 +211,7 @@ async def test_a_web_sessions_idle_logout_ends_its_run(register):
 
     from izle.data.clock import FixedClock
     from izle.screens.idle import IdleScreen
+    from izle.screens.letters import MyLettersScreen
     from izle.tui.app import IzleApp
     from izle.tui.settings import Settings
     from tests.conftest import CITIZEN, TODAY
@@ -221,6 +222,7 @@ async def test_a_web_sessions_idle_logout_ends_its_run(register):
     app = IzleApp(settings=settings, clock=clock, rng=random.Random(7))
     async with app.run_test(size=(80, 25)) as pilot:
         await log_in(pilot, CITIZEN)
+        await until(pilot, lambda: isinstance(app.screen, MyLettersScreen))  # the session's own
         clock.advance(61)
         # Its countdown has started once its "Yes" has the focus (both on mount).
         await until(pilot, lambda: isinstance(app.screen, IdleScreen)
