@@ -92,7 +92,8 @@ def wait_until(condition, timeout: float, what: str):
 
 @contextmanager
 def izle_serve(register: Path, *options: str):
-    """`izle serve` on a free loopback port; always stopped, its sessions with it."""
+    """`izle serve` on a free loopback port; always stopped, its sessions with it. Once
+    stopped, `server.log` is what it wrote to stderr."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "izle", "serve", "--db", str(register), "--port", str(port),
@@ -111,6 +112,7 @@ def izle_serve(register: Path, *options: str):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(5)
+        server.log = server.stderr.read().decode("utf-8", "replace")
         server.stderr.close()
 
 

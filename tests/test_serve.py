@@ -74,11 +74,12 @@ def type_and_enter(page, text: str, shown: str | None = None) -> None:
 
 @needs_browser
 def test_a_citizen_tracks_a_letter_in_the_browser(demo, browser, tmp_path):
+    """Typed from the moment the page shows (no click first); after the logout the session is
+    over and nothing of it is left in the page's terminal."""
     register, demo_json = demo
     citizen, letter = citizen_and_letter(demo_json)
     with izle_serve(register, "--lang", "az") as server:
         page = open_sessions(browser, server.url, 1)[0]
-        page.click("#terminal")  # the keyboard goes to xterm's hidden textarea after a click
         # Each step waits for words only its screen shows (the focus is set as it appears).
         type_and_enter(page, citizen["phone"])
         type_and_enter(page, citizen["user_id"])
@@ -86,6 +87,7 @@ def test_a_citizen_tracks_a_letter_in_the_browser(demo, browser, tmp_path):
         page.keyboard.press("Enter")           # Confirm, on the phone panel
         wait_for_text(page, az("Enter PIN1"))
         type_and_enter(page, citizen["pin1"], "•" * len(citizen["pin1"]))
+        wait_for_text(page, az("Your letters, newest first. Choose one and press Enter."))
         page.keyboard.press("F4")  # from the citizen's list of letters to the seed's path
         wait_for_text(page, az("Which customs authority was the letter addressed to?"))
         type_and_enter(page, letter["agency_name"])
@@ -102,8 +104,15 @@ def test_a_citizen_tracks_a_letter_in_the_browser(demo, browser, tmp_path):
         page.keyboard.press("Escape")           # Back: the lookup form again
         wait_for_text(page, az("Letter number (as on your receipt)"))
         assert letter["executor"] not in screen_text(page)
-        page.keyboard.press("F3")               # log out
-        wait_for_text(page, az("You have logged out."))
+        assert flat(citizen["full_name"]) in flat(screen_text(page))  # who is logged in, shown
+        page.keyboard.press("F3")               # log out: a browser's session ends with it
+        page.wait_for_selector(".closed-dialog", state="visible", timeout=15_000)
+        assert page.inner_text(".closed-dialog").strip().startswith(az("You have logged out."))
+        wait_until(lambda: not children(server.pid), 10, "the session's process ends")
+        left = screen_text(page)
+        for private in (citizen["full_name"], citizen["phone"], letter["reg_no"], "Asan"):
+            assert flat(private) not in flat(left), private
+        assert not page.query_selector("#terminal canvas")
         page.close()
     rows = [r for r in audit_rows(register) if r["terminal"].startswith("web:")]
     actions = [(r["action"], r["outcome"]) for r in rows]

@@ -116,6 +116,7 @@ class IzleApp(App, inherit_bindings=False):
         self._opening = threading.Lock()
         self._last_input = self.clock.monotonic()
         self.idle_prompt_open = False
+        self._stopping = False
         self.router = Router(self)
         if settings.kiosk:
             self.ALLOW_SELECT = False
@@ -235,7 +236,12 @@ class IzleApp(App, inherit_bindings=False):
             loop.add_signal_handler(sig, self.stop_terminal, sig.name)
 
     def stop_terminal(self, reason: str) -> None:
-        """Stop this terminal: on a signal (exit status 0), or an administrator's choice."""
+        """Stop this terminal: on a signal (exit status 0), or an administrator's choice.
+        Once: a second signal while stopping (a parent-death signal comes once per thread of
+        the dying parent) is the same stop."""
+        if self._stopping:
+            return
+        self._stopping = True
         actor = self.desk.actor
         self.desk.end_session("stop")
         self.desk.record_safely("stop", reason, actor=actor)

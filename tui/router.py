@@ -244,6 +244,12 @@ class Router:
         reads it in the terminal's own language, not in the last person's.
         """
         app = self.app
+        if app.settings.end_on_logout:  # nobody else comes to a browser's tab: the run ends
+            from izle.tui.web.endings import exit_status
+
+            app.desk.end_session(reason)
+            app.exit(return_code=exit_status(reason))  # the page says why (tui/web/endings.py)
+            return
         closed = app.desk.close_session()
         if closed is not None:
             app.run_worker(partial(app.desk.record_logout, closed, reason), thread=True,

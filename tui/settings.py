@@ -31,6 +31,7 @@ class Settings:
     terminal: str | None = None
     limits: Limits = field(default_factory=Limits)
     keymap: dict[str, str] = field(default_factory=dict)
+    end_on_logout: bool = False           # a browser's session (izle serve): a logout ends the run
 
     def __post_init__(self) -> None:
         mode = Mode(self.mode)  # its name ("citizen") is accepted too; ValueError when unknown

@@ -35,10 +35,12 @@ from izle.data.i18n import LANGUAGES, _, set_language
               help=_("seconds to confirm the login on the phone"))
 @click.option("--keymap", default=None, metavar=_("KEYS"), envvar="IZLE_KEYMAP",
               help=_("other keys for help, logout, language and back, e.g. \"help=ctrl+h logout=ctrl+l\""))
+# `izle serve` runs each browser session with it: one person's session, whose logout ends it.
+@click.option("--end-on-logout", is_flag=True, hidden=True)
 @click.pass_context
 def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool, kiosk: bool,
         lang: str | None, terminal: str | None, idle_timeout: float | None,
-        confirm_timeout: float, keymap: str | None) -> None:
+        confirm_timeout: float, keymap: str | None, end_on_logout: bool) -> None:
     """Run the TUI, or prepare the context of an administrator's subcommand (help above)."""
     set_language(lang or "az")
     if ctx.invoked_subcommand is not None:
@@ -46,7 +48,7 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
     if operator and kiosk:
         raise click.UsageError(_("--kiosk is for citizens; it cannot be combined with --operator."))
     settings = _settings(db, state, operator, kiosk, lang, terminal, idle_timeout,
-                         confirm_timeout, keymap)
+                         confirm_timeout, keymap, end_on_logout)
     check_register(settings.register, settings.terminal_db,
                    may_build_demo=db is None and not settings.kiosk)
     from izle.tui.app import IzleApp
@@ -65,7 +67,7 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
 
 
 def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_timeout,
-              keymap) -> "Settings":
+              keymap, end_on_logout=False) -> "Settings":
     from izle.data.db import register_path, state_path
     from izle.data.modes import Mode
     from izle.tui.settings import Settings, parse_keymap
@@ -79,7 +81,7 @@ def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_
     return Settings(db_path=register, state_path=state_path(register, state),
                     mode=Mode.OPERATOR if operator else Mode.CITIZEN, kiosk=kiosk, lang=lang or "az",
                     idle_timeout=idle_timeout, confirm_timeout=confirm_timeout,
-                    terminal=terminal, keymap=keys)
+                    terminal=terminal, keymap=keys, end_on_logout=end_on_logout)
 
 
 def check_register(register: Path, terminal_db: Path, *, may_build_demo: bool) -> None:

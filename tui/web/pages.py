@@ -14,6 +14,28 @@ TOO_MANY_TEXT = N_("Too many İzlə sessions are open from your address. "
 TRY_AGAIN = N_("Try again")
 SESSION_ENDED = N_("The session has ended.")
 START_AGAIN = N_("Start again")
+FOREIGN_PAGE = N_("An İzlə session can only be opened from İzlə's own page.")
+
+
+def preferred_language(accept_language: str | None, default: str) -> str:
+    """The browser's first choice among az, ru and en (`Accept-Language: ru-RU,ru;q=0.9`), or
+    `default` when it names none of them."""
+    best, best_q = default, 0.0
+    for position, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _sep, params = part.strip().partition(";")
+        code = tag.strip().split("-")[0].lower()
+        if code not in LANGUAGES:
+            continue
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                continue
+        q -= position * 1e-6  # equal weights: the first named wins
+        if q > best_q:
+            best, best_q = code, q
+    return best
 
 
 def busy_page(lang: str, reason: str) -> str:
