@@ -229,6 +229,16 @@ def count_misses(conn: sqlite3.Connection, actor: str, since: str) -> int:
     ).fetchone()[0]
 
 
+def count_api_misses(conn: sqlite3.Connection, terminal: str, since: str) -> int:
+    """Misses of one calling system through the JSON interface at or after `since`, all its
+    callers together. Spelled exactly as the partial index `audit_api_misses`, so the count
+    reads only the misses themselves, never the found, refused or invalid rows."""
+    return conn.execute(
+        "SELECT count(*) FROM audit WHERE terminal = ? AND at >= ? AND mode = 'api'"
+        " AND action = 'lookup' AND outcome IN ('miss', 'unverified')", (terminal, since),
+    ).fetchone()[0]
+
+
 def count(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM audit").fetchone()[0]
 

@@ -21,3 +21,8 @@ class Limits:
     lock_window: float = 3600.0
     miss_answer: float = 0.05          # every miss is answered this long after it was asked
     page_size: int = 50                # letters per page of a list ("my letters", an applicant's)
+    # The JSON interface (`izle lookup --json`): a caller_id is a person (person_misses, the
+    # slow-down); requests without one share one budget; the calling system has one overall.
+    api_misses: int = 600              # misses per `api_window` of one calling system
+    anonymous_misses: int = 60         # misses per `api_window` of requests without caller_id
+    api_window: float = 3600.0

@@ -163,8 +163,16 @@ def _terminal_v4(db) -> None:
         db.execute(sql)
 
 
+def _terminal_v5(db) -> None:
+    """A calling system's hourly budget of misses through the JSON interface is counted on
+    every request: a partial index holds those misses alone (audit.count_api_misses)."""
+    db.execute("CREATE INDEX IF NOT EXISTS audit_api_misses ON audit(terminal, at)"
+               " WHERE mode = 'api' AND action = 'lookup' AND outcome IN ('miss', 'unverified')")
+
+
 REGISTER_MIGRATIONS: list[Migration] = [_register_v1, _register_v2, _register_v3]
-TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1, _terminal_v2, _terminal_v3, _terminal_v4]
+TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1, _terminal_v2, _terminal_v3, _terminal_v4,
+                                        _terminal_v5]
 
 
 def migrate(conn: sqlite3.Connection, migrations: list[Migration]) -> int:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import random
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from izle.data import audit, identities
@@ -65,6 +67,31 @@ class TerminalStore:
         except (sqlite3.Error, OSError) as error:
             raise StoreError() from error
 
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """One write transaction on this thread's connection for everything the block asks of
+        this store: a count of misses and the audit row of the lookup it allowed are then one
+        step, so concurrent sessions of one person queue here instead of each passing the
+        count before the others' rows exist. Errors of the block itself pass through as they
+        are (a register error is not this store's); only BEGIN and COMMIT become StoreError."""
+        conn = self._run(lambda c: c)
+        if conn.in_transaction:
+            yield
+            return
+        self._run(lambda c: c.execute("BEGIN IMMEDIATE"))
+        try:
+            yield
+        except BaseException:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            self._run(lambda c: c.execute("COMMIT"))
+        except StoreError:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+
     # --- identities ---------------------------------------------------------------------
 
     def find_identity(self, phone: str, user_id: str) -> Identity | None:
@@ -100,6 +127,10 @@ class TerminalStore:
         """How many of this person's lookups found nothing since that moment (all terminals'
         sessions on this terminal, across restarts: the audit log is the memory)."""
         return self._run(lambda c: audit.count_misses(c, actor, since_iso))
+
+    def api_misses_since(self, terminal: str, since_iso: str) -> int:
+        """How many lookups of one calling system's callers found nothing since that moment."""
+        return self._run(lambda c: audit.count_api_misses(c, terminal, since_iso))
 
     def close(self) -> None:
         with self._guard:
