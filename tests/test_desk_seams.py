@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,11 @@ class Store:
     def __init__(self, fails: bool = False) -> None:
         self.rows: list[dict] = []
         self.fails = fails
+
+    @contextmanager
+    def exclusive(self):
+        """The real store's one write transaction; rows here are kept at once."""
+        yield
 
     def record(self, **row) -> int:
         if self.fails:

@@ -1,7 +1,10 @@
 """The audit trail of one terminal, and the one way a step that reads the register is audited.
 
 Every lookup, list and search follows the same rule: the register is read, the audit row is
-written, and only then is anything shown. When the audit log cannot be written nothing is shown
+written, and only then is anything shown. The step and its row are one write transaction of
+terminal.db: a step that counts a person's misses before it reads (MissRules.locked) is then
+one step with the row that records its own miss, so concurrent sessions of one person queue
+there and get exactly their limit. A step never sleeps (the slow-down comes before it). When the audit log cannot be written nothing is shown
 (and nothing more can be recorded); when the register fails, that failure is recorded.
 """
 
@@ -47,8 +50,9 @@ class AuditTrail:
         answer to give), record its outcome with `query` as the step left it, give its answer.
         `failed` is given instead when the register or the audit log failed."""
         try:
-            outcome, answer = step()
-            self.record(action, outcome, query, actor)
+            with self.store.exclusive():  # what the step counted and its row: one transaction
+                outcome, answer = step()
+                self.record(action, outcome, query, actor)
         except (StoreError, OSError):
             return failed
         except sqlite3.Error:  # the register: damaged, replaced, missing a table

@@ -182,16 +182,24 @@ class Desk:
         def step() -> tuple[str, LookupAnswer]:
             if self.misses.locked(session):
                 return Outcome.REFUSED.value, LookupAnswer(Outcome.REFUSED, consequence=Consequence.LOCKED)
-            self.misses.slow_down(session.identity.user_id)
             outcome, letter = self._find(session, request, query)
             return outcome.value, LookupAnswer(outcome, letter)
 
+        if not self._slowed_down(session.identity.user_id):
+            return LookupAnswer(Outcome.FAILED)
         answer = self.trail.audited("lookup", query, step, LookupAnswer(Outcome.FAILED))
         if answer.outcome not in (Outcome.MISS, Outcome.UNVERIFIED):
             return answer
-        answer = LookupAnswer(answer.outcome, consequence=self.misses.after_miss(session))
-        self.misses.answer_on_time(asked)
-        return answer
+        return LookupAnswer(answer.outcome, consequence=self.misses.missed(session, asked))
+
+    def _slowed_down(self, actor: str) -> bool:
+        """The person's slow-down, before the audited step (which holds terminal.db's write
+        lock and must not sleep); False when terminal.db cannot be read."""
+        try:
+            self.misses.slow_down(actor)
+        except StoreError:
+            return False
+        return True
 
     def _find(self, session: Session, request: LookupRequest,
               query: dict) -> tuple[Outcome, LetterView | None]:
@@ -249,21 +257,23 @@ class Desk:
         if session is None or self.mode is not Mode.OPERATOR:
             return ListAnswer(Outcome.FAILED)
         session.applicant = None  # the last caller's letters are gone before anything else
+        asked = self.clock.monotonic()
         query = {"fin": self._tag(fin), "surname": self._tag(caller_key(surname))}
 
         def step() -> tuple[str, ListAnswer]:
             if self.misses.locked(session):
                 return Outcome.REFUSED.value, ListAnswer(Outcome.REFUSED, consequence=Consequence.LOCKED)
-            self.misses.slow_down(session.identity.user_id)
             names = self.register.applicant_names(fin)
             if not any(same_surname(surname, name) for name in names):
                 return Outcome.UNVERIFIED.value, ListAnswer(Outcome.UNVERIFIED)
             rows, more = self._page(fin, None)
             return Outcome.FOUND.value, ListAnswer(Outcome.FOUND, rows, more)
 
+        if not self._slowed_down(session.identity.user_id):
+            return ListAnswer(Outcome.FAILED)
         answer = self.trail.audited("search", query, step, ListAnswer(Outcome.FAILED))
         if answer.outcome is Outcome.UNVERIFIED:
-            return ListAnswer(Outcome.UNVERIFIED, consequence=self.misses.after_miss(session))
+            return ListAnswer(Outcome.UNVERIFIED, consequence=self.misses.missed(session, asked))
         if answer.outcome is Outcome.FOUND:
             session.applicant = fin
         return answer
@@ -289,27 +299,40 @@ class Desk:
 
     # The API (izle lookup --json): one request, no login
 
-    def api_lookup(self, request: LookupRequest, by_fin: bool) -> LookupAnswer:
+    def api_lookup(self, request: LookupRequest, by_fin: bool,
+                   caller_id: str | None = None) -> LookupAnswer:
         """The API's rule, the operator's: a letter's details are built only after the caller
-        check (FIN exactly, or surname in its usual spellings) matched the applicant. The actor
-        is the calling system (`terminal`); no miss limit applies to it (an IVR answers many
-        people), but every call is audited in mode `api`."""
+        check (FIN exactly, or surname in its usual spellings) matched the applicant.
+
+        Misses are limited by whom the phone line says is calling: a `caller_id` is one
+        person (slowed down, then refused, as a citizen is); requests without one share one
+        hourly budget; the calling system (`terminal`) has an hourly budget for all its
+        callers. Every call is audited in mode `api`, its actor the caller (`caller:` and a
+        keyed hash of the number) or, without one, the calling system."""
+        asked = self.clock.monotonic()
+        actor = f"caller:{self._tag(caller_id)}" if caller_id else self.terminal
         query = {"agency": request.agency.code, "reg_no": normalize_reg_no(request.number),
                  "reg_date": request.reg_date.isoformat(), "by": "fin" if by_fin else "surname",
                  "caller": self._tag(caller_key(request.caller))}
 
         def step() -> tuple[str, LookupAnswer]:
+            if self.misses.api_refused(actor, bool(caller_id), self.terminal):
+                return Outcome.REFUSED.value, LookupAnswer(Outcome.REFUSED, consequence=Consequence.LOCKED)
             found = self.register.find_applicant(request.agency.code, request.number, request.reg_date)
             if found is None:
                 return Outcome.MISS.value, LookupAnswer(Outcome.MISS)
             letter_id, fin, name = found
             matched = fin == request.caller if by_fin else same_surname(request.caller, name)
-            if not matched:
+            if not matched:  # checked before any detail is built
                 return Outcome.UNVERIFIED.value, LookupAnswer(Outcome.UNVERIFIED)
             letter = self.register.letter(letter_id)
             if letter is None:
                 return Outcome.UNVERIFIED.value, LookupAnswer(Outcome.UNVERIFIED)
             return Outcome.FOUND.value, LookupAnswer(Outcome.FOUND, letter)
 
-        return self.trail.audited("lookup", query, step, LookupAnswer(Outcome.FAILED),
-                                  actor=self.terminal)
+        if caller_id and not self._slowed_down(actor):
+            return LookupAnswer(Outcome.FAILED)
+        answer = self.trail.audited("lookup", query, step, LookupAnswer(Outcome.FAILED), actor=actor)
+        if answer.outcome not in (Outcome.MISS, Outcome.UNVERIFIED):
+            return answer
+        return LookupAnswer(answer.outcome, consequence=self.misses.missed(None, asked))

@@ -49,8 +49,10 @@ def check_lookup(agency: Agency, number: str, date_text: str, caller: str, *, to
                  asks_caller: bool) -> LookupRequest | FormProblem:
     """The number form; `asks_caller`: the caller's FIN or surname must be given too."""
     number = number.strip()
-    if not number or not normalize_reg_no(number):
+    if not number:
         return FormProblem("number", Problem("empty", N_("Enter the letter's registration number.")))
+    if not normalize_reg_no(number):  # nothing but invisible or control characters
+        return FormProblem("number", Problem("number", N_("A registration number has letters or digits, e.g. 01-31/3073.")))
     checked = check_date(date_text, today)
     if isinstance(checked, FormProblem):
         return checked
@@ -82,16 +84,19 @@ def check_applicant(fin_text: str, surname_text: str) -> tuple[str, str] | FormP
 
 def check_api(agency: Agency | None, number: str, date_text: str, fin: str | None,
               surname: str | None, today: date) -> LookupRequest | FormProblem:
-    """A machine's request, checked like the number form, plus exactly one of FIN/surname;
-    `agency` is the one its code named (None: no such code)."""
+    """A machine's request, checked like the number form and in its order (authority,
+    number, date), plus exactly one of FIN/surname; `agency` is the one its code named (None:
+    no such code)."""
     if agency is None:
         return FormProblem("agency", Problem("agency", N_("No such customs authority code.")))
-    if bool(fin) == bool(surname):
-        return FormProblem("caller", Problem("caller", N_("Give the applicant's FIN or surname (one of them).")))
-    if fin and normalize_fin(fin) is None:
-        return FormProblem("caller", Problem("fin", N_("Enter the applicant's FIN: 7 letters and digits, e.g. 5ZK9Q2M.")))
     checked = check_lookup(agency, number, date_text, "", today=today, asks_caller=False)
     if isinstance(checked, FormProblem):
         return checked
+    if not fin and not surname:
+        return FormProblem("caller", Problem("no_caller", N_("Give the applicant's FIN or surname (one of them).")))
+    if fin and surname:
+        return FormProblem("caller", Problem("two_callers", N_("Give the applicant's FIN or surname, not both.")))
+    if fin and normalize_fin(fin) is None:
+        return FormProblem("caller", Problem("fin", N_("Enter the applicant's FIN: 7 letters and digits, e.g. 5ZK9Q2M.")))
     caller = normalize_fin(fin) if fin else (surname or "").strip()
     return LookupRequest(agency, checked.number, checked.reg_date, caller or "")

@@ -46,10 +46,25 @@ class MissRules:
     def locked(self, session: Session) -> bool:
         """Refused before any lookup: too many misses by this person lately, or (operator) a
         lock an administrator has not lifted yet."""
+        user, limits = session.identity.user_id, self.limits
         if session.identity.role in OPERATOR_ROLES and self.profile.locks_lookups:
-            return self.store.lookups_locked(session.identity.user_id)
-        return self._recent_misses(session.identity.user_id, self.limits.person_window) \
-            >= self.limits.person_misses
+            # The count too, not only the lock it leads to: concurrent sessions of one operator
+            # would each pass before the lock is set.
+            return self.store.lookups_locked(user) or \
+                self._operator_misses(user, limits.lock_window) >= limits.lock_misses
+        return self._recent_misses(user, limits.person_window) >= limits.person_misses
+
+    def api_refused(self, actor: str, per_caller: bool, terminal: str) -> bool:
+        """The JSON interface's refusal before any lookup: a phone caller (`per_caller`) over a
+        person's limit, the requests without a caller over their shared hourly budget, or the
+        calling system over its own."""
+        limits = self.limits
+        if per_caller:
+            over = self._recent_misses(actor, limits.person_window) >= limits.person_misses
+        else:
+            over = self._recent_misses(actor, limits.api_window) >= limits.anonymous_misses
+        return over or self.store.api_misses_since(terminal, self._since(limits.api_window)) \
+            >= limits.api_misses
 
     def slow_down(self, user: str) -> None:
         """After a few recent misses every answer of this person waits, found or not (a wait
@@ -58,6 +73,15 @@ class MissRules:
         recent = count(user, self.limits.burst_window)
         if recent >= self.limits.slow_from:
             self.clock.sleep(min(self.limits.slow_max, 0.5 * 2 ** (recent - self.limits.slow_from)))
+
+    def missed(self, session: Session | None, asked: float) -> Consequence:
+        """Every miss of every door ends here — a citizen's or an operator's lookup, an
+        operator's applicant search, the JSON interface's lookup: what it costs the person
+        (nothing more for the API, whose callers are counted before the lookup), then the
+        answer at the one fixed moment."""
+        consequence = self.after_miss(session) if session is not None else Consequence.NONE
+        self.answer_on_time(asked)
+        return consequence
 
     def answer_on_time(self, asked: float) -> None:
         """A miss of another person's letter, of a number that does not exist and of a wrong

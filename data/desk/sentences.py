@@ -38,6 +38,7 @@ SENTENCES: dict[tuple[Asked, Reply, Mode | None], str] = {
     (Asked.LOOKUP, Reply.FAILED, Mode.API): N_("The lookup could not be completed."),
     (Asked.LOOKUP, Reply.LOCKED, Mode.CITIZEN): N_("Too many unsuccessful searches for this account: please try again tomorrow or ask staff for help."),
     (Asked.LOOKUP, Reply.LOCKED, Mode.OPERATOR): N_("Lookups from this account are locked after too many unsuccessful searches. A supervisor can unlock them."),
+    (Asked.LOOKUP, Reply.LOCKED, Mode.API): N_("Too many lookups found nothing lately. Please try again later."),
     (Asked.LOOKUP, Reply.UNVERIFIED, None): N_("The caller could not be verified: the FIN or surname they gave does not match the applicant. Give no details of this letter."),
     (Asked.LOOKUP, Reply.MISS, Mode.CITIZEN): N_("No letter of yours with this number and registration date was found at this authority. Check both on your receipt."),
     (Asked.LOOKUP, Reply.MISS, None): N_("No letter with this number and registration date was found at this authority."),
