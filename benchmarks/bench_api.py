@@ -11,6 +11,10 @@ line, `json.loads`, the same letter query and movements query on the same indexe
 into a WAL table of its own (synchronous=NORMAL, as terminal.db), `json.dumps`, flush.
 Both read the same requests in the same pipes, alternately, so the machine's noise hits both.
 Requests are real letters of the register, by FIN or by surname, one in four a miss.
+A miss is answered at the desk's fixed moment (`Limits.miss_answer`, 50 ms, so that its time
+tells nothing): the cost per request is therefore measured on the found answers, and the misses
+are shown beside it against that moment. The subject's miss budgets are raised (a setting a
+benchmark may raise): the floor has none.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import time
 from pathlib import Path
 
 from benchmarks.common import ROOT, WORK, Row, demo_register, median, percentile, print_table
+from izle.data.limits import Limits
 
 P99_BUDGET = 0.010  # seconds per request, pipe included: an IVR's prompt never waits on it
 
@@ -55,6 +60,11 @@ for line in sys.stdin:
 """
 
 
+def is_miss(i: int) -> bool:
+    """`requests` asks every fourth letter with a wrong FIN."""
+    return i % 4 == 3
+
+
 def requests(info: dict, register: Path, count: int, seed: int = 5) -> list[dict]:
     """Real letters of the register (by FIN or surname); one in four asks with a wrong FIN."""
     import sqlite3
@@ -75,7 +85,7 @@ def requests(info: dict, register: Path, count: int, seed: int = 5) -> list[dict
         from datetime import date
 
         request = {"agency": agency, "number": reg_no, "date": format_date(date.fromisoformat(reg_date))}
-        if i % 4 == 3:
+        if is_miss(i):
             request["fin"] = "0000000"
         elif i % 2 and name:
             request["surname"] = name.split()[0]
@@ -119,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         state = Path(scratch) / "terminal.db"
         subject = Child([sys.executable, "-m", "izle", "lookup", "--json", "--stdin", "--db",
-                         str(demo.register), "--state", str(state), "--terminal", "bench"])
+                         str(demo.register), "--state", str(state), "--terminal", "bench",
+                         "--misses-per-hour", str(10**9), "--anonymous-misses-per-hour", str(10**9)])
         floor = Child([sys.executable, "-c", FLOOR, str(demo.register), str(Path(scratch) / "floor.db")])
         try:
             for request in asked[:20]:  # warm: imports, the calendar, page cache
@@ -140,12 +151,21 @@ def main(argv: list[str] | None = None) -> int:
             subject.close()
             floor.close()
     n = f"{args.letters:,}"
+    found = [i for i in range(len(asked)) if not is_miss(i)]
+    misses = [i for i in range(len(asked)) if is_miss(i)]
+    subject_found, floor_found = [subject_times[i] for i in found], [floor_times[i] for i in found]
+    moment = Limits().miss_answer
     print_table(f"izle lookup --json --stdin, {len(asked):,} requests in one process ({n} letters)", [
-        Row("per request, median", median(subject_times), median(floor_times), "ms", "informative", None),
-        Row("per request, p99", percentile(subject_times, 99), percentile(floor_times, 99), "ms",
-            "< 10 ms", percentile(subject_times, 99) < P99_BUDGET),
+        Row("found, per request, median", median(subject_found), median(floor_found), "ms",
+            "informative", None),
+        Row("found, per request, p99", percentile(subject_found, 99), percentile(floor_found, 99),
+            "ms", "< 10 ms", percentile(subject_found, 99) < P99_BUDGET),
+        Row("miss, per request, median", median([subject_times[i] for i in misses]), moment, "ms",
+            "the fixed moment", None),
     ], notes=["Floor: a bare Python process with raw sqlite3 doing the same queries and one audit "
-              "INSERT per request, through the same pipes."])
+              "INSERT per request, through the same pipes.",
+              "Misses (one in four) are answered at the desk's fixed moment; their floor column is "
+              "that moment, not the bare process."])
     return 0
 
 
