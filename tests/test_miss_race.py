@@ -77,12 +77,23 @@ def in_threads(work, register: Path, sessions: int) -> list[int]:
     return counts
 
 
+def _counted(register: Path, start, results) -> None:
+    results.put(citizen_misses(register, start))
+
+
 def in_processes(register: Path, sessions: int) -> list[int]:
     context = multiprocessing.get_context("spawn")
-    with context.Manager() as manager:
-        start = manager.Barrier(sessions)
-        with context.Pool(sessions) as pool:
-            return pool.starmap(citizen_misses, [(register, start)] * sessions, chunksize=1)
+    start, results = context.Barrier(sessions), context.Queue()
+    processes = [context.Process(target=_counted, args=(register, start, results))
+                 for _ in range(sessions)]
+    for process in processes:
+        process.start()
+    try:
+        return [results.get(timeout=120) for _ in processes]
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            process.kill()
 
 
 @pytest.mark.parametrize("sessions", [4, 8])
