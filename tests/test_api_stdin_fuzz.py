@@ -86,8 +86,10 @@ JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12)
+# Any text, lone surrogates included (they reach a JSON line as "\ud800" escapes, or raw).
+ANY_TEXT = st.text(st.characters(categories=["Cs"]) | st.characters(), max_size=30)
 REQUEST_LIKE = st.fixed_dictionaries(
-    {}, optional={k: st.text(max_size=30) | JSON_VALUES for k in (*GOOD, "surname", "caller_id", "lang")})
+    {}, optional={k: ANY_TEXT | JSON_VALUES for k in (*GOOD, "surname", "caller_id", "lang")})
 LINES = st.one_of(
     st.binary(max_size=300),
     JSON_VALUES.map(lambda v: json.dumps(v).encode()),
@@ -117,7 +119,7 @@ def test_any_line_gets_one_answer_and_the_next_line_is_answered(api, line):
     (b"\xff\xfe{}", "bad_encoding"),
     (b"x" * (10 * 1024 * 1024), "too_long"),
     (b"[1, 2]", "bad_json"),
-])
+], ids=["100k-brackets", "10k-brackets", "surrogate", "not-utf8", "10MB", "not-an-object"])
 def test_each_kind_of_broken_line_has_its_code(api, line, code):
     answer = ask_then_good(api, line)
     assert set(answer) == {"error", "code"} and answer["code"] == code
