@@ -44,7 +44,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchmarks.common import ROOT, demo_register, median, percentile
+from benchmarks.common import ROOT, WORK, demo_register, median, percentile
 from izle.data.clock import SystemClock
 from izle.data.demo import AS_OF
 from izle.data.desk import Desk, Limits, LookupRequest, Mode, Session
@@ -238,11 +238,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--letters", type=int, default=200_000)
     parser.add_argument("--n", type=int, default=2000, help="lookups of each kind")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=WORK)
     parser.add_argument("--only", choices=("desk", "stdin", "search"), action="append",
                         help="run only these levels (repeatable); default all")
     args = parser.parse_args(argv)
     levels = set(args.only or ("desk", "stdin", "search"))
-    demo = demo_register(args.letters)
+    demo = demo_register(args.letters, work=args.work)
     rng = random.Random(args.seed)
     order = [k for k in KINDS for _ in range(args.n)]
     print(f"Timing oracle on a {args.letters:,}-letter register, {args.n:,} lookups of each miss")

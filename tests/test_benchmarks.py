@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bench_api, bench_demo, bench_lookup, bench_memory, bench_tui, run
+from benchmarks import bench_api, bench_demo, bench_lookup, bench_memory, bench_timing, bench_tui, run
 from benchmarks.common import percentile
 
 LETTERS, BIG = "300", "400"
@@ -109,6 +109,17 @@ def test_api_per_request_against_raw_sqlite3(work, capsys):
                   "--work", str(work))
     assert_report(out)
     assert "izle lookup --json --stdin, 30 requests in one process" in out
+
+
+def test_timing_reaches_every_door(work, capsys):
+    """Its verdict is not asserted: five lookups of each kind prove nothing either way."""
+    bench_timing.main(["--letters", LETTERS, "--n", "5", "--work", str(work)])
+    out = capsys.readouterr().out
+    for line in ("desk   not_yours vs missing: KS p", "stdin  wrong_fin vs wrong_surname: sign p",
+                 "stdin  missing vs wrong_date: KS p",
+                 "search fin_with_letters vs fin_without_letters: sign p"):
+        assert line in out, out
+    assert "\nRESULT " in out
 
 
 def test_percentile_is_nearest_rank():
