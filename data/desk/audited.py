@@ -1,11 +1,13 @@
 """The audit trail of one terminal, and the one way a step that reads the register is audited.
 
 Every lookup, list and search follows the same rule: the register is read, the audit row is
-written, and only then is anything shown. The step and its row are one write transaction of
-terminal.db: a step that counts a person's misses before it reads (MissRules.locked) is then
-one step with the row that records its own miss, so concurrent sessions of one person queue
-there and get exactly their limit. A step never sleeps (the slow-down comes before it). When the audit log cannot be written nothing is shown
+written, and only then is anything shown. When the audit log cannot be written nothing is shown
 (and nothing more can be recorded); when the register fails, that failure is recorded.
+
+The step and its row are one write transaction of terminal.db: a step that counts a person's
+misses before it reads (MissRules.locked) is one with the row that records its own miss, so
+concurrent sessions of one person queue there and get exactly their limit. So a step never
+sleeps (the slow-down comes before it).
 """
 
 from __future__ import annotations
