@@ -310,7 +310,10 @@ class Desk:
         callers. Every call is audited in mode `api`, its actor the caller (`caller:` and a
         keyed hash of the number) or, without one, the calling system."""
         asked = self.clock.monotonic()
-        actor = f"caller:{self._tag(caller_id)}" if caller_id else self.terminal
+        try:  # the actor the caller's misses are counted by: the number only as its keyed hash
+            actor = f"caller:{self.store.tag(caller_id)}" if caller_id else self.terminal
+        except StoreError:
+            return LookupAnswer(Outcome.FAILED)
         query = {"agency": request.agency.code, "reg_no": normalize_reg_no(request.number),
                  "reg_date": request.reg_date.isoformat(), "by": "fin" if by_fin else "surname",
                  "caller": self._tag(caller_key(request.caller))}

@@ -91,6 +91,8 @@ def answer_error(answer, code: str) -> dict:
 
 def form_code(problem) -> str:
     """The stable code of a FormProblem of `Desk.check_api`."""
+    if problem.problem.code == "not_text":  # any field holding no text (a lone surrogate)
+        return "bad_text"
     return (FORM_CODES.get((problem.field, problem.problem.code))
             or FIELD_CODES.get(problem.field, "bad_request"))
 
