@@ -18,7 +18,8 @@ from izle.data.clock import Clock, SystemClock
 from izle.data.db import connect_read_only
 from izle.data.demo_hint import demo_hint_key, parse_demo_hint
 from izle.data.deadlines import Deadline, WorkCalendar
-from izle.data.text import normalize_reg_no
+from izle.data.schema import COMPACT_KEY_SQL
+from izle.data.text import compact_reg_no, has_separators, normalize_reg_no
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,27 @@ WHERE l.agency_code = ? AND l.reg_no_key = ? AND l.reg_date = ?
 """
 
 _LETTER_BY_ID_SQL = _LETTER_SQL.split("WHERE")[0] + "WHERE l.id = ?"
+# The same, for a number typed without separators: by the index on the compact key.
+_LETTER_COMPACT_SQL = _LETTER_SQL.replace(
+    "l.reg_no_key = ?", COMPACT_KEY_SQL.replace("reg_no_key", "l.reg_no_key") + " = ?")
+_APPLICANT_SQL = ("SELECT id, applicant_fin, applicant_name FROM letters"
+                  " WHERE agency_code = ? AND reg_no_key = ? AND reg_date = ?")
+_APPLICANT_COMPACT_SQL = _APPLICANT_SQL.replace("reg_no_key = ?", COMPACT_KEY_SQL + " = ?")
+
+
+def _one(cursor) -> tuple | None:
+    """The one row a lookup found. Two letters of one authority and day whose numbers differ
+    only in their separators (01-31/3073, 013-13/073) are both 01313073: typed so, neither is
+    guessed, the lookup finds nothing, and its sentence asks to check the number on the
+    receipt, where the dashes and slashes are printed."""
+    rows = cursor.fetchall()
+    return rows[0] if len(rows) == 1 else None
+
+
+def _key_query(reg_no: str, exact: str, compact: str) -> tuple[str, str]:
+    """The query and key for a typed number: as printed (with its dashes and slashes) it is
+    matched exactly; typed without any (a keypad), by its compact key."""
+    return (exact, normalize_reg_no(reg_no)) if has_separators(reg_no) else (compact, compact_reg_no(reg_no))
 
 _LIST_SQL = """
 SELECT id, agency_code, reg_no, reg_date, status, due_date, needs_study, extended_to
@@ -275,21 +297,18 @@ class Register:
         """
         if not fin:
             return None
-        row = self._cursor().execute(
-            _LETTER_SQL + " AND l.applicant_fin = ?",
-            (agency_code, normalize_reg_no(reg_no), reg_date.isoformat(), fin),
-        ).fetchone()
-        return None if row is None else self._view(row)
+        sql, key = _key_query(reg_no, _LETTER_SQL, _LETTER_COMPACT_SQL)
+        rows = self._cursor().execute(
+            sql + " AND l.applicant_fin = ? LIMIT 2", (agency_code, key, reg_date.isoformat(), fin),
+        ).fetchall()
+        return self._view(rows[0]) if len(rows) == 1 else None  # two: not guessed (_one)
 
     def find_applicant(self, agency_code: str, reg_no: str,
                        reg_date: date) -> tuple[int, str | None, str | None] | None:
         """(letter id, applicant FIN, applicant name) of a letter: all the operator's caller
         check needs, so no detail of the letter is built before the caller is verified."""
-        return self._cursor().execute(
-            "SELECT id, applicant_fin, applicant_name FROM letters"
-            " WHERE agency_code = ? AND reg_no_key = ? AND reg_date = ?",
-            (agency_code, normalize_reg_no(reg_no), reg_date.isoformat()),
-        ).fetchone()
+        sql, key = _key_query(reg_no, _APPLICANT_SQL, _APPLICANT_COMPACT_SQL)
+        return _one(self._cursor().execute(sql + " LIMIT 2", (agency_code, key, reg_date.isoformat())))
 
     def letters_of(self, fin: str, limit: int,
                    after: tuple[str, int] | None = None) -> list[LetterRow]:
@@ -322,9 +341,8 @@ class Register:
         return None if row is None else self._view(row)
 
     def _letter_row(self, agency_code: str, reg_no: str, reg_date: date) -> tuple | None:
-        return self._cursor().execute(
-            _LETTER_SQL, (agency_code, normalize_reg_no(reg_no), reg_date.isoformat())
-        ).fetchone()
+        sql, key = _key_query(reg_no, _LETTER_SQL, _LETTER_COMPACT_SQL)
+        return _one(self._cursor().execute(sql + " LIMIT 2", (agency_code, key, reg_date.isoformat())))
 
     def _view(self, row: tuple) -> LetterView:
         """The letter of a _LETTER_SQL row, with its movements and deadline."""

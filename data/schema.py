@@ -17,6 +17,11 @@ from izle.data.i18n import N_
 
 Migration = Callable[["sqlite_utils.Database"], None]  # noqa: F821 - imported lazily
 
+# A letter's key without its separators (data/text.py compact_reg_no): a number typed on a
+# keypad, 01313073, is found by it. The lookups use this very expression, or SQLite would not
+# use the index built on it.
+COMPACT_KEY_SQL = "replace(replace(replace(reg_no_key, '-', ''), '/', ''), '.', '')"
+
 # Indexes dropped before bulk loads and rebuilt after (sqlite-utils' advice, and 3x faster).
 LETTER_INDEXES = {
     "letters_key": "CREATE UNIQUE INDEX IF NOT EXISTS letters_key ON letters(agency_code, reg_no_key, reg_date)",
@@ -24,6 +29,8 @@ LETTER_INDEXES = {
     # "My letters", newest first, 50 at a time: one index range per page, no sort (the rowid
     # ends every index entry, so `ORDER BY reg_date DESC, id DESC` walks it backwards).
     "letters_fin_date": "CREATE INDEX IF NOT EXISTS letters_fin_date ON letters(applicant_fin, reg_date)",
+    "letters_compact_key": "CREATE INDEX IF NOT EXISTS letters_compact_key"
+                           f" ON letters(agency_code, {COMPACT_KEY_SQL}, reg_date)",
 }
 
 
@@ -144,6 +151,11 @@ def _register_v3(db) -> None:
     db.execute(LETTER_INDEXES["letters_fin_date"])
 
 
+def _register_v4(db) -> None:
+    """A letter number typed without its dashes and slashes is found (LETTER_INDEXES)."""
+    db.execute(LETTER_INDEXES["letters_compact_key"])
+
+
 def _terminal_v3(db) -> None:
     """When an administrator last lifted an operator's lookup lock: misses before it no longer
     count towards the next lock (data/desk/)."""
@@ -170,7 +182,7 @@ def _terminal_v5(db) -> None:
                " WHERE mode = 'api' AND action = 'lookup' AND outcome IN ('miss', 'unverified')")
 
 
-REGISTER_MIGRATIONS: list[Migration] = [_register_v1, _register_v2, _register_v3]
+REGISTER_MIGRATIONS: list[Migration] = [_register_v1, _register_v2, _register_v3, _register_v4]
 TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1, _terminal_v2, _terminal_v3, _terminal_v4,
                                         _terminal_v5]
 

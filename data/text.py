@@ -153,6 +153,35 @@ def parse_date(text: str) -> date:
     return date(year, month, day)
 
 
+_TYPED_DIGITS = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
+
+
+def parse_typed_date(text: str) -> date:
+    """A date as a person types it on a form: everything `parse_date` reads, and the same
+    date as eight digits without its dots, DDMMYYYY (a kiosk keypad has no dot key):
+    `05032026` is 05.03.2026. Six or seven digits are refused, not guessed: `050326` could be
+    1926 or 2026, `5032026` 5 March or 50 … — ValueError, and the form asks for DD.MM.YYYY."""
+    if m := _TYPED_DIGITS.match(text):
+        day, month, year = (int(g) for g in m.groups())
+        return date(year, month, day)
+    return parse_date(text)
+
+
+_SEPARATORS = re.compile(r"[-/.]")
+
+
+def compact_reg_no(number: str) -> str:
+    """A letter number's key without its separators: `01-31/3073` and `01313073` are both
+    `01313073`. A number typed on a keypad (no dash, no slash) is matched by this key; two
+    letters of one authority and day that share it are not guessed between (data/letters.py)."""
+    return _SEPARATORS.sub("", normalize_reg_no(number))
+
+
+def has_separators(number: str) -> bool:
+    """Whether a typed number says where its parts end (then it is matched exactly)."""
+    return bool(_SEPARATORS.search(normalize_reg_no(number)))
+
+
 def date_problem(text: str) -> tuple[str, dict] | None:
     """Why `text` is not an acceptable date (an English msgid and its values), or None.
 

@@ -139,8 +139,17 @@ class LocalFooter(Widget, can_focus=False):
         self._legend: tuple = ()
         self._keys: list[tuple[int, int, str, bool]] = []  # columns [start, end), key, enabled
         self._hovered: str | None = None  # the key under the mouse pointer
+        self._kiosk_legend: tuple = ()
+
+    def compose(self):
+        """On a kiosk: each action a button Tab reaches (a keypad has no F-keys)."""
+        if getattr(self.app, "kiosk", False):
+            self.add_class("-kiosk")
+            yield from kiosk_buttons(self)
 
     def on_mount(self) -> None:
+        if self.has_class("-kiosk"):
+            self._kiosk_legend = kiosk_legend(self)
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
 
     def on_unmount(self) -> None:
@@ -159,6 +168,11 @@ class LocalFooter(Widget, can_focus=False):
 
     def bindings_changed(self, screen: Screen) -> None:
         """Redrawn only when the legend reads differently (focus moves often, keys rarely)."""
+        if self.has_class("-kiosk"):
+            if (legend := kiosk_legend(self)) != self._kiosk_legend:
+                self._kiosk_legend = legend
+                self.refresh(recompose=True)
+            return
         legend = (language(),
                   *((b.key, b.action, b.description, on) for b, on in self.legend()))
         if legend != self._legend:
@@ -166,6 +180,8 @@ class LocalFooter(Widget, can_focus=False):
             self.refresh()
 
     def render(self) -> Content:
+        if self.has_class("-kiosk"):
+            return Content("")
         key_style = self.get_visual_style("footer-key--key")
         description_style = self.get_visual_style("footer-key--description")
         parts: list[Content] = []
@@ -207,6 +223,50 @@ class LocalFooter(Widget, can_focus=False):
             self.app.simulate_key(key)
         else:
             self.app.bell()
+
+
+# What a kiosk's keypad has: the footer names these keys, and makes every other action a button.
+KEYPAD_KEYS = frozenset({"enter", "escape", "tab", "shift+tab", "backspace", "up", "down", "left",
+                         "right", "asterisk", "slash", "plus", "minus", *"0123456789"})
+KEYPAD_NAMES = {"escape": "Esc", "asterisk": "*", "slash": "/", "plus": "+", "minus": "-"}
+
+
+class KioskKey(Button):
+    """A footer button of a kiosk: runs its binding's action where the binding lives."""
+
+    def __init__(self, label: str, node: object, action: str) -> None:
+        super().__init__(label, compact=True, classes="kiosk-key")
+        self.node, self.action_name = node, action
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self.node.run_action(self.action_name)  # type: ignore[attr-defined]
+
+
+def kiosk_legend(footer: Widget) -> tuple:
+    """The screen's and the app's shown actions (not the focused widget's: the legend stays
+    put while Tab walks onto the footer itself), with the keypad key of each, if it has one."""
+    screen, app = footer.screen, footer.app
+    speech = getattr(app, "reader", None) is not None
+    seen: dict[str, tuple] = {}
+    for node, binding, enabled, _tip in screen.active_bindings.values():
+        if node not in (screen, app) or not enabled or binding.action in seen:
+            continue
+        if not binding.show and not (speech and binding.action in ("speak_again", "speak_pause")):
+            continue
+        keys = [k.strip() for k in binding.key.split(",")]
+        keypad = next((k for k in keys if k in KEYPAD_KEYS), None)
+        seen[binding.action] = (getattr(app, "lang", None), node, binding.action,
+                                binding.description, keypad)
+    return tuple(seen.values())
+
+
+def kiosk_buttons(footer: Widget):
+    for _lang, node, action, description, keypad in kiosk_legend(footer):
+        key = KEYPAD_NAMES.get(keypad, keypad.capitalize()) if keypad else ""
+        yield KioskKey(f"{key} {_(description)}".strip(), node, action)
+    if getattr(footer.app, "reader", None) is None:  # with speech the keys leave no room for it
+        yield Static(_("Tab: next · Enter: press"), classes="kiosk-hint", markup=False)
 
 
 class TitleBar(Widget):

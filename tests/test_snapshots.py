@@ -1,4 +1,6 @@
-"""Every screen in each language, as a console of 80x24 shows it (SVG snapshots).
+"""Every screen in each language, as a console of 80x24 shows it (SVG snapshots), and the
+contrast of every cell on it (tests/contrast.py): in the default theme in each language, in the
+high-contrast theme in Azerbaijani (its colours are the same whatever the language).
 
 Deterministic: izle_app's fixed clock and seeded randomness (so one verification code), no blinking cursor, the small
 register of conftest.py. After a deliberate change of a screen, review `snapshot_report.html`
@@ -11,6 +13,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
+from tests.contrast import shortfalls
 from tests.conftest import izle_app
 from tests.tour import SCREENS
 from izle.data.i18n import LANGUAGES
@@ -23,15 +26,25 @@ def deterministic(monkeypatch):
     monkeypatch.setattr(Input, "cursor_blink", False)
 
 
-def settled(steps):
+def settled(steps, check_high_contrast: bool = False):
     """The steps, then the pointer off the buttons and past their press effect: a snapshot must
-    not depend on how quickly a worker or the last click finished."""
+    not depend on how quickly a worker or the last click finished. Then the contrast check:
+    the theme switched there and back leaves the snapshot as it was."""
 
     async def run(pilot) -> None:
         if steps is not None:
             await steps(pilot)
         await pilot.hover(None, offset=(0, 0))
         await pilot.pause(0.3)
+        app = pilot.app
+        low = [str(s) for s in shortfalls(app)]
+        if check_high_contrast:
+            app.theme = "izle-high-contrast"
+            await pilot.pause()
+            low += [str(s) for s in shortfalls(app)]
+            app.theme = "izle"
+            await pilot.pause()
+        assert not low, "\n".join(low)
 
     return run
 
@@ -41,4 +54,20 @@ def settled(steps):
 def test_screen(snap_compare, register, screen, lang):
     options, steps, _shows = SCREENS[screen]
     assert snap_compare(izle_app(register, lang=lang, **options), terminal_size=SIZE,
-                        run_before=settled(steps))
+                        run_before=settled(steps, check_high_contrast=lang == "az"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_letter_in_the_high_contrast_theme(snap_compare, register, lang):
+    options, steps, _shows = SCREENS["result"]
+    app = izle_app(register, lang=lang, theme="izle-high-contrast", **options)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settled(steps))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_letter_on_a_kiosk_at_60_by_17(snap_compare, register, lang):
+    """A large console font (docs/kiosk.md): the letter's unit, executor, phone, state and due
+    date above the fold, the keypad's footer below."""
+    options, steps, _shows = SCREENS["result"]
+    app = izle_app(register, lang=lang, kiosk=True, terminal="kiosk-7")
+    assert snap_compare(app, terminal_size=(60, 17), run_before=settled(steps))

@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 
 from izle.data.text import (
     az_lower, az_upper, fold, format_date, normalize_fin, normalize_phone, normalize_reg_no,
-    parse_date, strip_controls,
+    parse_date, strip_controls, compact_reg_no, has_separators, parse_typed_date,
 )
 
 
@@ -139,3 +139,31 @@ def test_control_characters_are_stripped():
 def test_fin():
     assert normalize_fin("5zk9q2m") == "5ZK9Q2M"
     assert normalize_fin("5ZK9Q2") is None
+
+
+@pytest.mark.parametrize("typed", ["05032026", " 05032026 ", "05.03.2026", "5.3.2026", "2026-03-05"])
+def test_a_date_may_be_typed_as_eight_digits(typed):
+    assert parse_typed_date(typed) == date(2026, 3, 5)
+
+
+@pytest.mark.parametrize("typed", ["050326", "5032026", "31022026", "0503202", "050320261"])
+def test_digits_that_are_not_one_date_are_refused_not_guessed(typed):
+    """Six digits could be 1926 or 2026, seven a one-digit day or month: the person is asked."""
+    with pytest.raises(ValueError):
+        parse_typed_date(typed)
+
+
+@pytest.mark.parametrize("typed", ["01313073", "01-31/3073", "№ 01–31 / 3073", "01 31 3073"])
+def test_a_number_without_its_dashes_and_slashes_has_the_same_compact_key(typed):
+    assert compact_reg_no(typed) == compact_reg_no("01-31/3073") == "01313073"
+
+
+def test_only_a_number_with_no_separator_is_matched_by_the_compact_key():
+    assert not has_separators("01313073") and not has_separators("01 31 3073")
+    assert has_separators("01-31/3073") and has_separators("01–31")
+
+
+@given(st.text(alphabet="0123456789-/ ", max_size=20))
+def test_the_compact_key_is_the_key_without_separators(text):
+    assert compact_reg_no(text) == normalize_reg_no(text).replace("-", "").replace("/", "")
+    assert compact_reg_no(compact_reg_no(text)) == compact_reg_no(text)

@@ -31,13 +31,21 @@ from izle.screens.messages import Navigate
 from izle.tui.router import Router
 from izle.tui.screen_ahead import ScreenAhead
 from izle.tui.settings import DEFAULT_KEYS, Settings
+from izle.tui.themes import DEFAULT_THEME, IZLE_VARIABLES, THEMES
 
 if TYPE_CHECKING:  # loaded with the desk, after the login screen's first paint
+    from textual.screen import Screen
+    from textual.timer import Timer
+
     from izle.data.desk import Desk, Session
     from izle.data.letters import Register
     from izle.data.mobile_id import EmulatedMobileId, MobileIdProvider
+    from izle.data.speech import Voice
+    from izle.tui.speech import ScreenReader
 
 IDLE_TICK = 0.25  # seconds between idle checks: cheap, and a prompt is never late
+GOODBYE_SECONDS = 8.0  # a kiosk's goodbye stays this long, or until the next key
+SPEECH_TICK = 0.1  # seconds between looks for a new error or result to say
 # What no key may do on a kiosk: leave, suspend, open the palette or save the screen.
 KIOSK_LOCKED_ACTIONS = frozenset({"quit", "help_quit", "suspend_process", "command_palette",
                                   "screenshot"})
@@ -68,6 +76,9 @@ class IzleApp(App, inherit_bindings=False):
     CSS_PATH = "app.tcss"
     TITLE = "İzlə"
     ENABLE_COMMAND_PALETTE = False
+    # A large console font leaves few rows (60x17 with Terminus 16x32): screens lose their
+    # blank lines and three-line buttons below 20 rows (Screen.-short in app.tcss).
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (20, "-tall")]
     # The app-wide keys, declared once for every screen; ids let a keymap move them.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(DEFAULT_KEYS["help"], "help", N_("Help"), id="help"),
@@ -75,6 +86,12 @@ class IzleApp(App, inherit_bindings=False):
         Binding("ctrl+q", "quit", N_("Quit"), priority=True, id="quit"),
         Binding("tab", "app.focus_next", show=False, id="focus-next"),
         Binding("shift+tab", "app.focus_previous", show=False, id="focus-previous"),
+        Binding(DEFAULT_KEYS["speak-again"], "speak_again", N_("Repeat"), show=False,
+                priority=True, id="speak-again"),
+        Binding(DEFAULT_KEYS["speak-pause"], "speak_pause", N_("Pause"), show=False,
+                id="speak-pause"),
+        Binding("plus", "speak_louder", N_("Louder"), show=False, id="speak-louder"),
+        Binding("minus", "speak_softer", N_("Softer"), show=False, id="speak-softer"),
     ]
 
     def __init__(
@@ -93,16 +110,22 @@ class IzleApp(App, inherit_bindings=False):
         rng: random.Random | None = None,
         provider: MobileIdProvider | None = None,
         limits: Limits | None = None,
+        theme: str | None = None,
+        voice: Voice | None = None,
     ) -> None:
         settings = settings or Settings(
             db_path=Path(db_path), state_path=Path(state_path) if state_path else None,  # type: ignore[arg-type]
             mode=Mode(mode), kiosk=kiosk, lang=lang, idle_timeout=idle_timeout,
-            confirm_timeout=confirm_timeout, terminal=terminal, limits=limits or Limits())
+            confirm_timeout=confirm_timeout, terminal=terminal, limits=limits or Limits(),
+            theme=theme or DEFAULT_THEME)
         console = on_linux_console()
         if console:
             use_console_glyphs()
         super().__init__(css_path=[self.CSS_PATH, "console.tcss"] if console else None)
         self.settings = settings
+        for each in THEMES.values():
+            self.register_theme(each)
+        self.theme = settings.theme
         self.clock = clock or SystemClock()
         set_language(settings.lang)
         self.lang = settings.lang
@@ -117,11 +140,34 @@ class IzleApp(App, inherit_bindings=False):
         self._last_input = self.clock.monotonic()
         self.idle_prompt_open = False
         self._stopping = False
+        self._goodbye_timer: Timer | None = None
+        self.reader = self._screen_reader(voice)
         self.router = Router(self)
         if settings.kiosk:
             self.ALLOW_SELECT = False
             # With this set, ctrl+c/ctrl+z would reach the process as signals again.
             os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """İzlə's own variables (`izle-field-*` …) for a theme that does not set them."""
+        return IZLE_VARIABLES
+
+    def _screen_reader(self, voice: Voice | None) -> ScreenReader | None:
+        """Speech, when asked for (or a test's voice given): None otherwise."""
+        settings = self.settings
+        if voice is None and not (settings.speech or settings.speech_to):
+            return None
+        from izle.data.speech import EspeakVoice, FileVoice, Speaker, espeak_missing
+        from izle.tui.speech import ScreenReader
+
+        if voice is None:
+            if settings.speech_to is not None:
+                voice = FileVoice(settings.speech_to)
+            elif espeak_missing() is None:
+                voice = EspeakVoice()
+            else:
+                return None  # the command said so in one sentence before the app started
+        return ScreenReader(Speaker(voice, private=settings.speech_private), lambda: self.lang)
 
     # --- the desk: opened after the login screen's first paint ------------------------------
 
@@ -179,6 +225,9 @@ class IzleApp(App, inherit_bindings=False):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+        if self.reader is not None:
+            self.screen_change_signal.subscribe(self, self._screen_changed)
+            self.set_interval(SPEECH_TICK, self._speak_changes)
         self.router.start()
         self.set_interval(IDLE_TICK, self._check_idle)
         # After the first paint: load what the first lookup would otherwise wait for, and read
@@ -267,6 +316,8 @@ class IzleApp(App, inherit_bindings=False):
             return False
         if action == "logout":
             return self.session is not None
+        if action.startswith("speak_"):
+            return self.reader is not None
         return True
 
     async def action_quit(self) -> None:
@@ -290,7 +341,47 @@ class IzleApp(App, inherit_bindings=False):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseEvent)):
             self._last_input = self.clock.monotonic()
+        if isinstance(event, events.Key):
+            if self._goodbye_timer is not None:
+                self._forget_goodbye()  # the next person's first key: the last one's goodbye goes
+            if self.reader is not None:
+                self.reader.key_pressed()
         await super().on_event(event)
+
+    # --- speech (a kiosk with --speech) ---------------------------------------------------
+
+    def _screen_changed(self, screen: Screen) -> None:
+        self.call_after_refresh(self._announce, screen)
+
+    def _announce(self, screen: Screen) -> None:
+        if self.reader is not None and screen is self.screen:
+            self.reader.screen_shown(screen)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.reader is not None and event.widget.screen is self.screen:
+            self.reader.focus_moved(event.widget)
+
+    def _speak_changes(self) -> None:
+        if self.reader is not None:
+            self.reader.changes_on(self.screen)
+
+    def action_speak_again(self) -> None:
+        if self.reader is not None:
+            self.reader.speaker.again()
+
+    def action_speak_pause(self) -> None:
+        if self.reader is not None:
+            self.reader.speaker.pause()
+
+    def action_speak_louder(self) -> None:
+        if self.reader is not None:
+            self.reader.speaker.louder()
+            self.reader.speaker.again()
+
+    def action_speak_softer(self) -> None:
+        if self.reader is not None:
+            self.reader.speaker.softer()
+            self.reader.speaker.again()
 
     def _check_idle(self) -> None:
         """Never raises: a kiosk must not end on a timer, whatever state the screens are in."""
@@ -323,6 +414,18 @@ class IzleApp(App, inherit_bindings=False):
 
     def end_session(self, reason: str, message: str = "") -> None:
         self.router.end_session(reason, message)
+
+    def start_goodbye(self) -> None:
+        """A kiosk's goodbye stays GOODBYE_SECONDS, or until the next key (on_event)."""
+        self._goodbye_timer = self.set_timer(GOODBYE_SECONDS, self._forget_goodbye)
+
+    def _forget_goodbye(self) -> None:
+        if self._goodbye_timer is not None:
+            self._goodbye_timer.stop()
+            self._goodbye_timer = None
+        login = self.router.login_screen()
+        if login is not None and login.is_mounted:
+            login.clear_message()
 
     def action_logout(self) -> None:
         self.end_session("user", N_("You have logged out."))

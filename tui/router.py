@@ -71,16 +71,21 @@ class Router:
         self.ahead.start()
         self.show_login()
 
-    def show_login(self, message: str = "") -> None:
-        """A fresh login screen on an empty stack: nothing of the last person survives."""
+    def show_login(self, message: str = "", message_lang: str | None = None) -> None:
+        """A fresh login screen on an empty stack: nothing of the last person survives (their
+        speech volume neither). `message_lang`: the language `message` is in, if not the app's."""
         from izle.screens.login import LoginScreen
 
         app = self.app
         while len(app.screen_stack) > 1:
             app.pop_screen()
         app.idle_prompt_open = False
-        app.push_screen(LoginScreen(message, lang=app.lang, open_desk=lambda: app.desk, hint=self._demo_hint(),
-                                    first_page=self.first_page))
+        if app.reader is not None:
+            app.reader.speaker.next_visitor()
+        login = LoginScreen(message, lang=app.lang, open_desk=lambda: app.desk, hint=self._demo_hint(),
+                            first_page=self.first_page)
+        login.message_lang = message_lang or app.lang  # the voice that says it (tui/speech.py)
+        app.push_screen(login)
 
     def _demo_hint(self) -> dict | None:
         """The demo identity to try, of this mode's kind (an operator's in operator mode)."""
@@ -240,8 +245,10 @@ class Router:
     def end_session(self, reason: str, message: str = "") -> None:
         """Log out: the audit row is written by a worker, the screens are cleared at once.
 
-        `message` is a msgid, translated after a kiosk's language is reset, so the next person
-        reads it in the terminal's own language, not in the last person's.
+        `message` is a msgid, said in the language of the person leaving (their goodbye, or
+        why they were logged out); on a kiosk the screen then goes back to the terminal's
+        language, and the goodbye goes after GOODBYE_SECONDS or at the next key, whichever
+        comes first, so the next person never reads the last one's.
         """
         app = self.app
         if app.settings.end_on_logout:  # nobody else comes to a browser's tab: the run ends
@@ -254,9 +261,12 @@ class Router:
         if closed is not None:
             app.run_worker(partial(app.desk.record_logout, closed, reason), thread=True,
                            exit_on_error=False)
+        goodbye, visitor_lang = (_(message) if message else ""), app.lang
         if app.kiosk and app.lang != app.settings.lang:
             app.set_lang(app.settings.lang)
-        self.show_login(_(message) if message else "")
+        self.show_login(goodbye, message_lang=visitor_lang)
+        if goodbye and app.kiosk:
+            app.start_goodbye()
 
     def out_of_service(self, detail: str) -> None:
         """The register cannot be read: one sentence instead of a crash or half a letter."""

@@ -12,10 +12,13 @@ from izle.data.limits import Limits
 from izle.data.modes import Mode
 
 MODES = (Mode.CITIZEN, Mode.OPERATOR)  # a terminal's; the API's runs without a screen
+THEME_NAMES = ("izle", "izle-high-contrast")  # tui/themes.py
 DEFAULT_IDLE_TIMEOUT = {Mode.CITIZEN: 60.0, Mode.OPERATOR: 900.0}
 # The keys of the app-wide actions, by binding id; a keymap may move them (kiosk keyboards
 # without F-keys): `--keymap "help=ctrl+h logout=ctrl+l back=escape,ctrl+b"`.
-DEFAULT_KEYS = {"help": "f1", "logout": "f3", "language": "f2", "back": "escape,f12"}
+DEFAULT_KEYS = {"help": "f1", "logout": "f3", "language": "f2", "back": "escape,f12",
+                # Speech (a kiosk with --speech): keys a numeric keypad has and no field takes.
+                "speak-again": "asterisk", "speak-pause": "slash"}
 
 
 @dataclass(frozen=True)
@@ -32,12 +35,18 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     keymap: dict[str, str] = field(default_factory=dict)
     end_on_logout: bool = False           # a browser's session (izle serve): a logout ends the run
+    theme: str = "izle"                   # tui/themes.py: izle or izle-high-contrast
+    speech: bool = False                  # say each screen aloud through espeak-ng
+    speech_private: bool = False          # a headset: personal data may be said
+    speech_to: Path | None = None         # write WAVs and utterances.jsonl here instead
 
     def __post_init__(self) -> None:
         mode = Mode(self.mode)  # its name ("citizen") is accepted too; ValueError when unknown
         if mode not in MODES:
             raise ValueError(f"unknown mode: {self.mode}")
         object.__setattr__(self, "mode", mode)
+        if self.theme not in THEME_NAMES:
+            raise ValueError(f"unknown theme: {self.theme} (one of {', '.join(THEME_NAMES)})")
 
     @property
     def register(self) -> Path:

@@ -8,7 +8,7 @@ from datetime import date
 from izle.data.i18n import N_
 from izle.data.letters import Agency
 from izle.data.problems import Problem
-from izle.data.text import fold, normalize_fin, normalize_phone, normalize_reg_no, parse_date
+from izle.data.text import fold, normalize_fin, normalize_phone, normalize_reg_no, parse_typed_date
 
 LOWEST_YEAR = 1991  # the Committee's register starts with independence
 
@@ -34,7 +34,7 @@ def check_date(text: str, today: date) -> date | FormProblem:
     if not text.strip():
         return FormProblem("date", Problem("empty", N_("Enter the registration date, e.g. 05.03.2026.")))
     try:
-        value = parse_date(text)
+        value = parse_typed_date(text)  # 05.03.2026, or 05032026 from a keypad
     except ValueError:
         return FormProblem("date", Problem("no_such_date", N_("There is no such date. Enter it as DD.MM.YYYY, e.g. 05.03.2026.")))
     if value > today:

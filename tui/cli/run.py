@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from izle.tui.cli import LazyGroup
 from izle.data.i18n import LANGUAGES, _, set_language
+from izle.tui.settings import THEME_NAMES
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True,
@@ -37,10 +39,18 @@ from izle.data.i18n import LANGUAGES, _, set_language
               help=_("other keys for help, logout, language and back, e.g. \"help=ctrl+h logout=ctrl+l\""))
 # `izle serve` runs each browser session with it: one person's session, whose logout ends it.
 @click.option("--end-on-logout", is_flag=True, hidden=True)
+@click.option("--theme", type=click.Choice(THEME_NAMES), default="izle", envvar="IZLE_THEME",
+              show_default=True, help=_("colours: izle, or izle-high-contrast (text at 7:1 or more)"))
+@click.option("--speech", is_flag=True, help=_("say each screen aloud (espeak-ng)"))
+@click.option("--speech-private", is_flag=True,
+              help=_("a kiosk with a headset: names, numbers and a letter's details may be said"))
+@click.option("--speech-to", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar=_("DIR"), help=_("write what would be said to DIR (numbered WAV files and utterances.jsonl) instead of playing it"))
 @click.pass_context
 def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool, kiosk: bool,
         lang: str | None, terminal: str | None, idle_timeout: float | None,
-        confirm_timeout: float, keymap: str | None, end_on_logout: bool) -> None:
+        confirm_timeout: float, keymap: str | None, end_on_logout: bool, theme: str,
+        speech: bool, speech_private: bool, speech_to: Path | None) -> None:
     """Run the TUI, or prepare the context of an administrator's subcommand (help above)."""
     set_language(lang or "az")
     if ctx.invoked_subcommand is not None:
@@ -48,7 +58,14 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
     if operator and kiosk:
         raise click.UsageError(_("--kiosk is for citizens; it cannot be combined with --operator."))
     settings = _settings(db, state, operator, kiosk, lang, terminal, idle_timeout,
-                         confirm_timeout, keymap, end_on_logout)
+                         confirm_timeout, keymap, end_on_logout, theme)
+    settings = replace(settings, speech=speech or speech_private, speech_private=speech_private,
+                       speech_to=speech_to)
+    if settings.speech or speech_to:
+        from izle.data.speech import espeak_missing
+
+        if missing := espeak_missing():  # one sentence; the terminal works on without a voice
+            click.echo(_(missing), err=True)
     check_register(settings.register, settings.terminal_db,
                    may_build_demo=db is None and not settings.kiosk)
     from izle.tui.app import IzleApp
@@ -67,7 +84,7 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
 
 
 def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_timeout,
-              keymap, end_on_logout=False) -> "Settings":
+              keymap, end_on_logout=False, theme="izle") -> "Settings":
     from izle.data.db import register_path, state_path
     from izle.data.modes import Mode
     from izle.tui.settings import Settings, parse_keymap
@@ -81,7 +98,8 @@ def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_
     return Settings(db_path=register, state_path=state_path(register, state),
                     mode=Mode.OPERATOR if operator else Mode.CITIZEN, kiosk=kiosk, lang=lang or "az",
                     idle_timeout=idle_timeout, confirm_timeout=confirm_timeout,
-                    terminal=terminal, keymap=keys, end_on_logout=end_on_logout)
+                    terminal=terminal, keymap=keys, end_on_logout=end_on_logout,
+                    theme=theme)
 
 
 def check_register(register: Path, terminal_db: Path, *, may_build_demo: bool) -> None:
