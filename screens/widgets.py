@@ -143,7 +143,7 @@ class LocalFooter(Widget, can_focus=False):
 
     def compose(self):
         """On a kiosk: each action a button Tab reaches (a keypad has no F-keys)."""
-        if getattr(self.app, "kiosk", False):
+        if self.app.has_class("-kiosk"):
             self.add_class("-kiosk")
             yield from kiosk_buttons(self)
 

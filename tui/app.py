@@ -144,6 +144,7 @@ class IzleApp(App, inherit_bindings=False):
         self.reader = self._screen_reader(voice)
         self.router = Router(self)
         if settings.kiosk:
+            self.add_class("-kiosk")  # what a screen may ask the App (`has_class`) and style on
             self.ALLOW_SELECT = False
             # With this set, ctrl+c/ctrl+z would reach the process as signals again.
             os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
