@@ -45,7 +45,7 @@ class Desk:
         self._lock = threading.RLock()
         self.trail = AuditTrail(store, terminal, self.audit_mode, lambda: self.actor)
         self.misses = MissRules(store, clock, self.limits, self.profile, self.trail)
-        self.logins = Logins(provider, self.profile, self.trail, self._tag)
+        self.logins = Logins(provider, self.profile, self.trail, self._tag, self._register_kind)
 
     # The audit
 
@@ -62,6 +62,13 @@ class Desk:
                       actor: str | None = None) -> bool:
         """`record`, for steps that go on anyway (a refusal, a logout); False if it failed."""
         return self.trail.record_safely(action, outcome, query, actor)
+
+    def _register_kind(self) -> str | None:
+        """What the register says it is; unreadable: not known to be a demo."""
+        try:
+            return self.register.meta("kind")
+        except sqlite3.Error:
+            return None
 
     def _tag(self, value: str) -> str:
         try:

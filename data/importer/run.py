@@ -11,7 +11,7 @@ from pathlib import Path
 
 from izle.data.clock import SystemClock
 from izle.data.db import connect_write, transaction
-from izle.data.guard import mark_imported
+from izle.data.guard import drop_demo_identities, mark_imported
 from izle.data.importer.batches import validated_batches
 from izle.data.importer.kinds import KINDS, ImportResult, Progress
 from izle.data.importer.parallel import batches
@@ -52,6 +52,8 @@ def import_file(
             conn, lambda: _import_into(conn, source, kind, strict, dry_run, progress, today, big))
     finally:
         conn.close()
+    if result.committed and state is not None:
+        drop_demo_identities(state)  # real records now: no published demo key opens them
     return result
 
 
