@@ -90,9 +90,11 @@ def _identity(row: sqlite3.Row | None) -> Identity | None:
 
 def upsert_identity(
     conn: sqlite3.Connection, *, user_id: str, phone: str, fin: str, full_name: str,
-    role: str, pin1: str,
+    role: str, pin1: str, pin1_hash: str | None = None,
 ) -> None:
-    """Add an identity or replace its details and PIN1 (which also unblocks it)."""
+    """Add an identity or replace its details and PIN1 (which also unblocks it). `pin1_hash`:
+    PIN1 already hashed by the caller, outside its write transaction (scrypt is slow, and the
+    terminal's sessions write this file too)."""
     if role not in ROLES:
         raise ValueError(f"unknown role: {role}")
     if not valid_pin(pin1):
@@ -105,7 +107,7 @@ def upsert_identity(
            ON CONFLICT(user_id) DO UPDATE SET phone=excluded.phone, fin=excluded.fin,
                full_name=excluded.full_name, role=excluded.role, pin1_hash=excluded.pin1_hash,
                failed_pins=0, blocked_at=NULL, updated_at=excluded.updated_at""",
-        (user_id, phone, fin, full_name, role, hash_pin(pin1), stamp, stamp),
+        (user_id, phone, fin, full_name, role, pin1_hash or hash_pin(pin1), stamp, stamp),
     )
 
 
@@ -178,23 +180,38 @@ def check_pin(conn: sqlite3.Connection, user_id: str, pin: str,
               now: str | None = None) -> tuple[PinCheck, int]:
     """Check PIN1 and count failures; returns the outcome and the tries left.
 
+    scrypt runs before the write transaction (it is slow, and every session of the terminal
+    writes this file); the count is then written only if PIN1 was not changed meanwhile.
     `now` (ISO 8601) stamps a block; the caller's clock, so tests control it."""
-    with transaction(conn):
-        row = conn.execute(
-            "SELECT pin1_hash, failed_pins, blocked_at FROM identities WHERE user_id = ?",
-            (user_id,),
-        ).fetchone()
-        if row is None or row["blocked_at"] is not None:
+    for _attempt in range(3):
+        stored = _pin_state(conn, user_id)
+        if stored is None:
             return PinCheck.BLOCKED, 0
-        if pin_matches(pin, row["pin1_hash"]):
-            conn.execute("UPDATE identities SET failed_pins = 0 WHERE user_id = ?", (user_id,))
-            return PinCheck.OK, MAX_PIN_TRIES
-        failed = (row["failed_pins"] or 0) + 1
-        blocked_at = (now or now_iso()) if failed >= MAX_PIN_TRIES else None
-        conn.execute(
-            "UPDATE identities SET failed_pins = ?, blocked_at = ? WHERE user_id = ?",
-            (failed, blocked_at, user_id),
-        )
+        matched = pin_matches(pin, stored)
+        with transaction(conn):
+            if _pin_state(conn, user_id) != stored:
+                continue  # changed or blocked while hashing: check against what is there now
+            if matched:
+                conn.execute("UPDATE identities SET failed_pins = 0 WHERE user_id = ?", (user_id,))
+                return PinCheck.OK, MAX_PIN_TRIES
+            return _count_wrong_pin(conn, user_id, now)
+    return PinCheck.BLOCKED, 0  # PIN1 kept changing under us: refuse rather than guess
+
+
+def _pin_state(conn: sqlite3.Connection, user_id: str) -> str | None:
+    """The stored PIN1 hash, or None when there is no such identity or it is blocked."""
+    row = conn.execute("SELECT pin1_hash, blocked_at FROM identities WHERE user_id = ?",
+                       (user_id,)).fetchone()
+    return None if row is None or row["blocked_at"] is not None else row["pin1_hash"]
+
+
+def _count_wrong_pin(conn: sqlite3.Connection, user_id: str,
+                     now: str | None) -> tuple[PinCheck, int]:
+    failed = (conn.execute("SELECT failed_pins FROM identities WHERE user_id = ?",
+                           (user_id,)).fetchone()[0] or 0) + 1
+    blocked_at = (now or now_iso()) if failed >= MAX_PIN_TRIES else None
+    conn.execute("UPDATE identities SET failed_pins = ?, blocked_at = ? WHERE user_id = ?",
+                 (failed, blocked_at, user_id))
     if blocked_at:
         return PinCheck.BLOCKED, 0
     return PinCheck.WRONG, MAX_PIN_TRIES - failed

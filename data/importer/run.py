@@ -163,7 +163,7 @@ def _estimate_rows(path: Path) -> int:
 def _import_identities(state: Path, source: Source, *, strict: bool, dry_run: bool,
                        today: date) -> ImportResult:
     """Identities go to terminal.db; PIN1 is hashed, compared by hash, and never reported."""
-    from izle.data.identities import get_identity, pin_matches, upsert_identity
+    from izle.data.identities import get_identity, hash_pin, pin_matches, upsert_identity
 
     result = ImportResult("identities", dry_run=dry_run, strict=strict)
     rows: list[tuple] = []
@@ -183,8 +183,9 @@ def _import_identities(state: Path, source: Source, *, strict: bool, dry_run: bo
                                   (user_id,)).fetchone()
             same = (old is not None and (old.phone, old.fin, old.full_name, old.role)
                     == (phone, fin, full_name, role) and pin_matches(pin1, stored[0]))
-            plan.append((old is None, same, dict(user_id=user_id, phone=phone, fin=fin,
-                                                 full_name=full_name, role=role, pin1=pin1)))
+            values = dict(user_id=user_id, phone=phone, fin=fin, full_name=full_name, role=role,
+                          pin1=pin1, pin1_hash=None if same else hash_pin(pin1))
+            plan.append((old is None, same, values))
 
         def apply() -> ImportResult:
             for new, same, values in plan if not (strict and result.refused) else []:
