@@ -123,3 +123,41 @@ def test_messages_name_the_rule_that_was_broken(register, tmp_path):
         (2, "applicant_fin"): "not a FIN: 7 Latin letters and digits, without I and O",
         (3, "answered_on"): "a value is required because the status is answered",
     }
+
+
+def test_an_xlsx_cell_over_excels_limit_is_refused_before_it_is_read(register, tmp_path):
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["code", "name_az"])
+    book.active.append(["XGI", "HUGE"])
+    made = tmp_path / "made.xlsx"
+    book.save(made)
+    path = tmp_path / "agencies.xlsx"  # the same workbook, its one inline string 20 MB long
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"HUGE", "ə".encode() * 10_000_000)
+            out.writestr(member, data)
+    assert path.stat().st_size < 100_000  # small on disk, huge unpacked
+
+    with pytest.raises(FileProblem) as refused:
+        import_file(register, path, "agencies", today=TODAY)
+
+    assert refused.value.problem.message.startswith("a cell holds more than 32,767 characters")
+
+
+def test_an_xlsx_with_cells_under_the_limit_imports(register, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "name_az"])
+    sheet.append(["XGI", "Xaçmaz Gömrük İdarəsi " + "ə" * 200])
+    path = tmp_path / "agencies.xlsx"
+    book.save(path)
+
+    assert import_file(register, path, "agencies", today=TODAY).added == 1
