@@ -25,8 +25,11 @@ def check_register(register_path: Path, state_path: Path | None = None) -> list[
     """Every problem found in register.db and (when it exists) terminal.db; [] when sound."""
     register_path = Path(register_path)
     if not register_path.is_file():
-        return [Problem("missing", N_("No register at {path}."), {"path": str(register_path)},
-                        str(register_path))]
+        from izle.data.schema import not_a_file
+
+        problem = not_a_file(register_path) or Problem(
+            "missing", N_("No register at {path}."), {"path": str(register_path)})
+        return [replace(problem, path=str(register_path))]
     problems = _check_file(register_path, _register_checks, REGISTER_MIGRATIONS)
     if state_path is not None and Path(state_path).is_file():
         problems += _check_file(Path(state_path), _terminal_checks, TERMINAL_MIGRATIONS)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import sqlite3
 import sys
 
 import click
 
 from izle.data.i18n import N_
+from izle.data.problems import ProblemError
 
 # name -> "module:attribute"; each module holds one click command or group.
 SUBCOMMANDS = {
@@ -81,4 +83,14 @@ def main(args: list[str] | None = None) -> None:
     use_language_process_wide(requested_language(args, os.environ))
     from izle.tui.cli.run import run  # the group itself, its help now in the chosen language
 
-    run(args=args, prog_name="izle")
+    try:
+        run(args=args, prog_name="izle")
+    except (sqlite3.Error, OSError, ProblemError) as error:
+        # The last net under every command: a file that cannot be read or written (a full
+        # disk, a newer schema) gets one sentence and exit status 1, as click's own errors do.
+        from izle.data.i18n import _
+        from izle.tui.cli.run import describe_error
+
+        click.echo(_("izle: the data could not be read or written: {reason}").format(
+            reason=describe_error(error)), err=True)
+        sys.exit(1)
