@@ -38,6 +38,7 @@ class Identity:
     role: str
     failed_pins: int
     blocked: bool
+    lookups_locked: bool = False
 
 
 class PinCheck(Enum):
@@ -85,6 +86,7 @@ def _identity(row: sqlite3.Row | None) -> Identity | None:
         user_id=row["user_id"], phone=row["phone"], fin=row["fin"] or "",
         full_name=row["full_name"] or "", role=row["role"],
         failed_pins=row["failed_pins"] or 0, blocked=row["blocked_at"] is not None,
+        lookups_locked=bool(row["lookups_locked_at"]) if "lookups_locked_at" in row.keys() else False,
     )
 
 
@@ -217,19 +219,36 @@ def _count_wrong_pin(conn: sqlite3.Connection, user_id: str,
     return PinCheck.WRONG, MAX_PIN_TRIES - failed
 
 
-def unblock(conn: sqlite3.Connection, user_id: str, now: datetime | None = None) -> bool:
-    """Unblock PIN1 (as a PUK would) and lift a lock on the person's lookups.
+@dataclass(frozen=True)
+class Lifted:
+    """What an unblock lifted; true when the identity exists."""
+
+    found: bool
+    pin_block: bool = False
+    lookup_lock: bool = False
+
+    def __bool__(self) -> bool:
+        return self.found
+
+
+def unblock(conn: sqlite3.Connection, user_id: str, now: datetime | None = None) -> Lifted:
+    """Unblock PIN1 (as a PUK would) and lift a lock on the person's lookups; says which of
+    the two there was to lift (in the caller's transaction, read and changed together).
 
     Lifting a lock records when (`lookups_unlocked_at`, milliseconds as the audit writes
     them): the misses that led to it are then forgiven, not counted towards the next lock."""
     moment = now or SystemClock().now()
-    cur = conn.execute(
+    row = conn.execute("SELECT blocked_at, lookups_locked_at FROM identities WHERE user_id = ?",
+                       (user_id,)).fetchone()
+    if row is None:
+        return Lifted(False)
+    conn.execute(
         "UPDATE identities SET failed_pins = 0, blocked_at = NULL,"
         " lookups_unlocked_at = CASE WHEN lookups_locked_at IS NULL THEN lookups_unlocked_at"
         " ELSE ? END, lookups_locked_at = NULL, updated_at = ? WHERE user_id = ?",
         (moment.isoformat(timespec="milliseconds"), moment.isoformat(timespec="seconds"), user_id),
     )
-    return cur.rowcount == 1
+    return Lifted(True, pin_block=row[0] is not None, lookup_lock=row[1] is not None)
 
 
 def lock_lookups(conn: sqlite3.Connection, user_id: str, now: str) -> None:

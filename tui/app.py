@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # loaded with the desk, after the login screen's first paint
 IDLE_TICK = 0.25  # seconds between idle checks: cheap, and a prompt is never late
 GOODBYE_SECONDS = 8.0  # a kiosk's goodbye stays this long, or until the next key
 SPEECH_TICK = 0.1  # seconds between looks for a new error or result to say
+NOTICE_SECONDS = 20.0  # long enough to read a path aloud
 # What no key may do on a kiosk: leave, suspend, open the palette or save the screen.
 KIOSK_LOCKED_ACTIONS = frozenset({"quit", "help_quit", "suspend_process", "command_palette",
                                   "screenshot"})
@@ -229,6 +230,8 @@ class IzleApp(App, inherit_bindings=False):
             self.screen_change_signal.subscribe(self, self._screen_changed)
             self.set_interval(SPEECH_TICK, self._speak_changes)
         self.router.start()
+        if self.settings.notice:  # what the terminal said before the app took the screen
+            self.notify(self.settings.notice, timeout=NOTICE_SECONDS, markup=False)
         self.set_interval(IDLE_TICK, self._check_idle)
         # After the first paint: load what the first lookup would otherwise wait for, and read
         # every page of the register once (quick_check) — damage found then, not mid-lookup.

@@ -77,10 +77,11 @@ def localize_metavars(command: click.Command) -> None:
 
 
 def main(args: list[str] | None = None) -> None:
-    from izle.data.i18n import requested_language, use_language_process_wide
+    from izle.data.i18n import lang_options_first, requested_language, use_language_process_wide
 
-    args = sys.argv[1:] if args is None else args
-    use_language_process_wide(requested_language(args, os.environ))
+    args = lang_options_first(sys.argv[1:] if args is None else args)
+    wants_help = any(arg in ("--help", "-h") for arg in args)
+    use_language_process_wide(requested_language(args, os.environ, for_help=wants_help))
     from izle.tui.cli.run import run  # the group itself, its help now in the chosen language
 
     try:
