@@ -149,6 +149,7 @@ class Api:
         from izle.data.letters import Register
         from izle.data.schema import ensure_terminal
         from izle.data.terminal import TerminalStore
+        from izle.tui.cli.common import cli_clock
 
         clock = cli_clock()
         ensure_terminal(state)
