@@ -99,6 +99,9 @@ class Desk:
     def check_api(self, agency: str, number: str, date_text: str, fin: str | None,
                   surname: str | None) -> LookupRequest | FormProblem:
         """A machine's request, checked like the number form, plus exactly one of FIN/surname."""
+        if bad := forms.not_text(agency=agency or "", number=number, date=date_text,
+                                 caller=fin or "", surname=surname or ""):
+            return FormProblem("caller" if bad.field == "surname" else bad.field, bad.problem)
         found = self.register.agency(str(agency or "").strip())
         return forms.check_api(found, number, date_text, fin, surname, self.today())
 
