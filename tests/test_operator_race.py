@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from textual.widgets import DataTable
 
+from izle.data.desk import LoginOutcome, Mode
 from izle.data.limits import Limits
 from izle.screens.letters import ApplicantScreen
 from tests.conftest import CITIZEN_FIN, OPERATOR, OTHER_FIN, izle_app
@@ -97,3 +98,27 @@ async def test_caller_as_letter_is_never_opened_after_caller_bs_search(register)
         assert not showing_result(app)
         assert all(key.split("|")[1] == "01-31/4000" for key in shown_keys(app))
     assert [r["query"]["answer"] for r in audit_rows(register, "stale_answer")] == ["letter"]
+
+
+def test_a_lookup_while_terminal_db_was_busy_is_audited_with_its_real_caller(register, monkeypatch):
+    """The caller's keyed hash is made with the audit row, in its transaction: a terminal.db
+    that could not be read a moment before (locked; here the store's separate tagging made
+    to fail as it did then) no longer leaves the row saying "?"."""
+    from izle.data.audit import keyed_tag
+    from izle.data.db import connect_write
+    from izle.data.terminal import StoreError
+    from tests.test_desk import log_in as desk_log_in, make_desk, request
+
+    desk = make_desk(register, Mode.OPERATOR)
+    assert desk_log_in(desk, OPERATOR) is LoginOutcome.OK
+
+    def busy(value: str) -> str:
+        raise StoreError()
+
+    monkeypatch.setattr(desk.store, "tag", busy)
+    desk.lookup(request(desk, "01-31/3073", "05.03.2026", caller="Quliyeva"))
+
+    [row] = audit_rows(register, "lookup")
+    conn = connect_write(register.with_name("terminal.db"))
+    assert row["query"]["caller"] == keyed_tag(conn, "quliyeva") != "?"
+    conn.close()

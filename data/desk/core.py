@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from datetime import date
 
+from izle.data.audit import Tagged
 from izle.data.caller import caller_key, caller_matches, same_surname
 from izle.data.clock import Clock
 from izle.data.letters import Agency, LetterRow, LetterView, Register
@@ -70,11 +71,9 @@ class Desk:
         except sqlite3.Error:
             return None
 
-    def _tag(self, value: str) -> str:
-        try:
-            return self.store.tag(value)
-        except StoreError:
-            return "?"
+    def _tag(self, value: str) -> Tagged:
+        """Hashed with the audit row it goes into (data/audit.py's Tagged)."""
+        return Tagged(value)
 
     # The forms, with this terminal's clock and mode
 
