@@ -40,7 +40,7 @@ class Logins:
     """Asks the provider, applies the mode's rule and audits; the desk keeps the session."""
 
     def __init__(self, provider: MobileIdProvider, profile: ModeProfile, trail: AuditTrail,
-                 tag: Callable[[str], str], register_kind: Callable[[], str | None]) -> None:
+                 tag: Callable[[str], object], register_kind: Callable[[], str | None]) -> None:
         self.provider, self.profile, self.trail = provider, profile, trail
         self._tag = tag  # personal data goes to the audit log only as its keyed hash
         self._register_kind = register_kind  # `meta.kind`: a demo's keys open only a demo
