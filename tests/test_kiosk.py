@@ -40,7 +40,7 @@ def kiosk(register, **options) -> IzleApp:
     return izle_app(register, kiosk=True, **options)
 
 
-async def wait_for(pilot, condition, timeout: float = 3.0) -> None:
+async def wait_for(pilot, condition, timeout: float = 15.0) -> None:
     """Let timers run until `condition()` holds (or fail after `timeout` seconds)."""
     for _ in range(int(timeout / 0.05)):
         if condition():
