@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
 OPERATOR = next(i for i in IDENTITIES if i.role == "operator")
 CITIZEN = next(i for i in IDENTITIES if i.role == "citizen")
+ADMIN = next(i for i in IDENTITIES if i.role == "admin")
 
 
 def izle(*args: str) -> subprocess.CompletedProcess:
@@ -113,7 +114,8 @@ def log_in(desk: Desk, user_id: str, phone: str, pin1: str) -> LoginOutcome:
     return desk.poll_login(phone, user_id, started).outcome
 
 
-@pytest.mark.parametrize("who, mode", [(OPERATOR, Mode.OPERATOR), (CITIZEN, Mode.CITIZEN)])
+@pytest.mark.parametrize("who, mode", [(OPERATOR, Mode.OPERATOR), (CITIZEN, Mode.CITIZEN),
+                                       (ADMIN, Mode.CITIZEN)])  # a kiosk's stop screen
 def test_a_demo_identity_left_in_terminal_db_cannot_log_in_on_real_data(register, who, mode):
     conn = connect_write(register.with_name("terminal.db"))
     upsert_identity(conn, user_id=who.user_id, phone=who.phone, fin=who.fin,
