@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from izle.data.demo import build_demo
+from izle.data.schema import TERMINAL_MIGRATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOKUP = ("lookup", "--json", "--agency", "BBGI", "--number", "1", "--date", "01.01.2026",
@@ -62,7 +63,8 @@ def newer_terminal(register: Path) -> None:
     conn.close()
 
 
-NEWER = "terminal.db was written by a newer İzlə (schema version 9; this one knows 3)"
+NEWER = (f"terminal.db was written by a newer İzlə (schema version 9; this one knows"
+         f" {len(TERMINAL_MIGRATIONS)})")
 
 
 def test_a_newer_terminal_db_stops_the_tui_before_its_first_screen(demo):
