@@ -339,13 +339,13 @@ async def test_sigterm_as_the_fifth_miss_logout_mounts_the_login_stops_cleanly(r
         await choose_agency(pilot, "baki")
         for attempt in range(4):
             await look_up(pilot, f"00-00/{attempt}", "05.03.2026")
-        ending = app.end_session
+        ending = app.router.end_session
 
         def signalled_end(*args, **kwargs):
             os.kill(os.getpid(), signal.SIGTERM)  # lands while the login is being mounted
             return ending(*args, **kwargs)
 
-        app.end_session = signalled_end
+        app.router.end_session = signalled_end
         await look_up(pilot, "00-00/5", "05.03.2026")
         await wait_for(pilot, lambda: app.return_code is not None)
         assert app.return_code == 0
