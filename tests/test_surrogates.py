@@ -59,7 +59,7 @@ def test_the_json_api_answers_bad_input_for_a_surrogate_in_each_field(register, 
     done = CliRunner().invoke(run, ["--lang", "en", "lookup", "--json", "--stdin", "--db", str(register)],
                               input=line + "\n")
     assert done.exit_code == 0 and "Traceback" not in done.output
-    assert "not a letter, digit or sign" in json.loads(done.stdout)["error"]
+    assert json.loads(done.stdout)["code"] == "bad_text"
 
 
 async def test_a_surrogate_typed_into_the_caller_check_is_a_sentence_on_screen(register):
