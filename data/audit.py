@@ -118,6 +118,20 @@ def keyed_tag(conn: sqlite3.Connection, value: str, rng: random.Random | None = 
     return hmac.new(_secret(conn, rng), value.encode(), hashlib.sha256).hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class Tagged:
+    """Personal data the audit keeps only as its keyed hash: hashed when its row is written,
+    in that row's transaction, where the key can be read or made even if terminal.db was busy
+    when the answer was being prepared (so a row never says "?" for its caller)."""
+
+    value: str
+
+
+def _tags_resolved(conn: sqlite3.Connection, query: dict, rng: random.Random | None) -> dict:
+    return {key: keyed_tag(conn, value.value, rng) if isinstance(value, Tagged) else value
+            for key, value in query.items()}
+
+
 def append(
     conn: sqlite3.Connection, *, terminal: str, mode: str, actor: str, action: str,
     outcome: str, query: dict | None = None, at: str | None = None,
@@ -136,7 +150,8 @@ def append(
         row = {
             "seq": seq, "at": at or SystemClock().now().isoformat(timespec="milliseconds"),
             "terminal": terminal, "mode": mode, "actor": actor, "action": action,
-            "query": json.dumps(query or {}, ensure_ascii=False, sort_keys=True),
+            "query": json.dumps(_tags_resolved(conn, query or {}, rng), ensure_ascii=False,
+                                sort_keys=True),
             "outcome": outcome,
         }
         digest = row_hash(row, prev)

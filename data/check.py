@@ -25,8 +25,11 @@ def check_register(register_path: Path, state_path: Path | None = None) -> list[
     """Every problem found in register.db and (when it exists) terminal.db; [] when sound."""
     register_path = Path(register_path)
     if not register_path.is_file():
-        return [Problem("missing", N_("No register at {path}."), {"path": str(register_path)},
-                        str(register_path))]
+        from izle.data.schema import not_a_file
+
+        problem = not_a_file(register_path) or Problem(
+            "missing", N_("No register at {path}."), {"path": str(register_path)})
+        return [replace(problem, path=str(register_path))]
     problems = _check_file(register_path, _register_checks, REGISTER_MIGRATIONS)
     if state_path is not None and Path(state_path).is_file():
         problems += _check_file(Path(state_path), _terminal_checks, TERMINAL_MIGRATIONS)
@@ -113,7 +116,8 @@ def _integrity(conn: sqlite3.Connection, path: Path) -> list[Problem]:
 
 def _register_checks(conn: sqlite3.Connection) -> list[Problem]:
     return [*_unfilled(conn), *_foreign_keys(conn), *_orphan_movements(conn),
-            *_executors_elsewhere(conn), *_unknown_statuses(conn), *_calendar_kinds(conn)]
+            *_executors_elsewhere(conn), *_unknown_statuses(conn), *_calendar_kinds(conn),
+            *_lost_letters(conn)]
 
 
 # meta keys written only by a completed import, demo or sync
@@ -145,6 +149,27 @@ def _unfilled(conn: sqlite3.Connection) -> list[Problem]:
     if conn.execute(f"SELECT 1 FROM meta WHERE key IN ({marks})", FILLED_BY).fetchone():
         return []
     return [Problem("unfilled", UNFILLED)]
+
+
+def _lost_letters(conn: sqlite3.Connection) -> list[Problem]:
+    """Names stored with `?` or U+FFFD where letters stood (a lossy save imported before the
+    importer refused them): SQL finds the candidates, the importer's own rule decides."""
+    from izle.data.lost_letters import REPLACEMENT, STORED_WORDS, lost_letters
+
+    problems = []
+    for table, column in STORED_WORDS:
+        found = [value for (value,) in conn.execute(
+            f"SELECT {column} FROM {table} WHERE instr({column}, '?') OR instr({column}, ?)"
+            " ORDER BY rowid", (REPLACEMENT,)) if lost_letters(value, column)]
+        if found:
+            problems.append(Problem(
+                "lost_letters",
+                N_("{count} values of {table}.{column} have “?” or “�” where letters stood"
+                   " (a file saved without them was imported), e.g. “{example}”. Import them"
+                   " again from a file saved as “CSV UTF-8”."),
+                {"count": len(found), "table": table, "column": column,
+                 "example": found[0][:60]}))
+    return problems
 
 
 def _foreign_keys(conn: sqlite3.Connection) -> list[Problem]:

@@ -33,6 +33,17 @@ def state_path(register: Path, state: str | os.PathLike | None = None) -> Path:
     return Path(state).expanduser() if state else register.with_name(STATE_NAME)
 
 
+class NotAFile(sqlite3.OperationalError):
+    """The path names something that is not a regular file (a FIFO, a device, a folder):
+    opening it would block or read what is not a database, so it is refused first."""
+
+
+def require_regular(path: Path) -> None:
+    """NotAFile unless `path` is absent (SQLite creates it) or a regular file."""
+    if Path(path).exists() and not Path(path).is_file():
+        raise NotAFile(f"{path} is not a regular file")
+
+
 def _tune(conn: sqlite3.Connection) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -47,6 +58,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     be opened `mode=ro`: SQLite must create the `-shm` file beside it. Such a register is
     opened `immutable=1` instead — correct there, because nothing can write it.
     """
+    require_regular(path)
     base = Path(path).resolve().as_uri()
     conn = _tune(sqlite3.connect(f"{base}?mode=ro", uri=True, check_same_thread=False))
     try:
@@ -60,6 +72,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
 def connect_write(path: Path) -> sqlite3.Connection:
     """A read-write connection in autocommit mode; callers open transactions explicitly."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    require_regular(path)
     conn = _tune(sqlite3.connect(path, isolation_level=None, check_same_thread=False))
     return conn
 

@@ -69,6 +69,19 @@ def store_public_holidays(conn, years: range = DEFAULT_YEARS) -> int:
     return conn.total_changes - before
 
 
+def refresh_public_holidays(conn, years: range = DEFAULT_YEARS) -> tuple[int, int, int]:
+    """`store_public_holidays`, telling what it changed: (added, removed, unchanged) generated
+    rows, compared by date, kind and note (a second refresh changes nothing)."""
+    first, last = f"{years[0]:04d}-01-01", f"{years[-1]:04d}-12-31"
+    select = ("SELECT date, kind, note FROM calendar WHERE substr(note, 1, ?) = ?"
+              " AND date BETWEEN ? AND ?")
+    args = (len(PUBLIC_SOURCE), PUBLIC_SOURCE, first, last)
+    before = set(conn.execute(select, args).fetchall())
+    store_public_holidays(conn, years)
+    after = set(conn.execute(select, args).fetchall())
+    return len(after - before), len(before - after), len(after & before)
+
+
 def has_public_holidays(conn) -> bool:
     return conn.execute("SELECT 1 FROM calendar WHERE substr(note, 1, ?) = ? LIMIT 1",
                         (len(PUBLIC_SOURCE), PUBLIC_SOURCE)).fetchone() is not None

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from izle.data.db import connect_write, transaction
+from izle.data.demo_identities import CITIZENS, IDENTITIES, RESERVED_FINS, DemoIdentity  # noqa: F401
 from izle.data.guard import RealRegister, RegisterKind, backup, register_kind
 from izle.data.identities import get_identity, upsert_identity
 from izle.data.schema import LETTER_INDEXES, REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS, migrate
@@ -116,27 +117,6 @@ FEMALE_SURNAMES = [s + "a" if s.endswith("v") else s for s in SURNAMES]
 FIN_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I and O, as on ID cards
 
 
-@dataclass(frozen=True)
-class DemoIdentity:
-    user_id: str
-    phone: str  # E.164, as stored
-    pin1: str
-    fin: str
-    full_name: str
-    role: str
-
-
-# Fixed, so a demo PIN someone has learned keeps working whatever the seed.
-IDENTITIES = [
-    DemoIdentity("418263", "+994504127368", "2580", "5ZK8M1P", "Məmmədov Elvin Rauf oğlu", "citizen"),
-    DemoIdentity("527904", "+994557381942", "4721", "7HQ3T2R", "Əliyeva Günel Tofiq qızı", "citizen"),
-    DemoIdentity("630158", "+994706524183", "86420", "2MX9D4B", "Hüseynov Tural Vaqif oğlu", "citizen"),
-    DemoIdentity("741395", "+994512968430", "3096", "9AC6L5S", "Quliyeva Nərmin Elçin qızı", "citizen"),
-    DemoIdentity("810274", "+994773045619", "5139", "4PV7K2N", "Rzayeva Səbinə Namiq qızı", "operator"),
-    DemoIdentity("902736", "+994997260853", "7408", "8WD3F6G", "Kərimov Fərid Anar oğlu", "admin"),
-]
-CITIZENS = [i for i in IDENTITIES if i.role == "citizen"]
-RESERVED_FINS = frozenset(i.fin for i in IDENTITIES)
 
 # Statuses by age in days at AS_OF: recent letters wait, old ones are mostly answered.
 # (max age, [(cumulative share, status), ...])

@@ -64,10 +64,50 @@ def _kind_of(conn: sqlite3.Connection) -> RegisterKind:
     return RegisterKind.EMPTY
 
 
+# What only a demo's meta says: the published login hints and how the demo was generated.
+DEMO_META_KEYS = ("demo_hint", "demo_hint_operator", "seed", "letters", "as_of")
+
+
+def take_in_real_data(conn: sqlite3.Connection, kind: str) -> None:
+    """Inside the transaction that brings an administrator's records (`kind`: 'imported' or
+    'synced'): the demo's published hints go with it, and `meta.kind` says what the register
+    is now, so `izle demo` never replaces it silently and no login screen offers a demo key."""
+    placeholders = ", ".join("?" * len(DEMO_META_KEYS))
+    conn.execute(f"DELETE FROM meta WHERE key IN ({placeholders})", DEMO_META_KEYS)
+    conn.execute("INSERT INTO meta (key, value) VALUES ('kind', ?)"
+                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (kind,))
+
+
 def mark_imported(conn: sqlite3.Connection) -> None:
     """Inside an import's transaction: this register now holds an administrator's records."""
-    conn.execute("INSERT INTO meta (key, value) VALUES ('kind', 'imported')"
-                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+    take_in_real_data(conn, "imported")
+
+
+def drop_demo_identities(state: Path) -> int:
+    """Remove the published demo identities from terminal.db once its register holds real
+    data; returns how many went. The login refuses them on such a register anyway
+    (`demo_login_refused`), so a terminal.db that cannot be written now changes no outcome."""
+    from izle.data.db import connect_write, transaction
+    from izle.data.demo_identities import IDENTITIES
+
+    if not Path(state).is_file():
+        return 0
+    conn = connect_write(state)
+    try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'identities'").fetchone():
+            return 0
+        with transaction(conn):
+            return sum(conn.execute("DELETE FROM identities WHERE user_id = ? AND phone = ?",
+                                    (i.user_id, i.phone)).rowcount for i in IDENTITIES)
+    finally:
+        conn.close()
+
+
+def demo_login_refused(register_kind_value: str | None, user_id: str, phone: str) -> bool:
+    """A demo identity logs in only on a demo register: its keys are published."""
+    from izle.data.demo_identities import is_demo_identity
+
+    return register_kind_value != "demo" and is_demo_identity(user_id, phone)
 
 
 def backup(path: Path, now: datetime | None = None) -> Path:

@@ -55,8 +55,10 @@ def translate(message: str, lang: str) -> str:
     return _catalog(lang).gettext(message)
 
 
-def requested_language(args: Sequence[str], environ: Mapping[str, str]) -> str:
-    """The language a command line asks for: `--lang X`/`--lang=X`, else $IZLE_LANG, else az.
+def requested_language(args: Sequence[str], environ: Mapping[str, str],
+                       for_help: bool = False) -> str:
+    """The language a command line asks for: `--lang X`/`--lang=X`, else $IZLE_LANG, else az;
+    `for_help`: a help page follows the locale (LANG) before falling back to az.
 
     Read before click parses anything, because option help is translated when the command
     modules are imported. A value that is not a language is left for click to refuse.
@@ -73,7 +75,43 @@ def requested_language(args: Sequence[str], environ: Mapping[str, str]) -> str:
         if value in LANGUAGES:
             return value
     value = environ.get("IZLE_LANG", "")
-    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+    if value in LANGUAGES:
+        return value
+    return locale_language(environ) if for_help else DEFAULT_LANGUAGE
+
+
+def locale_language(environ: Mapping[str, str]) -> str:
+    """The language of the POSIX locale (LC_ALL, then LC_MESSAGES, then LANG: `ru_RU.UTF-8`
+    is ru), when it is one of ours; else az."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := environ.get(name, ""):
+            code = value.partition("_")[0].partition(".")[0]
+            return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+def lang_options_first(args: Sequence[str]) -> list[str]:
+    """The command line with every `--lang X`/`--lang=X` (before `--`) moved to the front, the
+    last one winning: `izle identity list --lang en` means what `izle --lang en identity list`
+    does (the group's option sets the language of every command)."""
+    rest: list[str] = []
+    found: str | None = None
+    items = list(args)
+    i = 0
+    while i < len(items):
+        arg = items[i]
+        if arg == "--":
+            rest += items[i:]
+            break
+        if arg == "--lang" and i + 1 < len(items):
+            found, i = items[i + 1], i + 2
+            continue
+        if arg.startswith("--lang="):
+            found, i = arg.partition("=")[2], i + 1
+            continue
+        rest.append(arg)
+        i += 1
+    return (["--lang", found] if found is not None else []) + rest
 
 
 def use_language_process_wide(lang: str) -> None:

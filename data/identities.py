@@ -38,6 +38,7 @@ class Identity:
     role: str
     failed_pins: int
     blocked: bool
+    lookups_locked: bool = False
 
 
 class PinCheck(Enum):
@@ -85,14 +86,17 @@ def _identity(row: sqlite3.Row | None) -> Identity | None:
         user_id=row["user_id"], phone=row["phone"], fin=row["fin"] or "",
         full_name=row["full_name"] or "", role=row["role"],
         failed_pins=row["failed_pins"] or 0, blocked=row["blocked_at"] is not None,
+        lookups_locked=bool(row["lookups_locked_at"]) if "lookups_locked_at" in row.keys() else False,
     )
 
 
 def upsert_identity(
     conn: sqlite3.Connection, *, user_id: str, phone: str, fin: str, full_name: str,
-    role: str, pin1: str,
+    role: str, pin1: str, pin1_hash: str | None = None,
 ) -> None:
-    """Add an identity or replace its details and PIN1 (which also unblocks it)."""
+    """Add an identity or replace its details and PIN1 (which also unblocks it). `pin1_hash`:
+    PIN1 already hashed by the caller, outside its write transaction (scrypt is slow, and the
+    terminal's sessions write this file too)."""
     if role not in ROLES:
         raise ValueError(f"unknown role: {role}")
     if not valid_pin(pin1):
@@ -105,7 +109,7 @@ def upsert_identity(
            ON CONFLICT(user_id) DO UPDATE SET phone=excluded.phone, fin=excluded.fin,
                full_name=excluded.full_name, role=excluded.role, pin1_hash=excluded.pin1_hash,
                failed_pins=0, blocked_at=NULL, updated_at=excluded.updated_at""",
-        (user_id, phone, fin, full_name, role, hash_pin(pin1), stamp, stamp),
+        (user_id, phone, fin, full_name, role, pin1_hash or hash_pin(pin1), stamp, stamp),
     )
 
 
@@ -178,41 +182,73 @@ def check_pin(conn: sqlite3.Connection, user_id: str, pin: str,
               now: str | None = None) -> tuple[PinCheck, int]:
     """Check PIN1 and count failures; returns the outcome and the tries left.
 
+    scrypt runs before the write transaction (it is slow, and every session of the terminal
+    writes this file); the count is then written only if PIN1 was not changed meanwhile.
     `now` (ISO 8601) stamps a block; the caller's clock, so tests control it."""
-    with transaction(conn):
-        row = conn.execute(
-            "SELECT pin1_hash, failed_pins, blocked_at FROM identities WHERE user_id = ?",
-            (user_id,),
-        ).fetchone()
-        if row is None or row["blocked_at"] is not None:
+    for _attempt in range(3):
+        stored = _pin_state(conn, user_id)
+        if stored is None:
             return PinCheck.BLOCKED, 0
-        if pin_matches(pin, row["pin1_hash"]):
-            conn.execute("UPDATE identities SET failed_pins = 0 WHERE user_id = ?", (user_id,))
-            return PinCheck.OK, MAX_PIN_TRIES
-        failed = (row["failed_pins"] or 0) + 1
-        blocked_at = (now or now_iso()) if failed >= MAX_PIN_TRIES else None
-        conn.execute(
-            "UPDATE identities SET failed_pins = ?, blocked_at = ? WHERE user_id = ?",
-            (failed, blocked_at, user_id),
-        )
+        matched = pin_matches(pin, stored)
+        with transaction(conn):
+            if _pin_state(conn, user_id) != stored:
+                continue  # changed or blocked while hashing: check against what is there now
+            if matched:
+                conn.execute("UPDATE identities SET failed_pins = 0 WHERE user_id = ?", (user_id,))
+                return PinCheck.OK, MAX_PIN_TRIES
+            return _count_wrong_pin(conn, user_id, now)
+    return PinCheck.BLOCKED, 0  # PIN1 kept changing under us: refuse rather than guess
+
+
+def _pin_state(conn: sqlite3.Connection, user_id: str) -> str | None:
+    """The stored PIN1 hash, or None when there is no such identity or it is blocked."""
+    row = conn.execute("SELECT pin1_hash, blocked_at FROM identities WHERE user_id = ?",
+                       (user_id,)).fetchone()
+    return None if row is None or row["blocked_at"] is not None else row["pin1_hash"]
+
+
+def _count_wrong_pin(conn: sqlite3.Connection, user_id: str,
+                     now: str | None) -> tuple[PinCheck, int]:
+    failed = (conn.execute("SELECT failed_pins FROM identities WHERE user_id = ?",
+                           (user_id,)).fetchone()[0] or 0) + 1
+    blocked_at = (now or now_iso()) if failed >= MAX_PIN_TRIES else None
+    conn.execute("UPDATE identities SET failed_pins = ?, blocked_at = ? WHERE user_id = ?",
+                 (failed, blocked_at, user_id))
     if blocked_at:
         return PinCheck.BLOCKED, 0
     return PinCheck.WRONG, MAX_PIN_TRIES - failed
 
 
-def unblock(conn: sqlite3.Connection, user_id: str, now: datetime | None = None) -> bool:
-    """Unblock PIN1 (as a PUK would) and lift a lock on the person's lookups.
+@dataclass(frozen=True)
+class Lifted:
+    """What an unblock lifted; true when the identity exists."""
+
+    found: bool
+    pin_block: bool = False
+    lookup_lock: bool = False
+
+    def __bool__(self) -> bool:
+        return self.found
+
+
+def unblock(conn: sqlite3.Connection, user_id: str, now: datetime | None = None) -> Lifted:
+    """Unblock PIN1 (as a PUK would) and lift a lock on the person's lookups; says which of
+    the two there was to lift (in the caller's transaction, read and changed together).
 
     Lifting a lock records when (`lookups_unlocked_at`, milliseconds as the audit writes
     them): the misses that led to it are then forgiven, not counted towards the next lock."""
     moment = now or SystemClock().now()
-    cur = conn.execute(
+    row = conn.execute("SELECT blocked_at, lookups_locked_at FROM identities WHERE user_id = ?",
+                       (user_id,)).fetchone()
+    if row is None:
+        return Lifted(False)
+    conn.execute(
         "UPDATE identities SET failed_pins = 0, blocked_at = NULL,"
         " lookups_unlocked_at = CASE WHEN lookups_locked_at IS NULL THEN lookups_unlocked_at"
         " ELSE ? END, lookups_locked_at = NULL, updated_at = ? WHERE user_id = ?",
         (moment.isoformat(timespec="milliseconds"), moment.isoformat(timespec="seconds"), user_id),
     )
-    return cur.rowcount == 1
+    return Lifted(True, pin_block=row[0] is not None, lookup_lock=row[1] is not None)
 
 
 def lock_lookups(conn: sqlite3.Connection, user_id: str, now: str) -> None:

@@ -261,6 +261,8 @@ class Register:
     def demo_hint(self, mode: str = "citizen") -> dict | None:
         """The demo identity shown on the login screen, only in a register built by `izle demo`:
         a citizen's, or in operator mode an operator's (the mode would refuse a citizen)."""
+        if self.meta("kind") != "demo":
+            return None
         return parse_demo_hint(self.meta(demo_hint_key(mode)))
 
     def agencies(self) -> list[Agency]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from izle.data.db import connect_write, transaction, user_version
-from izle.data.problems import Problem
+from izle.data.problems import Problem, ProblemError
 from izle.data.i18n import N_
 
 Migration = Callable[["sqlite_utils.Database"], None]  # noqa: F821 - imported lazily
@@ -187,11 +187,21 @@ TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1, _terminal_v2, _terminal_v3
                                         _terminal_v5]
 
 
-def migrate(conn: sqlite3.Connection, migrations: list[Migration]) -> int:
+class SchemaTooNew(ProblemError, sqlite3.DatabaseError):
+    """A file written by a newer İzlə: never downgraded or written by this one. A
+    DatabaseError too, so every handler of an unusable file catches it."""
+
+    def __init__(self, path: object, found: int, expected: int) -> None:
+        super().__init__(N_("{path} was written by a newer İzlə (schema version {found}; this"
+                            " one knows {expected}): nothing was changed. Use that version."),
+                         code="schema_too_new", path=str(path), found=found, expected=expected)
+
+
+def migrate(conn: sqlite3.Connection, migrations: list[Migration], path: object = "") -> int:
     """Bring a database up to the newest version; returns the version reached."""
     current = user_version(conn)
     if current > len(migrations):
-        raise RuntimeError(f"database version {current} is newer than this program knows")
+        raise SchemaTooNew(path or _file_of(conn), current, len(migrations))
     if current == len(migrations):
         return current
     import sqlite_utils  # only when there is something to do: keeps start-up light
@@ -210,6 +220,40 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration]) -> int:
     finally:
         conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
     return len(migrations)
+
+
+def _file_of(conn: sqlite3.Connection) -> str:
+    return next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+
+
+def not_a_file(path: Path) -> Problem | None:
+    """Checked before opening: a FIFO would block the open, a folder is no database."""
+    if Path(path).exists() and not Path(path).is_file():
+        return Problem("not_a_file", N_("{path} is not a regular file: İzlə keeps its data in"
+                                        " SQLite files."), {"path": path})
+    return None
+
+
+def terminal_problem(path: Path) -> Problem | None:
+    """Why the TUI cannot use terminal.db at `path`, or None (absent: it is created)."""
+    from izle.data.db import connect_read_only
+
+    if not Path(path).exists():
+        return None
+    if problem := not_a_file(path):
+        return problem
+    try:
+        conn = connect_read_only(path)
+        try:
+            version = user_version(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        return Problem("unreadable", N_("{path} cannot be opened: {error}"),
+                       {"path": path, "error": error})
+    if version > len(TERMINAL_MIGRATIONS):
+        return SchemaTooNew(path, version, len(TERMINAL_MIGRATIONS)).problem
+    return None
 
 
 def ensure_register(path: Path) -> None:
@@ -237,6 +281,8 @@ def register_problem(path: Path) -> Problem | None:
     """
     from izle.data.db import connect_read_only
 
+    if problem := not_a_file(path):
+        return problem
     try:
         conn = connect_read_only(path)
         try:

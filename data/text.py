@@ -276,3 +276,11 @@ _KEY = re.compile(r"[^\W_][\w./-]{0,31}\Z")
 def is_key(text: str) -> bool:
     """Whether `text` (already stripped) is an id the register accepts."""
     return bool(_KEY.match(text))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether `text` holds a lone surrogate: not a character, and not encodable as UTF-8."""
+    return _SURROGATE.search(text) is not None

@@ -17,7 +17,7 @@ from izle.data.letters import Agency
 from izle.data.matching import score
 from izle.data.modes import ModeProfile
 from izle.screens.messages import AgencyChosen, Back, FindApplicant, OutOfService
-from izle.screens.widgets import LocalFooter, TitleBar, data_text
+from izle.screens.widgets import LocalFooter, PagingOptionList, TitleBar, data_text
 
 if TYPE_CHECKING:
     from izle.data.desk import Desk
@@ -70,7 +70,7 @@ class AgencyScreen(Screen):
         with Vertical(classes="panel wide"):
             yield Label(_("Which customs authority was the letter addressed to?"), classes="panel-title")
             yield Input(placeholder=_("Type to filter, e.g. baki bas"), id="agency-filter", compact=True)
-            yield OptionList(id="agency-list")
+            yield PagingOptionList(id="agency-list")
             yield Label("", id="agency-empty", classes="hint")
         yield LocalFooter()
 

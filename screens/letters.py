@@ -94,6 +94,9 @@ class LettersScreen(ResultHost, Screen):
         self._last: LetterRow | None = None
         self._more = False
         self._loading = False
+        # Which caller's answers may be shown: an answer asked for before the list was cleared
+        # (the next caller) may still arrive, slowed by a locked terminal.db, and is dropped.
+        self._generation = 0
         table = self.query_one("#my-letters", DataTable)
         table.add_column(_("Authority"), width=AUTHORITY_WIDTH)
         table.add_column(_("Number"))
@@ -102,9 +105,21 @@ class LettersScreen(ResultHost, Screen):
         table.add_column(_("Answer due"))
 
     def clear_letters(self) -> None:
+        self._generation += 1
         self._rows.clear()
-        self._last, self._more = None, False
+        self._last, self._more, self._loading = None, False, False
         self.query_one("#my-letters", DataTable).clear()
+
+    def is_current(self, generation: int, what: str) -> bool:
+        """Whether an answer belongs to the list on screen; a stale one is dropped, audited."""
+        if generation == self._generation:
+            return True
+        self._record_stale(what)
+        return False
+
+    @work(thread=True, group="stale")
+    def _record_stale(self, what: str) -> None:
+        self.desk.record_safely("stale_answer", "dropped", {"answer": what})
 
     def add_page(self, answer: ListAnswer) -> None:
         """Append a page from the desk; a row already shown is not shown twice."""
@@ -122,13 +137,15 @@ class LettersScreen(ResultHost, Screen):
         """Scrolling or PageDown towards the end asks for the next page (keyset: at once)."""
         if self._more and not self._loading and event.cursor_row >= event.data_table.row_count - LOAD_AHEAD:
             self._loading = True
-            self._load_more(self._last)
+            self._load_more(self._last, self._generation)
 
     @work(thread=True, group="letters-more")
-    def _load_more(self, after: LetterRow | None) -> None:
-        self.app.call_from_thread(self._more_loaded, self.desk.more_letters(after))
+    def _load_more(self, after: LetterRow | None, generation: int) -> None:
+        self.app.call_from_thread(self._more_loaded, self.desk.more_letters(after), generation)
 
-    def _more_loaded(self, answer: ListAnswer) -> None:
+    def _more_loaded(self, answer: ListAnswer, generation: int) -> None:
+        if not self.is_current(generation, "page"):
+            return
         self._loading = False
         if answer.outcome in (Outcome.FOUND, Outcome.MISS):
             self.add_page(answer)
@@ -137,13 +154,15 @@ class LettersScreen(ResultHost, Screen):
     def _chosen(self, event: DataTable.RowSelected) -> None:
         row = self._rows.get(str(event.row_key.value))
         if row is not None:
-            self._open(row)
+            self._open(row, self._generation)
 
     @work(thread=True, exclusive=True, group="letters-open")
-    def _open(self, row: LetterRow) -> None:
-        self.app.call_from_thread(self._opened, self.desk.open_listed(row))
+    def _open(self, row: LetterRow, generation: int) -> None:
+        self.app.call_from_thread(self._opened, self.desk.open_listed(row), generation)
 
-    async def _opened(self, answer: LookupAnswer) -> None:
+    async def _opened(self, answer: LookupAnswer, generation: int) -> None:
+        if not self.is_current(generation, "letter"):
+            return
         if answer.outcome is Outcome.FOUND and answer.letter is not None:
             await self.show_in_place(answer.letter)
         else:
@@ -268,13 +287,16 @@ class ApplicantScreen(LettersScreen):
             return
         self.query_one("#applicant-error", Static).update("")
         self.query_one("#find-applicant", Button).disabled = True
-        self._search(*checked)
+        self._search(*checked, self._generation)
 
     @work(thread=True, exclusive=True, group="applicant")
-    def _search(self, fin: str, surname: str) -> None:
-        self.app.call_from_thread(self._answered, self.desk.find_applicant(fin, surname))
+    def _search(self, fin: str, surname: str, generation: int) -> None:
+        answer = self.desk.find_applicant(fin, surname)
+        self.app.call_from_thread(self._answered, answer, generation)
 
-    def _answered(self, answer: ListAnswer) -> None:
+    def _answered(self, answer: ListAnswer, generation: int) -> None:
+        if not self.is_current(generation, "list"):
+            return
         self.query_one("#find-applicant", Button).disabled = False
         warning = self.query_one("#applicant-warning", Static)
         if answer.outcome is Outcome.FOUND:

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.visual import VisualType
 from textual.widget import Widget
 from textual.timer import Timer
-from textual.widgets import Button, Static
+from textual.widgets import Button, OptionList, Static
 
 from izle.data.i18n import _, language
 from izle.data.text import strip_controls
@@ -297,3 +297,21 @@ class TitleBar(Widget):
         lines = Content(_("İzlə — State Customs Committee: tracking of letters")).wrap(room) if room > 0 else []
         title = lines[0].stylize("bold") if lines else Content("")
         return Content.assemble(title, " " * (width - title.cell_length - who.cell_length), who)
+
+
+class PagingOptionList(OptionList):
+    """An OptionList whose PageUp/PageDown work at any height. With no room for a single line
+    (a terminal a few rows high) Textual's paging looks the highlight up among lines it never
+    laid out and raised KeyError, which ended the app: such a page is one option instead."""
+
+    def action_page_down(self) -> None:
+        try:
+            super().action_page_down()
+        except KeyError:
+            self.action_cursor_down()
+
+    def action_page_up(self) -> None:
+        try:
+            super().action_page_up()
+        except KeyError:
+            self.action_cursor_up()

@@ -370,7 +370,7 @@ async def test_a_kiosk_on_an_unfilled_register_is_out_of_service(tmp_path):
     ensure_register(register)  # what a failed first load by an older version left
     app = izle_app(register, kiosk=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(100):  # the check runs in a worker after the first paint
+        for _ in range(300):  # the check runs in a worker after the first paint (a bound)
             if isinstance(app.screen, OutOfServiceScreen) and app.screen.query(
                     "#out-of-service-detail"):
                 break

@@ -38,6 +38,16 @@ def audit_rows(register, action=None):
     return [tuple(r) for r in rows]
 
 
+
+async def until(pilot, condition, timeout: float = 15.0) -> None:
+    """Let the app run until `condition()` holds; fail after `timeout` seconds (a bound, never
+    a wait: it returns as soon as the condition holds)."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached")
+
 async def test_a_citizen_with_two_letters_tracks_both_then_back(register, monkeypatch):
     monkeypatch.setattr("tests.pilot.TYPE_KEYS", True)  # this story is typed key by key
     app = make_app(register)
@@ -122,8 +132,7 @@ async def test_presses_while_the_answer_is_on_its_way_ask_nothing_more(register)
         release = await at_the_form_with_a_slow_answer(pilot, asked)
         show = app.screen.query_one("#show", Button)
         show.press()
-        await pilot.pause(0.3)  # the answer is slow: *show* looks busy
-        assert show.disabled
+        await until(pilot, lambda: show.disabled)  # the answer is slow: *show* looks busy
         show.press()
         await pilot.press("enter")
         release.set()
@@ -245,11 +254,7 @@ async def test_confirmation_timeout(register):
         await pilot.pause(0.3)
         assert isinstance(app.screen, PhoneScreen)  # not a second early
         clock.advance(2)
-        for _tick in range(30):
-            await pilot.pause(0.1)
-            if isinstance(app.screen, LoginScreen):
-                break
-        assert isinstance(app.screen, LoginScreen)
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen))
         assert "vaxtında" in text_of(app, "#login-error")
     assert audit_rows(register, "login")[-1][1] == "TIMEOUT"
 
@@ -360,8 +365,7 @@ async def test_pin1_pressed_again_while_it_is_checked_is_checked_once(register):
         await type_into(pilot, "#pin1", "9999")  # wrong: the phone asks again afterwards
         ok = app.screen.query_one("#pin1-ok", Button)
         ok.press()
-        await pilot.pause(0.3)  # the check is slow: OK looks busy
-        assert ok.disabled
+        await until(pilot, lambda: ok.disabled)  # the check is slow: OK looks busy
         ok.press()
         await pilot.press("enter")
         release.set()

@@ -160,8 +160,10 @@ def test_calendar_refresh_keeps_the_administrators_days(register):
     generated = rows(register, "SELECT date FROM calendar WHERE note LIKE 'holidays:%'"
                                " AND date LIKE '2026-%'")
     assert ("2026-01-01",) in generated and len(generated) >= 10
-    again = CliRunner().invoke(run, ["calendar", "refresh", "--years", "2026", "--db", str(register)])
+    again = CliRunner().invoke(run, ["--lang", "en", "calendar", "refresh", "--years", "2026",
+                                     "--db", str(register)])
     assert again.exit_code == 0
+    assert f"2026–2026: 0 added, 0 removed, {len(generated)} unchanged." in again.output
     assert rows(register, "SELECT date FROM calendar WHERE note LIKE 'holidays:%'"
                           " AND date LIKE '2026-%'") == generated
     bad = CliRunner().invoke(run, ["calendar", "refresh", "--years", "soon", "--db", str(register)])

@@ -47,7 +47,7 @@ async def test_a_register_with_damaged_pages_puts_the_terminal_out_of_service(re
     damage_pages(register)
     app = izle_app(register, kiosk=True)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(40):  # the screen is current a moment before its text is composed
+        for _ in range(300):  # the screen is current a moment before its text is composed
             await pilot.pause(0.05)
             if isinstance(app.screen, OutOfServiceScreen) and app.screen.query("#out-of-service-reason"):
                 break

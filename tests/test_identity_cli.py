@@ -94,7 +94,34 @@ def test_unblock_is_the_puks_job(izle, register):
     assert done.exit_code == 0
     assert not get_identity(conn, OTHER.user_id).blocked
     assert check_pin(conn, OTHER.user_id, OTHER.pin1)[0] is PinCheck.OK
-    assert audit_rows(register, "pin_unblock")[-1]["query"] == {"user_id": OTHER.user_id}
+    assert audit_rows(register, "pin_unblock")[-1]["query"] == {
+        "user_id": OTHER.user_id, "pin_block": True, "lookup_lock": False}
+
+
+@pytest.mark.parametrize("blocked, locked, said, listed", [
+    (True, True, "PIN1 of 200001 is unblocked and their lookups are unlocked.",
+     "PIN1 blocked, lookups locked"),
+    (True, False, "PIN1 of 200001 is unblocked.", "PIN1 blocked"),
+    (False, True, "The lookups of 200001 are unlocked (PIN1 was not blocked).", "lookups locked"),
+    (False, False, "Nothing to lift for 200001: PIN1 was not blocked and lookups were not locked.",
+     "active"),
+])
+def test_unblock_says_what_it_lifted_and_list_shows_a_lock(izle, register, blocked, locked,
+                                                           said, listed):
+    conn = state(register)
+    conn.execute("UPDATE identities SET blocked_at = ?, lookups_locked_at = ? WHERE user_id = '200001'",
+                 ("2026-11-25T06:00:00+00:00" if blocked else None,
+                  "2026-11-25T06:00:00+00:00" if locked else None))
+    conn.close()
+    [line] = [r for r in izle("--lang", "en", "identity", "list").stdout.splitlines()
+              if r.startswith("200001 ")]
+    assert line.endswith("  " + listed)
+
+    done = izle("--lang", "en", "identity", "unblock", "200001")
+
+    assert done.exit_code == 0 and done.stdout.strip() == said
+    assert audit_rows(register, "pin_unblock")[-1]["query"] == {
+        "user_id": "200001", "pin_block": blocked, "lookup_lock": locked}
 
 
 def test_set_pin_gives_a_new_pin1(izle, register):

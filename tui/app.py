@@ -46,12 +46,14 @@ if TYPE_CHECKING:  # loaded with the desk, after the login screen's first paint
 IDLE_TICK = 0.25  # seconds between idle checks: cheap, and a prompt is never late
 GOODBYE_SECONDS = 8.0  # a kiosk's goodbye stays this long, or until the next key
 SPEECH_TICK = 0.1  # seconds between looks for a new error or result to say
+NOTICE_SECONDS = 20.0  # long enough to read a path aloud
 # What no key may do on a kiosk: leave, suspend, open the palette or save the screen.
 KIOSK_LOCKED_ACTIONS = frozenset({"quit", "help_quit", "suspend_process", "command_palette",
                                   "screenshot"})
 # Exit status after an administrator's "Stop this terminal": the kiosk's systemd unit lists it in
 # RestartPreventExitStatus=, so that stop is not undone by Restart=always (docs/kiosk.md).
 ADMIN_STOP_STATUS = 10
+STOP_GRACE = 3.0  # seconds a signal's stop waits for its audit rows before leaving without them
 
 
 def on_linux_console() -> bool:
@@ -139,7 +141,7 @@ class IzleApp(App, inherit_bindings=False):
         self._opening = threading.Lock()
         self._last_input = self.clock.monotonic()
         self.idle_prompt_open = False
-        self._stopping = False
+        self._stopping = False  # a stop (a signal, an administrator) is under way
         self._goodbye_timer: Timer | None = None
         self.reader = self._screen_reader(voice)
         self.router = Router(self)
@@ -230,6 +232,8 @@ class IzleApp(App, inherit_bindings=False):
             self.screen_change_signal.subscribe(self, self._screen_changed)
             self.set_interval(SPEECH_TICK, self._speak_changes)
         self.router.start()
+        if self.settings.notice:  # what the terminal said before the app took the screen
+            self.notify(self.settings.notice, timeout=NOTICE_SECONDS, markup=False)
         self.set_interval(IDLE_TICK, self._check_idle)
         # After the first paint: load what the first lookup would otherwise wait for, and read
         # every page of the register once (quick_check) — damage found then, not mid-lookup.
@@ -279,11 +283,54 @@ class IzleApp(App, inherit_bindings=False):
     def show_login(self, message: str = "") -> None:
         self.router.show_login(message)
 
+    def get_driver_class(self):
+        """On Linux and macOS terminals, a driver that drops undecodable input bytes."""
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from izle.tui.tolerant_input import TolerantLinuxDriver
+
+            return TolerantLinuxDriver
+        return driver
+
     def install_signal_handlers(self) -> None:
         """SIGTERM/SIGINT from the service manager (or SIGHUP, the tty gone) stop it cleanly, audited."""
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            loop.add_signal_handler(sig, self.stop_terminal, sig.name)
+            loop.add_signal_handler(sig, self._on_signal, sig.name)
+
+    def _on_signal(self, name: str) -> None:
+        """Never blocks the event loop, whatever the moment: the session ends in memory at once,
+        its logout and the stop are audited by a thread (the desk may still be opening, or
+        terminal.db be locked), and the app leaves when they are written or STOP_GRACE seconds
+        pass. A second signal leaves at once; on a real terminal a shutdown that still has not
+        ended after another STOP_GRACE (a tty gone mid-write) ends the process."""
+        if self._stopping:
+            self.exit(return_code=0)
+            return
+        self._stopping = True
+        closed = self._desk.close_session() if self._desk is not None else None
+        threading.Thread(target=self._audit_stop, args=(closed, name), daemon=True,
+                         name="izle-stop").start()
+        self.set_timer(STOP_GRACE, partial(self.exit, return_code=0))
+        if not self.is_headless:
+            watchdog = threading.Timer(2 * STOP_GRACE, os._exit, args=(0,))
+            watchdog.daemon = True
+            watchdog.start()
+
+    def _audit_stop(self, closed: Session | None, name: str) -> None:
+        try:
+            desk = self.desk
+            if closed is not None:
+                desk.record_logout(closed, "stop")
+            desk.record_safely("stop", name, actor=closed.identity.user_id if closed else "-")
+        except Exception as error:  # noqa: BLE001 - the app leaves all the same
+            self.log.error(f"stop audit: {error!r}")
+        try:
+            self.call_from_thread(self.exit, return_code=0)
+        except RuntimeError:
+            pass  # the app has already gone (the grace timer or a second signal)
 
     def stop_terminal(self, reason: str) -> None:
         """Stop this terminal: on a signal (exit status 0), or an administrator's choice.

@@ -39,6 +39,7 @@ class Settings:
     speech: bool = False                  # say each screen aloud through espeak-ng
     speech_private: bool = False          # a headset: personal data may be said
     speech_to: Path | None = None         # write WAVs and utterances.jsonl here instead
+    notice: str = ""  # a sentence for the first screen (the demo built where no register was)
 
     def __post_init__(self) -> None:
         mode = Mode(self.mode)  # its name ("citizen") is accepted too; ValueError when unknown

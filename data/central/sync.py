@@ -36,6 +36,7 @@ from izle.data.central.connection import CentralError, connect_patiently, failur
 from izle.data.central.schema import MIGRATIONS, TABLES, capture_triggers, require_current
 from izle.data.clock import Clock, SystemClock, system_random
 from izle.data.db import connect_write
+from izle.data.guard import take_in_real_data
 from izle.data.schema import LETTER_INDEXES, ensure_register
 from izle.data.i18n import N_
 
@@ -302,6 +303,7 @@ def _program_version() -> str:
 def _remember(lite: sqlite3.Connection, record: _Record) -> None:
     lite.executemany("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key)"
                      " DO UPDATE SET value = excluded.value", record.meta())
+    take_in_real_data(lite, "synced")  # no demo's hints survive, and the kind says so
 
 
 # --- a delta: one SQLite transaction ---------------------------------------------------------

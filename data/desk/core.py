@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from datetime import date
 
+from izle.data.audit import Tagged
 from izle.data.caller import caller_key, caller_matches, same_surname
 from izle.data.clock import Clock
 from izle.data.letters import Agency, LetterRow, LetterView, Register
@@ -45,7 +46,7 @@ class Desk:
         self._lock = threading.RLock()
         self.trail = AuditTrail(store, terminal, self.audit_mode, lambda: self.actor)
         self.misses = MissRules(store, clock, self.limits, self.profile, self.trail)
-        self.logins = Logins(provider, self.profile, self.trail, self._tag)
+        self.logins = Logins(provider, self.profile, self.trail, self._tag, self._register_kind)
 
     # The audit
 
@@ -63,11 +64,16 @@ class Desk:
         """`record`, for steps that go on anyway (a refusal, a logout); False if it failed."""
         return self.trail.record_safely(action, outcome, query, actor)
 
-    def _tag(self, value: str) -> str:
+    def _register_kind(self) -> str | None:
+        """What the register says it is; unreadable: not known to be a demo."""
         try:
-            return self.store.tag(value)
-        except StoreError:
-            return "?"
+            return self.register.meta("kind")
+        except sqlite3.Error:
+            return None
+
+    def _tag(self, value: str) -> Tagged:
+        """Hashed with the audit row it goes into (data/audit.py's Tagged)."""
+        return Tagged(value)
 
     # The forms, with this terminal's clock and mode
 
@@ -92,6 +98,9 @@ class Desk:
     def check_api(self, agency: str, number: str, date_text: str, fin: str | None,
                   surname: str | None) -> LookupRequest | FormProblem:
         """A machine's request, checked like the number form, plus exactly one of FIN/surname."""
+        if bad := forms.not_text(agency=agency or "", number=number, date=date_text,
+                                 caller=fin or "", surname=surname or ""):
+            return FormProblem("caller" if bad.field == "surname" else bad.field, bad.problem)
         found = self.register.agency(str(agency or "").strip())
         return forms.check_api(found, number, date_text, fin, surname, self.today())
 

@@ -8,7 +8,8 @@ from datetime import date
 from izle.data.i18n import N_
 from izle.data.letters import Agency
 from izle.data.problems import Problem
-from izle.data.text import fold, normalize_fin, normalize_phone, normalize_reg_no, parse_typed_date
+from izle.data.text import (fold, has_surrogate, normalize_fin, normalize_phone, normalize_reg_no,
+                             parse_typed_date)
 
 LOWEST_YEAR = 1991  # the Committee's register starts with independence
 
@@ -27,6 +28,16 @@ class LookupRequest:
     number: str
     reg_date: date
     caller: str = ""
+
+
+def not_text(**fields: str) -> FormProblem | None:
+    """The first field holding a lone surrogate (no character at all: a terminal or a paste
+    can deliver one, and no file, hash or query can hold it), refused as bad input."""
+    for name, value in fields.items():
+        if has_surrogate(value):
+            return FormProblem(name, Problem("not_text", N_(
+                "This field holds something that is not a letter, digit or sign. Clear it and type it again.")))
+    return None
 
 
 def check_date(text: str, today: date) -> date | FormProblem:
@@ -48,6 +59,8 @@ def check_date(text: str, today: date) -> date | FormProblem:
 def check_lookup(agency: Agency, number: str, date_text: str, caller: str, *, today: date,
                  asks_caller: bool) -> LookupRequest | FormProblem:
     """The number form; `asks_caller`: the caller's FIN or surname must be given too."""
+    if bad := not_text(number=number, date=date_text, caller=caller):
+        return bad
     number = number.strip()
     if not number:
         return FormProblem("number", Problem("empty", N_("Enter the letter's registration number.")))
@@ -63,6 +76,8 @@ def check_lookup(agency: Agency, number: str, date_text: str, caller: str, *, to
 
 
 def check_login(phone_text: str, user_id_text: str) -> tuple[str, str] | FormProblem:
+    if bad := not_text(phone=phone_text, user_id=user_id_text):
+        return bad
     phone = normalize_phone(phone_text)
     if phone is None:
         return FormProblem("phone", Problem("phone", N_("Enter a mobile number like 050 123 45 67 (+994 and an operator code 10, 50, 51, 55, 60, 70, 77 or 99).")))
@@ -74,6 +89,8 @@ def check_login(phone_text: str, user_id_text: str) -> tuple[str, str] | FormPro
 
 def check_applicant(fin_text: str, surname_text: str) -> tuple[str, str] | FormProblem:
     """The operator's applicant search form: a FIN's shape, and a surname."""
+    if bad := not_text(fin=fin_text, surname=surname_text):
+        return bad
     fin = normalize_fin(fin_text)
     if fin is None:
         return FormProblem("fin", Problem("fin", N_("Enter the applicant's FIN: 7 letters and digits, e.g. 5ZK9Q2M.")))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from izle.data.guard import demo_login_refused
 from izle.data.identities import Identity
 from izle.data.mobile_id import MidResult, MidStart, MobileIdProvider
 from izle.data.modes import Mode, ModeProfile
@@ -39,9 +40,10 @@ class Logins:
     """Asks the provider, applies the mode's rule and audits; the desk keeps the session."""
 
     def __init__(self, provider: MobileIdProvider, profile: ModeProfile, trail: AuditTrail,
-                 tag: Callable[[str], str]) -> None:
+                 tag: Callable[[str], object], register_kind: Callable[[], str | None]) -> None:
         self.provider, self.profile, self.trail = provider, profile, trail
         self._tag = tag  # personal data goes to the audit log only as its keyed hash
+        self._register_kind = register_kind  # `meta.kind`: a demo's keys open only a demo
         self._abandoned: set[str] = set()  # login sessions nobody waits for any more
 
     def poll(self, phone: str, user_id: str, started: MidStart, wait: float) -> LoginResult | None:
@@ -64,6 +66,9 @@ class Logins:
         if identity is not None and admitted is not None and identity.role not in admitted:
             outcome = LoginOutcome.ROLE_REFUSED
         query = {"user_id": user_id}
+        if identity is not None and demo_login_refused(self._register_kind(), identity.user_id,
+                                                       identity.phone):
+            outcome, query["refused"] = LoginOutcome.NOT_MID_CLIENT, "demo_identity"
         if outcome is LoginOutcome.NOT_MID_CLIENT:
             query["phone"] = self._tag(phone)
         if outcome is LoginOutcome.PIN_BLOCKED and identity is None:

@@ -17,7 +17,9 @@ from izle.data.importer.kinds import FileProblem, Problem
 from izle.data.importer.reading import Part, split_point
 from izle.data.importer.source import Source
 from izle.data.importer.validating import Refs
+from izle.data.statuses import N_
 
+TMP_FULL = 3  # the second process's exit status when its temporary file cannot grow
 PARENT_SHARE = 0.12  # of a big file, validated here while the second process does the rest:
 # this process also writes every row, so the two finish together (measured on 1M letters)
 
@@ -56,17 +58,25 @@ def child_main() -> None:
     gc.disable()  # a short life of millions of acyclic values: the cyclic GC would only cost
     source, kind, refs, today, part, out_fd = pickle.load(sys.stdin.buffer)
     problems: list[Problem] = []
-    with os.fdopen(out_fd, "wb") as out:
-        try:
-            for batch in validated_batches(source, kind, refs, today, problems, part=part):
-                found = [astuple(p) for p in problems]
-                problems.clear()
-                _send(out, ("batch", batch.values, batch.read, batch.refused, batch.position, found))
-        except FileProblem as e:
-            _send(out, ("file", e.reason, e.params))
-        except BrokenPipeError:  # the importing process is gone (killed): stop, quietly
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(1)
+    try:
+        with os.fdopen(out_fd, "wb") as out:
+            _validate_into(out, source, kind, refs, today, part, problems)
+    except BrokenPipeError:  # the importing process is gone (killed): stop, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except OSError:  # the temporary folder is full (or over quota): the parent says so
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(TMP_FULL)
+
+
+def _validate_into(out, source, kind, refs, today, part, problems: list[Problem]) -> None:
+    try:
+        for batch in validated_batches(source, kind, refs, today, problems, part=part):
+            found = [astuple(p) for p in problems]
+            problems.clear()
+            _send(out, ("batch", batch.values, batch.read, batch.refused, batch.position, found))
+    except FileProblem as e:
+        _send(out, ("file", e.reason, e.params))
 
 
 def _send(out, message: tuple) -> None:
@@ -75,6 +85,14 @@ def _send(out, message: tuple) -> None:
     out.flush()
     sys.stdout.buffer.write(b".")  # one frame more is ready
     sys.stdout.buffer.flush()
+
+
+def tmp_full() -> FileProblem:
+    import tempfile
+
+    return FileProblem(N_("the temporary folder {folder} is full: free space there, or set"
+                          " TMPDIR to a folder with room, and import again"),
+                       folder=tempfile.gettempdir())
 
 
 class ValidatingChild:
@@ -93,7 +111,10 @@ class ValidatingChild:
         root = str(Path(__file__).resolve().parents[2])  # where `data` is, installed or not
         path_list = [root, os.environ.get("PYTHONPATH", "")]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path_list))}
-        out_fd, name = tempfile.mkstemp(prefix="izle-import-")
+        try:
+            out_fd, name = tempfile.mkstemp(prefix="izle-import-")
+        except OSError:
+            raise tmp_full() from None
         try:
             self.frames = open(name, "rb")  # a second opening: its own read position
         finally:
@@ -115,8 +136,12 @@ class ValidatingChild:
                 _, values, read, refused, position, found = message
                 problems.extend(Problem(*p) for p in found)
                 yield Batch(values, read, refused, position)
-            if self.process.wait():
-                raise RuntimeError(f"the validating process failed (exit status {self.process.returncode})")
+            if self.process.wait() == TMP_FULL:
+                raise tmp_full()
+            if self.process.returncode:
+                raise FileProblem(N_("the second validating process stopped (exit status"
+                                     " {status}): nothing was imported"),
+                                  status=self.process.returncode)
         finally:
             self.close()
 

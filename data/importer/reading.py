@@ -55,7 +55,7 @@ def read_rows(source: Source, kind: str, problems: list[Problem], on_bytes: OnBy
         else:
             with _text(source, part.start) as f:
                 yield from _jsonl_rows(f, kind, problems, on_bytes, part)
-    except UnicodeDecodeError:
+    except UnicodeError:  # a byte the codec cannot decode, or a codec that decodes nothing
         raise not_in(source.encoding) from None
 
 

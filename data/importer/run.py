@@ -11,7 +11,7 @@ from pathlib import Path
 
 from izle.data.clock import SystemClock
 from izle.data.db import connect_write, transaction
-from izle.data.guard import mark_imported
+from izle.data.guard import drop_demo_identities, mark_imported
 from izle.data.importer.batches import validated_batches
 from izle.data.importer.kinds import KINDS, ImportResult, Progress
 from izle.data.importer.parallel import batches
@@ -52,6 +52,8 @@ def import_file(
             conn, lambda: _import_into(conn, source, kind, strict, dry_run, progress, today, big))
     finally:
         conn.close()
+    if result.committed and state is not None:
+        drop_demo_identities(state)  # real records now: no published demo key opens them
     return result
 
 
@@ -161,7 +163,7 @@ def _estimate_rows(path: Path) -> int:
 def _import_identities(state: Path, source: Source, *, strict: bool, dry_run: bool,
                        today: date) -> ImportResult:
     """Identities go to terminal.db; PIN1 is hashed, compared by hash, and never reported."""
-    from izle.data.identities import get_identity, pin_matches, upsert_identity
+    from izle.data.identities import get_identity, hash_pin, pin_matches, upsert_identity
 
     result = ImportResult("identities", dry_run=dry_run, strict=strict)
     rows: list[tuple] = []
@@ -181,8 +183,9 @@ def _import_identities(state: Path, source: Source, *, strict: bool, dry_run: bo
                                   (user_id,)).fetchone()
             same = (old is not None and (old.phone, old.fin, old.full_name, old.role)
                     == (phone, fin, full_name, role) and pin_matches(pin1, stored[0]))
-            plan.append((old is None, same, dict(user_id=user_id, phone=phone, fin=fin,
-                                                 full_name=full_name, role=role, pin1=pin1)))
+            values = dict(user_id=user_id, phone=phone, fin=fin, full_name=full_name, role=role,
+                          pin1=pin1, pin1_hash=None if same else hash_pin(pin1))
+            plan.append((old is None, same, values))
 
         def apply() -> ImportResult:
             for new, same, values in plan if not (strict and result.refused) else []:

@@ -6,6 +6,8 @@ turned into the text a CSV export would hold: a date as ISO, a whole number with
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 
@@ -15,7 +17,51 @@ from izle.data.importer.source import Source
 from izle.data.i18n import N_
 
 
+# openpyxl holds one cell's text, and every shared string, in memory: bounded before it reads.
+# Excel's own limit is 32,767 characters a cell; in the XML that is at most ~6 bytes each.
+MAX_CELL_BYTES = 256 * 1024
+MAX_SHARED_STRINGS_BYTES = 64 << 20
+MAX_WORKBOOK_BYTES = 4 << 30  # uncompressed: a million rows of letters is well under 1 GB
+_CHUNK = 1 << 20
+_LONG_TEXT = re.compile(rb"[^<>]{%d,}" % MAX_CELL_BYTES)
+
+
+def check_bounds(path) -> None:
+    """FileProblem when the workbook would take more memory than a sheet of letters needs."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            members = book.infolist()
+            if sum(m.file_size for m in members) > MAX_WORKBOOK_BYTES:
+                raise FileProblem(N_("the workbook is larger than {limit} GB unpacked: save the"
+                                     " sheet as CSV instead"), limit=MAX_WORKBOOK_BYTES >> 30)
+            for member in members:
+                if member.filename == "xl/sharedStrings.xml" and \
+                        member.file_size > MAX_SHARED_STRINGS_BYTES:
+                    raise FileProblem(N_("the workbook's text is larger than {limit} MB: save the"
+                                         " sheet as CSV instead"), limit=MAX_SHARED_STRINGS_BYTES >> 20)
+                if member.filename.startswith("xl/worksheets/") or \
+                        member.filename == "xl/sharedStrings.xml":
+                    _check_cells(book, member)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as error:
+        raise FileProblem(N_("not an Excel workbook (.xlsx): {error}"), error=str(error)[:200]) from None
+
+
+def _check_cells(book: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Stream the part unpacked, a MiB at a time, looking for a text run over the cell limit."""
+    carried = 0  # text bytes since the last tag, from the chunks before
+    with book.open(member) as part:
+        while chunk := part.read(_CHUNK):
+            first = min((i for i in (chunk.find(b"<"), chunk.find(b">")) if i >= 0),
+                        default=len(chunk))
+            last = max(chunk.rfind(b"<"), chunk.rfind(b">"))
+            if carried + first >= MAX_CELL_BYTES or _LONG_TEXT.search(chunk):
+                raise FileProblem(N_("a cell holds more than 32,767 characters, Excel's own limit:"
+                                     " nothing was imported"))
+            carried = carried + len(chunk) if last < 0 else len(chunk) - last - 1
+
+
 def xlsx_rows(source: Source, kind: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    check_bounds(source.path)
     try:
         from openpyxl import load_workbook
     except ImportError:

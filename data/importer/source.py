@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from izle.data.importer.kinds import EXTENSIONS, KINDS, FileProblem
@@ -35,7 +36,7 @@ class Source:
     def splittable(self) -> bool:
         """Whether a second reader may start at a byte found by counting quotes and newlines:
         true of CSV in an encoding where those are single ASCII bytes."""
-        return self.format == "csv" and not self.encoding.startswith("utf-16")
+        return self.format == "csv" and _ascii_compatible(self.encoding)
 
 
 def open_source(path: Path, kind: str, encoding: str | None = None) -> Source:
@@ -64,22 +65,52 @@ def _encoding(head: bytes, given: str | None) -> tuple[str, int]:
         if head.startswith(bom):
             return codec, len(bom)
     if given:
-        try:
-            return codecs.lookup(given).name, 0
-        except LookupError:
-            raise FileProblem(N_("unknown encoding “{encoding}”; for example --encoding cp1251"),
-                              encoding=given) from None
+        return text_codec(given), 0
     if head.count(b"\x00") * 4 > len(head):  # ASCII in UTF-16: a zero in every other byte
         raise FileProblem(N_("the file looks like UTF-16 without a byte order mark: give"
                              " --encoding utf-16-le (or utf-16-be)"))
     return "utf-8", 0
 
 
+@lru_cache(maxsize=None)
+def _ascii_compatible(codec: str) -> bool:
+    """Newlines, quotes and delimiters are the same single bytes as in ASCII (not UTF-16/32,
+    not EBCDIC)."""
+    try:
+        return '\n\r",;\t'.encode(codec) == b'\n\r",;\t'
+    except (UnicodeError, LookupError):
+        return False
+
+
+def text_codec(given: str) -> str:
+    """The codec named `given` if it decodes text that CSV reads line by line (cp1251, utf-16,
+    ...); FileProblem for an unknown name and for codecs of bytes or of nothing (base64, zlib,
+    rot13, undefined), which would fail half-way or turn the file into something else."""
+    try:
+        info = codecs.lookup(given)
+    except LookupError:
+        raise FileProblem(N_("unknown encoding “{encoding}”; for example --encoding cp1251"),
+                          encoding=given[:40]) from None
+    if not getattr(info, "_is_text_encoding", True) or not _reads_csv(info.name):
+        raise FileProblem(N_("“{encoding}” is not a text encoding a spreadsheet saves in; for"
+                             " example --encoding cp1251 or --encoding utf-16"), encoding=given[:40])
+    return info.name
+
+
+def _reads_csv(codec: str) -> bool:
+    """Whether CSV's own characters survive a round trip through the codec."""
+    sample = 'code;name,"x"\t\r\n'
+    try:
+        return sample.encode(codec).decode(codec) == sample
+    except (UnicodeError, LookupError, TypeError, ValueError):
+        return False
+
+
 def _decode_head(head: bytes, codec: str) -> str:
     """The head as text; a cut in the middle of a character at its end is not an error."""
     try:
         return codecs.getincrementaldecoder(codec)().decode(head, final=False)
-    except UnicodeDecodeError:
+    except UnicodeError:
         raise not_in(codec) from None
 
 

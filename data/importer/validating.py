@@ -16,12 +16,18 @@ from izle.data.importer.kinds import (AGENCY_KINDS, CALENDAR_KINDS, DEFAULT_MAX_
 from izle.data.statuses import ANSWERED, ATTACHED, FORWARDED, STATUSES
 from izle.data.i18n import N_
 from izle.data.identities import valid_pin, valid_user_id
-from izle.data.text import (FIN_SHAPE, MAX_YEAR, MIN_YEAR, date_problem, has_controls, is_key,
+from izle.data.lost_letters import lost_letters
+from izle.data.text import (FIN_SHAPE, MAX_YEAR, MIN_YEAR, az_lower, date_problem, has_controls, is_key,
                        normalize_desk_phone, normalize_fin, normalize_phone, normalize_reg_no,
                        parse_date, strip_controls)
 
 _ASCII_KEY = re.compile(r"[0-9][0-9A-Z/-]{0,63}\Z")  # an already normalized number: no work
-_BOOLS = {"": 0, "0": 0, "1": 1, "false": 0, "true": 1, "no": 0, "yes": 1, "xeyr": 0, "bəli": 1}
+# yes/no as an office writes it in az, ru or en (compared after az_lower).
+_BOOLS = {"": 0, "0": 0, "1": 1, "false": 0, "true": 1, "no": 0, "yes": 1, "xeyr": 0, "bəli": 1,
+          "yox": 0, "hə": 1, "нет": 0, "да": 1}
+_LOST_LETTERS = N_("“{value}” has “?” or “�” where letters stood: they were lost when the file"
+                   " was saved. Save it again as “CSV UTF-8” (or give the --encoding it was"
+                   " saved in) and import it again")
 _STATUSES = frozenset(STATUSES)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BAD_KEY = N_("not an id: letters and digits with “-”, “/”, “.” between them, at most 32")
@@ -72,8 +78,13 @@ class Validator:
         if not values:  # its shape was already reported by the reader
             return None
         self._row_errors = self.errors
-        if not "".join(values).isprintable():  # C speed; isprintable is False for controls
+        joined = "".join(values)
+        if not joined.isprintable():  # C speed; isprintable is False for controls
             values = self._cleaned(line, values)
+            if not self.row_ok():
+                return None
+        if "?" in joined or "\ufffd" in joined:  # C speed: the rare row that may have lost letters
+            self._lost_letters(line, values)
             if not self.row_ok():
                 return None
         if self.kind != "letters":  # letters strip where needed, a million rows at a time
@@ -112,6 +123,11 @@ class Validator:
                                              warning=True))
             cleaned.append(clean.strip())
         return cleaned
+
+    def _lost_letters(self, line: int, values: list[str]) -> None:
+        for column, value in zip(self.columns, values):
+            if lost_letters(value, column):
+                self.fail(line, column, _LOST_LETTERS, value=value.strip()[:60])
 
     # The helpers below strip their value: a letters row reaches them only when its quick
     # check failed, perhaps for a stray space.
@@ -223,7 +239,7 @@ class Validator:
             return value
         fin = normalize_fin(value)
         if fin is None:
-            self.fail(line, column, N_("not a FIN (7 letters and digits)"))
+            self.fail(line, column, N_("not a FIN: 7 Latin letters and digits, without I and O"))
         return fin or ""
 
     def reg_no(self, line: int, value: str) -> tuple[str, str]:
@@ -342,9 +358,10 @@ class Validator:
                 self.not_before(line, column, value, day)
         needs_study = _BOOLS.get(study)
         if needs_study is None:
-            needs_study = _BOOLS.get(study.strip().lower())
+            needs_study = _BOOLS.get(az_lower(study.strip()))
             if needs_study is None:
-                self.fail(line, "needs_study", N_("not yes or no (1/0)"))
+                self.fail(line, "needs_study",
+                          N_("not yes or no: bəli/xeyr, да/нет, yes/no or 1/0"))
         if fin and not FIN_SHAPE.match(fin):
             fin = self.fin(line, "applicant_fin", fin)
         if len(channel) > 32 or len(name) > 300 or len(forwarded) > 300 or len(attached) > 64:
@@ -353,9 +370,11 @@ class Validator:
                 self.text(line, column, value)
         if (status == ANSWERED and not answered_on or status == FORWARDED and not forwarded
                 or status == ATTACHED and not attached):
-            self.required(line, *{ANSWERED: ("answered_on", answered_on),
-                                  FORWARDED: ("forwarded_to", forwarded),
-                                  ATTACHED: ("attached_to", attached)}[status])
+            column, given = {ANSWERED: ("answered_on", answered), FORWARDED: ("forwarded_to", forwarded),
+                             ATTACHED: ("attached_to", attached)}[status]
+            if not given.strip():  # a given but bad date has its own problem already
+                self.fail(line, column, N_("a value is required because the status is {status}"),
+                          status=status)
         unit_id, executor_id = staff
         return (agency, reg_no, key, day, channel, fin, name, status, unit_id, executor_id,
                 due_date, needs_study, extended_to, answered_on, forwarded, attached)

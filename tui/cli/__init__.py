@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import sqlite3
 import sys
 
 import click
 
 from izle.data.i18n import N_
+from izle.data.problems import ProblemError
 
 # name -> "module:attribute"; each module holds one click command or group.
 SUBCOMMANDS = {
@@ -75,10 +77,21 @@ def localize_metavars(command: click.Command) -> None:
 
 
 def main(args: list[str] | None = None) -> None:
-    from izle.data.i18n import requested_language, use_language_process_wide
+    from izle.data.i18n import lang_options_first, requested_language, use_language_process_wide
 
-    args = sys.argv[1:] if args is None else args
-    use_language_process_wide(requested_language(args, os.environ))
+    args = lang_options_first(sys.argv[1:] if args is None else args)
+    wants_help = any(arg in ("--help", "-h") for arg in args)
+    use_language_process_wide(requested_language(args, os.environ, for_help=wants_help))
     from izle.tui.cli.run import run  # the group itself, its help now in the chosen language
 
-    run(args=args, prog_name="izle")
+    try:
+        run(args=args, prog_name="izle")
+    except (sqlite3.Error, OSError, ProblemError) as error:
+        # The last net under every command: a file that cannot be read or written (a full
+        # disk, a newer schema) gets one sentence and exit status 1, as click's own errors do.
+        from izle.data.i18n import _
+        from izle.tui.cli.run import describe_error
+
+        click.echo(_("izle: the data could not be read or written: {reason}").format(
+            reason=describe_error(error)), err=True)
+        sys.exit(1)

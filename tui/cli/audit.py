@@ -140,9 +140,23 @@ def key(db: Path | None, state: Path | None) -> None:
 def tail(lines: int, db: Path | None, state: Path | None) -> None:
     conn = open_terminal_db(db, state)
     for row in audit_log.tail(conn, lines):
-        fields = (str(row["seq"]).rjust(6), row["at"], row["terminal"], row["mode"], row["actor"],
+        fields = (str(row["seq"]).rjust(6), local_time(row["at"]), row["terminal"], row["mode"], row["actor"],
                   row["action"], row["outcome"], row["query"])
         click.echo("  ".join(strip_controls(str(f)) for f in fields))
+
+
+def local_time(stamp: str) -> str:
+    """A stored UTC time as this terminal's local time with its offset (the supervisor reads
+    the clock on the wall); a value that is not a time is shown as it is."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return str(stamp)
+    if moment.tzinfo is None:
+        return stamp
+    return moment.astimezone().isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
 
 
 @audit.command(help=_("Export the whole log as CSV, to send to the centre."))

@@ -40,7 +40,7 @@ def calendar() -> None:
 @db_option
 def refresh(years: str, url: str | None, db) -> None:
     from izle.data.db import connect_write, transaction
-    from izle.data.deadlines import store_public_holidays
+    from izle.data.deadlines import refresh_public_holidays
     from izle.data.schema import ensure_register
 
     span = _years(years)
@@ -52,11 +52,13 @@ def refresh(years: str, url: str | None, db) -> None:
     conn = connect_write(register)
     try:
         with transaction(conn):
-            written = store_public_holidays(conn, span)
+            added, removed, unchanged = refresh_public_holidays(conn, span)
     finally:
         conn.close()
-    click.echo(_("{register}: {count} public holidays of {first}–{last} written.").format(
-        register=register, count=written, first=span[0], last=span[-1]))
+    click.echo(_("{register}: public holidays of {first}–{last}: {added} added, {removed} removed,"
+                 " {unchanged} unchanged.").format(register=register, first=span[0], last=span[-1],
+                                                   added=added, removed=removed,
+                                                   unchanged=unchanged))
 
 
 def _refresh_central(url: str, span: range) -> None:

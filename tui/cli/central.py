@@ -275,6 +275,7 @@ def sync(url: str | None, url_file: Path | None, jitter: float, terminal: str | 
          db: Path | None, state: Path | None) -> None:
     from izle.data.central.connection import CentralError
     from izle.data.central.sync import sync as run_sync
+    from izle.data.guard import drop_demo_identities
     from izle.tui.cli.common import cli_clock
 
     url = central_url(url, url_file)
@@ -285,6 +286,7 @@ def sync(url: str | None, url_file: Path | None, jitter: float, terminal: str | 
             result = run_sync(url, register, progress, terminal=name, clock=cli_clock(),
                               rng=_rng(), jitter_s=jitter)
         _keep_name(terminal_db, terminal)
+        drop_demo_identities(terminal_db)  # real data now: no published demo key opens them
     except CentralError as error:
         fail(_("Sync failed; the local register is unchanged. {reason}").format(reason=explain(error)), 1)
     except (sqlite3.Error, OSError) as error:

@@ -93,8 +93,12 @@ def add(role: str, phone: str, user_id: str, fin: str, name: str, pin1_stdin: bo
 def list_command(db: Path | None, state: Path | None) -> None:
     conn = open_terminal_db(db, state)
     for person in ids.list_identities(conn):
-        if person.blocked:
+        if person.blocked and person.lookups_locked:
+            pin_state = _("PIN1 blocked, lookups locked")
+        elif person.blocked:
             pin_state = _("PIN1 blocked")
+        elif person.lookups_locked:
+            pin_state = _("lookups locked")
         elif person.failed_pins:
             pin_state = ngettext("{n} wrong PIN1 attempt", "{n} wrong PIN1 attempts",
                                  person.failed_pins).format(n=person.failed_pins)
@@ -112,9 +116,21 @@ def list_command(db: Path | None, state: Path | None) -> None:
 def unblock(user_id: str, db: Path | None, state: Path | None) -> None:
     conn = open_terminal_db(db, state)
     _existing(conn, user_id)
-    with _audited_change(conn, "pin_unblock", {"user_id": user_id}):
-        ids.unblock(conn, user_id)
-    click.echo(_("PIN1 of {user_id} is unblocked.").format(user_id=user_id))
+    with transaction(conn):
+        lifted = ids.unblock(conn, user_id)
+        audit.append(conn, terminal=socket.gethostname(), mode="admin", actor=cli_actor(),
+                     action="pin_unblock", outcome="ok",
+                     query={"user_id": user_id, "pin_block": lifted.pin_block,
+                            "lookup_lock": lifted.lookup_lock})
+    if lifted.pin_block and lifted.lookup_lock:
+        said = _("PIN1 of {user_id} is unblocked and their lookups are unlocked.")
+    elif lifted.pin_block:
+        said = _("PIN1 of {user_id} is unblocked.")
+    elif lifted.lookup_lock:
+        said = _("The lookups of {user_id} are unlocked (PIN1 was not blocked).")
+    else:
+        said = _("Nothing to lift for {user_id}: PIN1 was not blocked and lookups were not locked.")
+    click.echo(said.format(user_id=user_id))
 
 
 @identity.command(name="set-pin", help=_("Give an identity a new PIN1 (this also unblocks it)."))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ import click
 
 from izle.data.i18n import LANGUAGES, N_, _
 from izle.data.limits import Limits
+from izle.data.problems import ProblemError
 from izle.tui.cli.common import cli_clock, db_option, resolve_paths, state_option
 from izle.tui.cli.json_lines import NOT_TEXT, LineProblem, has_surrogate, parse_request, read_lines
 
@@ -147,6 +149,7 @@ class Api:
         from izle.data.letters import Register
         from izle.data.schema import ensure_terminal
         from izle.data.terminal import TerminalStore
+        from izle.tui.cli.common import cli_clock
 
         clock = cli_clock()
         ensure_terminal(state)
@@ -255,14 +258,20 @@ def lookup(agency, number, date_text, fin, surname, caller_id, db, state, lang, 
     if not register.exists():
         emit(error_json(_("No register at {path}.").format(path=register), "no_register"))
         sys.exit(BAD_INPUT)
-    limits = Limits(api_misses=misses_per_hour, anonymous_misses=anonymous_misses_per_hour)
-    api = Api(register, terminal_db, terminal, lang or language(), limits)
-    if from_stdin:
-        api.serve(sys.stdin.buffer)
-        return
-    request = {k: v for k, v in (("agency", agency), ("number", number), ("date", date_text),
-                                 ("fin", fin), ("surname", surname), ("caller_id", caller_id))
-               if v is not None}
-    payload, status = api.answer(request)
+    try:
+        limits = Limits(api_misses=misses_per_hour, anonymous_misses=anonymous_misses_per_hour)
+        api = Api(register, terminal_db, terminal, lang or language(), limits)
+        if from_stdin:
+            api.serve(sys.stdin.buffer)
+            return
+        request = {k: v for k, v in (("agency", agency), ("number", number), ("date", date_text),
+                                     ("fin", fin), ("surname", surname), ("caller_id", caller_id))
+                   if v is not None}
+        payload, status = api.answer(request)
+    except (sqlite3.Error, OSError, ProblemError) as error:  # a full disk, a newer terminal.db
+        from izle.tui.cli.run import describe_error
+
+        payload, status = error_json(_("The lookup could not be completed: {reason}").format(
+            reason=describe_error(error)), "failed"), FAILED
     emit(payload)
     sys.exit(status)

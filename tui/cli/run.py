@@ -66,21 +66,33 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
 
         if missing := espeak_missing():  # one sentence; the terminal works on without a voice
             click.echo(_(missing), err=True)
-    check_register(settings.register, settings.terminal_db,
-                   may_build_demo=db is None and not settings.kiosk)
+    built = check_register(settings.register, settings.terminal_db,
+                           may_build_demo=db is None and not settings.kiosk)
+    if built:
+        settings = replace(settings, notice=built)
     from izle.tui.app import IzleApp
 
     try:
         app = IzleApp(settings=settings)
     except (sqlite3.Error, OSError) as error:  # terminal.db unreadable or not writable
         raise click.ClickException(
-            _("{path} cannot be opened: {error}").format(path=settings.terminal_db, error=error))
+            _("{path} cannot be opened: {error}").format(path=settings.terminal_db,
+                                                         error=describe_error(error)))
     # What is loaded now lives as long as the process: kept out of the cyclic collector's
     # scans, so no full collection (40-50 ms) lands in the first frame (benchmarks/RESULTS.md).
     gc.freeze()
     app.run()
     # A service manager tells a crash (1) or an administrator's stop (10) from a clean stop (0).
     ctx.exit(app.return_code or 0)
+
+
+def describe_error(error: BaseException) -> str:
+    """An error of a file in the user's language: our own sentence when it carries one."""
+    from izle.data.problems import ProblemError
+
+    if isinstance(error, ProblemError):
+        return error.problem.text(_)
+    return getattr(error, "strerror", None) or str(error)
 
 
 def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_timeout,
@@ -102,18 +114,23 @@ def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_
                     theme=theme)
 
 
-def check_register(register: Path, terminal_db: Path, *, may_build_demo: bool) -> None:
+def check_register(register: Path, terminal_db: Path, *, may_build_demo: bool) -> str:
     """A sentence, not a traceback, for a missing or bad register. Only a plain `izle` (no
     --db, no kiosk) builds a demo where none is: a kiosk whose disk is missing, or a path
-    someone typed, must not quietly become a demo that shows a demo PIN1 to the public."""
+    someone typed, must not quietly become a demo that shows a demo PIN1 to the public.
+    Returns what the first screen must say (a demo was built, and where), else ""."""
+    built = ""
     if not register.exists():
         if not may_build_demo:
             raise click.ClickException(_("No register at {path}. Load one with `izle import` or build a demo with `izle demo --db {path}`.").format(path=register))
         _build_first_demo(register, terminal_db)
-    from izle.data.schema import register_problem
+        built = _("There was no register at {path}: a demo register was built there.").format(
+            path=register)
+    from izle.data.schema import register_problem, terminal_problem
 
-    if problem := register_problem(register):
+    if problem := register_problem(register) or terminal_problem(terminal_db):
         raise click.ClickException(problem.text(_))
+    return built
 
 
 def _build_first_demo(register: Path, terminal_db: Path) -> None:
