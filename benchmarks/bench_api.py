@@ -1,4 +1,4 @@
-"""The IVR's cost per request: `izle lookup --json --stdin` against raw sqlite3 (DESIGN §5, issue 13).
+"""The IVR's cost per request: `izle lookup --json --stdin` against raw sqlite3 (DESIGN §5).
 
     python -m benchmarks.bench_api [--letters N] [--requests R] [--work DIR]
 

@@ -1,4 +1,4 @@
-"""Memory budgets (DESIGN §6, issue 12): the TUI's peak memory does not grow with the register,
+"""Memory budgets (DESIGN §6): the TUI's peak memory does not grow with the register,
 and stays within 1.2x of a bare Textual app's.
 
     python -m benchmarks.bench_memory [--letters N] [--big N] [--lookups K]

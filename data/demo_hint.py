@@ -1,6 +1,6 @@
 """The demo identity the login screen offers, kept in the meta table of a register built by
 `izle demo`: read on its own, so the login screen is painted before the register's reader
-(data/letters.py) is loaded (benchmarks/RESULTS.md, start-up)."""
+(data/letters.py) is loaded."""
 
 from __future__ import annotations
 

@@ -208,7 +208,7 @@ class Register:
                   extended_to: str | None) -> Deadline:
         """The letter's Deadline as of today, remembered: it depends only on these values.
 
-        Counting working days is the costliest step of a lookup (benchmarks/RESULTS.md), and
+        Counting working days is the costliest step of a lookup, and
         letters share a few thousand combinations of these values at most.
         """
         key = (status, reg_date, due_date, needs_study, extended_to, self._today())

@@ -1,6 +1,6 @@
 """Every private Textual call İzlə makes, each beside the public way it stands in for.
 
-Each one saves milliseconds a person waits for (benchmarks/RESULTS.md); none is needed for
+Each one saves milliseconds a person waits for; none is needed for
 anything to work. With IZLE_PLAIN_TEXTUAL=1 in the environment each takes its public fallback:
 the app then only is slower. Textual is pinned (pyproject.toml); tests/test_fast_paths.py fails
 when a name used here is gone and runs story tests with the fallbacks.

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from izle.data.desk import Consequence, FormProblem, ListAnswer, LookupAnswer, Outcome
-from izle.data.desk.sentences import Asked, consequence_sentence, sentence
+from izle.data.desk.sentences import Asked, consequence_sentence, sentence, spoken
 from izle.data.i18n import N_, _
 from izle.data.letters import LetterRow
 from izle.data.modes import ModeProfile
@@ -166,7 +166,7 @@ class LettersScreen(ResultHost, Screen):
         if answer.outcome is Outcome.FOUND and answer.letter is not None:
             await self.show_in_place(answer.letter)
         else:
-            self.notify(_(sentence(Asked.OPEN, answer, self.profile.mode) or ""),
+            self.notify(spoken(sentence(Asked.OPEN, answer, self.profile.mode), _),
                         severity="error", markup=False)
 
     @on(ResultPanel.Closed)
@@ -229,7 +229,7 @@ class MyLettersScreen(LettersScreen):
             empty.update("")
             self.add_page(answer)
             return
-        empty.update(_(sentence(Asked.LIST, answer, self.profile.mode) or ""))
+        empty.update(spoken(sentence(Asked.LIST, answer, self.profile.mode), _))
         table.display = False
         self.query_one("#track-other", Button).focus()
 
@@ -307,8 +307,8 @@ class ApplicantScreen(LettersScreen):
             table.focus()
             return
         if answer.consequence is Consequence.FLAGGED:
-            warning.update(_(consequence_sentence(answer) or ""))
-        self._error(_(sentence(Asked.SEARCH, answer, self.profile.mode) or ""), "#applicant-fin")
+            warning.update(spoken(consequence_sentence(answer), _))
+        self._error(spoken(sentence(Asked.SEARCH, answer, self.profile.mode), _), "#applicant-fin")
 
     def _error(self, message: str, focus: str) -> None:
         self.query_one("#applicant-error", Static).update(message)

@@ -50,12 +50,15 @@ class LoginScreen(Screen):
     ]
 
     def __init__(self, message: str = "", *, lang: str, open_desk: Callable[[], Desk], hint: dict | None = None,
-                 first_page: Callable[[], ListAnswer | None] = lambda: None) -> None:
+                 first_page: Callable[[], ListAnswer | None] = lambda: None,
+                 message_lang: str | None = None) -> None:
         """`open_desk`: the desk, opened (or waited for) only when the login starts, after the
         first paint; `hint`: the demo identity to try; `first_page`: asked off the UI thread as
-        the login completes, the data of the session's first screen."""
+        the login completes, the data of the session's first screen; `message_lang`: the
+        language `message` is in, when not `lang` (the voice that says it, tui/speech.py)."""
         super().__init__()
         self.message, self.lang = message, lang
+        self.message_lang = message_lang or lang
         self._open_desk, self.hint, self._first_page = open_desk, hint, first_page
         self._pending: tuple[str, str, MidStart] | None = None
         self._typed: dict[str, str] = {}  # kept across a language switch

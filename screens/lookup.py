@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from izle.data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Outcome
-from izle.data.desk.sentences import Asked, consequence_sentence, sentence
+from izle.data.desk.sentences import Asked, consequence_sentence, sentence, spoken
 from izle.data.i18n import N_, _
 from izle.data.letters import Agency
 from izle.data.modes import ModeProfile
@@ -132,9 +132,9 @@ class LookupScreen(ResultHost, Screen):
             self.post_message(SessionEnded("miss_limit", consequence_sentence(answer) or ""))
             return
         if answer.consequence is Consequence.FLAGGED:
-            self.query_one("#lookup-warning", Static).update(_(consequence_sentence(answer) or ""))
-        message = sentence(Asked.LOOKUP, answer, self.profile.mode) or ""
-        self._error(_(message), "#caller-check" if answer.outcome is Outcome.UNVERIFIED else "#reg-number")
+            self.query_one("#lookup-warning", Static).update(spoken(consequence_sentence(answer), _))
+        message = spoken(sentence(Asked.LOOKUP, answer, self.profile.mode), _)
+        self._error(message, "#caller-check" if answer.outcome is Outcome.UNVERIFIED else "#reg-number")
 
     def _error(self, message: str, focus: str) -> None:
         self.query_one("#lookup-error", Static).update(message)

@@ -62,7 +62,7 @@ class Movements(Plain):
     each for the date, the state, the unit and the executor; what does not fit ends in "…".
 
     One widget instead of a DataTable: the table costs a few lines of text, not a scrolling
-    widget with its own cursor, cache and scrollbars (benchmarks/RESULTS.md, issue 12).
+    widget with its own cursor, cache and scrollbars.
     """
 
     DEFAULT_CSS = "Movements { height: auto; }"
@@ -103,9 +103,8 @@ class Fields(Vertical):
 
     Each value is a `Plain` with the §5 id; the labels are drawn by this container itself, in
     the column the values leave free (their left margin), from each value's first row. A widget
-    per label and a grid layout were half of the first letter's layout and paint
-    (benchmarks/RESULTS.md, issue 12). A label that wraps keeps its value that many rows high,
-    as a grid row would. The language does not change while a session's screen lives.
+    per label and a grid layout were half of the first letter's layout and paint. A label that
+    wraps keeps its value that many rows high, as a grid row would. The language does not change while a session's screen lives.
     """
 
     DEFAULT_CSS = f"Fields {{ height: auto; }} Fields > Plain {{ margin-left: {LABEL_WIDTH + 1}; }}"
@@ -143,7 +142,7 @@ class ResultPanel(Vertical):
 
     It is shown in place of the form or list that asked for it, on the same screen: mounted
     (hidden) once that screen is painted and refilled by `show` for every letter, so no letter —
-    the first included — pays for building a screen (benchmarks/RESULTS.md, issue 12). Back closes it and
+    the first included — pays for building a screen. Back closes it and
     tells the screen with `ResultPanel.Closed`; Esc and F12 are the screen's keys.
     """
 
@@ -265,7 +264,7 @@ class ResultHost:
         self.refresh_bindings()  # type: ignore[attr-defined]
         # Painting a letter leaves cyclic garbage in Textual's render caches that Python's
         # collector reaches late; collected here once the form is painted again, while the
-        # person reads it, it no longer adds up (peak RSS, benchmarks/RESULTS.md).
+        # person reads it, it no longer adds up (peak RSS).
         self.call_after_refresh(gc.collect)  # type: ignore[attr-defined]
 
 

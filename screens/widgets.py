@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 # Seconds before a button whose answer is on its way looks busy (dimmed): a quick answer is not
-# worth two restyles of the button (benchmarks/RESULTS.md, issue 12).
+# worth two restyles of the button.
 BUSY_AFTER = 0.15
 
 
@@ -62,7 +62,7 @@ def data_text(value: object | None) -> Content:
 
 class Plain(Static):
     """A Static for text only: never markup, and no link styling pass on every line drawn (no
-    register text is a link; the pass is most of a first paint, benchmarks/RESULTS.md)."""
+    register text is a link; the pass is most of a first paint)."""
 
     auto_links = Reactive(False)
 
@@ -103,9 +103,8 @@ class LocalFooter(Widget, can_focus=False):
     a key presses it.
 
     One widget drawing the line, where Textual's Footer mounts a widget per key — and only a frame
-    after its screen's first paint, then again whenever focus moves (benchmarks/RESULTS.md, issue
-    12). The look is Footer's: the same theme variables, a disabled key dimmed, the key under
-    the mouse highlighted.
+    after its screen's first paint, then again whenever focus moves. The look is Footer's: the
+    same theme variables, a disabled key dimmed, the key under the mouse highlighted.
     """
 
     ALLOW_SELECT = False
@@ -271,7 +270,7 @@ def kiosk_buttons(footer: Widget):
 
 class TitleBar(Widget):
     """Service name on the left, who is logged in on the right: one widget drawing one line (a
-    container with two labels cost every screen three widgets to mount, benchmarks/RESULTS.md).
+    container with two labels cost every screen three widgets to mount).
     A title too long for the room left ends at a word, as a one-line label's wrap did."""
 
     DEFAULT_CSS = """

@@ -38,8 +38,8 @@ def test_a_terminal_db_that_is_not_a_database(register, tmp_path):
 
 def test_the_program_starts_with_its_loaded_objects_out_of_the_collectors_scans(
         register, tmp_path, monkeypatch):
-    """A full garbage collection of every loaded module cost 40-50 ms inside the first frame
-    (benchmarks/RESULTS.md, issue 12): `izle` freezes them before the app runs."""
+    """A full garbage collection of every loaded module cost 40-50 ms inside the first frame:
+    `izle` freezes them before the app runs."""
     import gc
 
     from izle.tui.app import IzleApp

@@ -1,4 +1,4 @@
-"""An administrator's register is never replaced by `izle demo` without asking (issue 11, 1)."""
+"""An administrator's register is never replaced by `izle demo` without asking."""
 
 from __future__ import annotations
 

@@ -100,3 +100,12 @@ def test_n_underscore_is_defined_once():
                if any(isinstance(node, ast.FunctionDef) and node.name == "N_"
                       for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))]
     assert defined == ["data/i18n.py"]
+
+
+def test_nothing_to_say_is_said_as_nothing_not_as_the_catalogs_header():
+    from izle.data.desk.sentences import spoken
+
+    assert "Project-Id-Version" in translate("", "az")  # why "" is never handed to gettext
+    assert spoken(sentence(Asked.LOOKUP, LookupAnswer(Outcome.FOUND), Mode.CITIZEN),
+                  lambda m: translate(m, "az")) == ""
+    assert spoken(consequence_sentence(LookupAnswer(Outcome.MISS)), lambda m: translate(m, "ru")) == ""

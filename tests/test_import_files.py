@@ -148,7 +148,7 @@ def test_an_xlsx_sheet_imports_directly(tmp_path):
         ("01-31/1", "2026-03-05", 1)]
 
 
-# --- issue 10, item 6: one bad row refuses one row ----------------------------------------------
+# --- one bad row refuses one row -----------------------------------------------------------------
 
 LETTERS = "agency_code,reg_no,reg_date,status,unit_id\n"
 

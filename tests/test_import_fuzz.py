@@ -1,4 +1,4 @@
-"""Fuzzing the import's row parsers (issue 10): whatever the bytes, every row is accepted or
+"""Fuzzing the import's row parsers: whatever the bytes, every row is accepted or
 refused with a reason; the only other outcome is a FileProblem sentence, never a traceback."""
 
 from __future__ import annotations

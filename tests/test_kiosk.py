@@ -251,7 +251,7 @@ async def test_every_kiosk_screen_fits_a_linux_console_font(register, monkeypatc
     assert seen == {name: "" for name in seen}
 
 
-# --- what a kiosk got wrong before (issue 9) ------------------------------------------------
+# --- what a kiosk once got wrong ------------------------------------------------------------
 
 @pytest.mark.parametrize("leave", ["f3", "idle"])
 async def test_the_goodbye_is_in_the_visitors_language_and_gone_at_the_next_key(register, clock, leave):

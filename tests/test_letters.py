@@ -1,4 +1,4 @@
-"""Lists of letters (issue 13): a citizen's own after login, an operator's search by applicant.
+"""Lists of letters: a citizen's own after login, an operator's search by applicant.
 
 Stories through the app (Pilot), rules at the desk without Textual, and a property over random
 registers: another person's letter never appears in a list.

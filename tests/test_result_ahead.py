@@ -1,6 +1,6 @@
 """The result panel is laid out once, unseen, while the person reads the form or list that will
 ask for a letter (screens/widgets.py `lay_out_unseen`): the first letter then costs what the
-next ones do (benchmarks/RESULTS.md, issue 12). What the person sees must not change for it,
+next ones do. What the person sees must not change for it,
 and the first letter shown must be the same as without it.
 """
 

@@ -1,4 +1,4 @@
-"""The whole answer at 80x24 without scrolling (issue 12): unit, executor, phone, the status
+"""The whole answer at 80x24 without scrolling: unit, executor, phone, the status
 sentence, the due date and the newest three movements, each value beside its own label, in
 every language and both modes — checked on what the terminal shows, not on widget state.
 A label that needs two lines (Russian "Структурное подразделение") keeps its value two rows

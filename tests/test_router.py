@@ -10,7 +10,6 @@ from textual.app import App
 
 from izle.screens.agency import AgencyScreen
 from izle.screens.letters import MyLettersScreen
-from izle.screens.lookup import LookupScreen
 from tests.conftest import CITIZEN, OPERATOR, izle_app
 from tests.pilot import log_in, settle
 

@@ -177,8 +177,8 @@ class IzleApp(App, inherit_bindings=False):
     @property
     def desk(self) -> Desk:
         """The session's rules over the register and this terminal's store. Loading its modules
-        took ~40 ms of the start-up (benchmarks/RESULTS.md), so the warm-up opens it once the
-        login screen is painted; whatever asks sooner opens it then, or waits while it opens."""
+        took ~40 ms of the start-up, so the warm-up opens it once the login screen is painted;
+        whatever asks sooner opens it then, or waits while it opens."""
         if self._desk is None:
             with self._opening:
                 if self._desk is None:

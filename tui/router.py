@@ -82,10 +82,9 @@ class Router:
         app.idle_prompt_open = False
         if app.reader is not None:
             app.reader.speaker.next_visitor()
-        login = LoginScreen(message, lang=app.lang, open_desk=lambda: app.desk, hint=self._demo_hint(),
-                            first_page=self.first_page)
-        login.message_lang = message_lang or app.lang  # the voice that says it (tui/speech.py)
-        app.push_screen(login)
+        app.push_screen(LoginScreen(message, lang=app.lang, open_desk=lambda: app.desk,
+                                    hint=self._demo_hint(), first_page=self.first_page,
+                                    message_lang=message_lang))
 
     def _demo_hint(self) -> dict | None:
         """The demo identity to try, of this mode's kind (an operator's in operator mode)."""

@@ -1,8 +1,8 @@
 """The session's first screen, built while the person confirms the code and types PIN1.
 
 After PIN1 the person waits for the check (scrypt, ~50 ms, off the UI thread) and then for the
-first screen: composing, styling and mounting it was about half of what came after the check
-(benchmarks/RESULTS.md, issue 12). While the phone asks for the code and PIN1 the UI is idle
+first screen: composing, styling and mounting it was about half of what came after the check.
+While the phone asks for the code and PIN1 the UI is idle
 for seconds, so the screen is built then, out of sight, and filled and shown when the login
 succeeds. Until then it holds nothing of anyone, so a login that fails leaves it for the next.
 

@@ -3,8 +3,7 @@ ahead of time.
 
 Textual adds a widget class's DEFAULT_CSS to the stylesheet when the first widget of that class
 is mounted, and then parses the whole stylesheet again: after login that is the list screen's
-DataTable and buttons, a few milliseconds while a person waits for their letters
-(benchmarks/RESULTS.md, issue 12). Called once the login screen is painted, with the screens
+DataTable and buttons, a few milliseconds while a person waits for their letters. Called once the login screen is painted, with the screens
 after login imported, the parse happens while the login screen is read. The sources added are
 the ones Textual adds itself (Widget._post_register), in the same ranks; every snapshot
 (tests/test_snapshots.py) is unchanged by it. Textual is pinned (pyproject.toml).
@@ -12,7 +11,7 @@ the ones Textual adds itself (Widget._post_register), in the same ranks; every s
 Only the classes the screens use: Textual filters every rule of the stylesheet for each node it
 restyles, and the classes loaded but never shown (Textual's command palette loads a dozen)
 brought a third more rules (327 against 222); no difference in time was measurable on the
-login, but there is no reason to pay for them (RESULTS.md).
+login, but there is no reason to pay for them.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from izle.data.central.connection import connect, failure
+from izle.data.central.connection import central_driver, connect, failure
 from izle.data.central.schema import MIGRATIONS, current_version, require_current
 
 KEEP_DAYS = 30
@@ -27,7 +27,7 @@ class Pruned:
 
 def prune(url: str, keep_days: int = KEEP_DAYS) -> Pruned:
     """Delete what every terminal that synced in the last `keep_days` days has fetched."""
-    import psycopg
+    psycopg = central_driver()
 
     conn = connect(url, autocommit=True)
     try:
@@ -87,7 +87,7 @@ def status(url: str, long_open_s: int = LONG_OPEN_S) -> Status:
     """The centre's schema, each terminal's last sync and how far behind it is, the sync
     bookkeeping's size, and the writing transactions open long enough to hold terminals back
     (what they wrote reaches no terminal until they end, and pruning waits for them)."""
-    import psycopg
+    psycopg = central_driver()
 
     conn = connect(url, autocommit=True)
     try:
@@ -122,7 +122,7 @@ def refresh_holidays(url: str, years: range) -> int:
     locally: generated rows of these years are replaced, a day the administrator set is never
     overwritten; an unchanged holiday is not rewritten (terminals fetch nothing for it).
     Returns the number of generated rows written."""
-    import psycopg
+    psycopg = central_driver()
 
     from izle.data.deadlines import PUBLIC_SOURCE, public_holiday_rows
 

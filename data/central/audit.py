@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 
 from izle.data.audit import (COLUMNS, GENESIS, PUSHED_KEY, Break, public_hex, row_hash, sign,
                         signed_by, signing_key)
-from izle.data.central.connection import CentralError, connect, connect_patiently, failure
+from izle.data.central.connection import (CentralError, central_driver, connect,
+                                          connect_patiently, failure)
 from izle.data.central.schema import MIGRATIONS, ROLES_VERSION, program_version, require_current
 from izle.data.clock import Clock, SystemClock, system_random
 from izle.data.i18n import N_
@@ -77,7 +78,7 @@ def push(url: str, state: sqlite3.Connection, wanted: str | None = None, *,
          jitter_s: float = 0) -> Pushed:
     """Send this terminal's audit rows that the centre does not hold yet, signed (after a
     random wait of up to `jitter_s`; a full or starting centre is tried again a while)."""
-    import psycopg
+    psycopg = central_driver()
 
     key = signing_key(state)
     conn = connect_patiently(url, autocommit=True, clock=clock or SystemClock(),
@@ -108,7 +109,7 @@ def push(url: str, state: sqlite3.Connection, wanted: str | None = None, *,
 
 def _head(conn, url: str) -> tuple[str, int, str | None, str | None]:
     """(this role's terminal name, the centre's last seq and hash of it, its public key)."""
-    import psycopg
+    psycopg = central_driver()
 
     try:
         return conn.execute("SELECT * FROM izle_audit_head()").fetchone()
@@ -199,7 +200,7 @@ def _remember_push(state: sqlite3.Connection, name: str, key, last: tuple) -> No
 
 def verify(url: str) -> tuple[int, int, list[CentralBreak]]:
     """(terminals, rows, the first break of each broken terminal's chain, and every fork)."""
-    import psycopg
+    psycopg = central_driver()
 
     conn = connect(url)  # one read transaction: one snapshot, and a server-side cursor
     try:

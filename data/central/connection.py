@@ -34,6 +34,20 @@ class CentralError(ProblemError):
     """The central register cannot do what was asked (every value already redacted)."""
 
 
+# Only administrators' commands talk to the centre, so its driver is an extra of the package.
+NO_DRIVER = N_("Talking to the central register needs İzlə's central extra, which is not "
+               "installed: pipx install 'izle[central]' (or pip install 'izle[central]').")
+
+
+def central_driver():
+    """psycopg, imported on first use; CentralError naming the extra when it is missing."""
+    try:
+        import psycopg
+    except ImportError:
+        raise CentralError(NO_DRIVER) from None
+    return psycopg
+
+
 def secrets_in(url: str) -> list[str]:
     """Every password written in `url`, as written and (for a URL) percent-decoded."""
     from urllib.parse import unquote
@@ -58,7 +72,7 @@ def connect(url: str, *, autocommit: bool = False, name: str | None = None) -> "
 
     `name` is shown to the centre's administrator as the connection's application_name
     (pg_stat_activity); by default the role the URL logs in as, else "izle"."""
-    import psycopg
+    psycopg = central_driver()
 
     params = parse(url)
     require_tls(params, url)
@@ -102,8 +116,8 @@ def connect_patiently(url: str, *, clock, rng, autocommit: bool = False, name: s
 
 def parse(url: str) -> dict[str, str]:
     """The URL's parameters (libpq's parser), or CentralError saying it is not a URL."""
+    psycopg = central_driver()
     from psycopg.conninfo import conninfo_to_dict
-    import psycopg
 
     try:
         return {k: str(v) for k, v in conninfo_to_dict(url).items() if v is not None}

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from izle.data.central.connection import CentralError, connect, failure
+from izle.data.central.connection import CentralError, central_driver, connect, failure
 from izle.data.central.schema import TABLES, require_current
 from izle.data.i18n import N_
 
@@ -69,7 +69,7 @@ def central_import(url: str, path: Path, kind: str, *, strict: bool = False,
 
 
 def _psycopg_error() -> type[Exception]:
-    import psycopg
+    psycopg = central_driver()
 
     return psycopg.Error
 

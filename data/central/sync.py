@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from izle.data.central.connection import CentralError, connect_patiently, failure
+from izle.data.central.connection import CentralError, central_driver, connect_patiently, failure
 from izle.data.central.schema import MIGRATIONS, TABLES, capture_triggers, require_current
 from izle.data.clock import Clock, SystemClock, system_random
 from izle.data.db import connect_write
@@ -124,7 +124,7 @@ def sync(url: str, register: Path, progress: Progress | None = None, *,
     `on_snapshot` is called inside the sync's snapshot, before anything is written. It first
     waits a random time up to `jitter_s`, and tries a centre that is full or starting again
     with growing random waits (connection.connect_patiently)."""
-    import psycopg
+    psycopg = central_driver()
 
     register = Path(register)
     name = terminal or socket.gethostname()
@@ -274,7 +274,7 @@ class _Record:
     def at_centre(self) -> None:
         """Ends the snapshot, then records this sync's token (the local commit comes after:
         if it fails, the next sync finds tokens that differ and copies afresh — safe)."""
-        import psycopg
+        psycopg = central_driver()
 
         conn = self.conn
         conn.commit()

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
-from izle.data.central.connection import CentralError, connect, failure, is_local, parse
+from izle.data.central.connection import (CentralError, central_driver, connect, failure,
+                                          is_local, parse)
 from izle.data.central.schema import ROLES_VERSION, TABLES, require_current
 from izle.data.i18n import N_
 from izle.data.text import strip_controls
@@ -46,7 +47,7 @@ class Terminal:
 
 def add(owner_url: str, name: str) -> Added:
     """Register terminal `name`: its role, its row in `terminals`, and its URL."""
-    import psycopg
+    psycopg = central_driver()
     from psycopg import sql
 
     _check_name(name)
@@ -77,7 +78,7 @@ def add(owner_url: str, name: str) -> Added:
 def remove(owner_url: str, name: str) -> None:
     """Drop the terminal's role (its connections end now); its audit rows stay, and the name
     stays taken, so that its chain can never be continued by another."""
-    import psycopg
+    psycopg = central_driver()
     from psycopg import sql
 
     conn = connect(owner_url, autocommit=True)
@@ -99,7 +100,7 @@ def remove(owner_url: str, name: str) -> None:
 
 def terminals(owner_url: str) -> list[Terminal]:
     """Every registered terminal, with its last sync and push, in name order."""
-    import psycopg
+    psycopg = central_driver()
 
     conn = connect(owner_url)
     try:

@@ -6,6 +6,7 @@ The sentences are msgids; whoever shows one translates it in the person's langua
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 
 from izle.data.i18n import N_
@@ -82,3 +83,9 @@ def sentence(asked: Asked, answer: LookupAnswer | ListAnswer, mode: Mode) -> str
 def consequence_sentence(answer: LookupAnswer | ListAnswer) -> str | None:
     """The msgid of what follows from this answer (the session ended, a supervisor's flag)."""
     return CONSEQUENCES.get(answer.consequence)
+
+
+def spoken(msgid: str | None, translate: Callable[[str], str]) -> str:
+    """`msgid` in the person's language, or "" when there is nothing to say (gettext of "" is
+    the catalog's header, never an empty sentence)."""
+    return translate(msgid) if msgid else ""

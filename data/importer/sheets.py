@@ -65,8 +65,8 @@ def xlsx_rows(source: Source, kind: str, problems: list[Problem]) -> Iterator[tu
     try:
         from openpyxl import load_workbook
     except ImportError:
-        raise FileProblem(N_("reading .xlsx needs the openpyxl package; save the sheet as CSV"
-                             " instead")) from None
+        raise FileProblem(N_("reading .xlsx needs İzlə's xlsx extra (pipx install 'izle[xlsx]' "
+                             "or pip install 'izle[xlsx]'); or save the sheet as CSV instead")) from None
     try:
         book = load_workbook(source.path, read_only=True, data_only=True)
     except Exception as error:  # a zip, XML or format error: all mean "not a workbook"

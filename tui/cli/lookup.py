@@ -86,9 +86,9 @@ def answer_error(answer, code: str) -> dict:
     """An answer of the desk that is not a letter, in the API's sentence (one table for every
     front door: data/desk/sentences.py), with its code."""
     from izle.data.desk import Mode
-    from izle.data.desk.sentences import Asked, sentence
+    from izle.data.desk.sentences import Asked, sentence, spoken
 
-    return error_json(_(sentence(Asked.LOOKUP, answer, Mode.API) or ""), code)
+    return error_json(spoken(sentence(Asked.LOOKUP, answer, Mode.API), _), code)
 
 
 def form_code(problem) -> str:

@@ -6,12 +6,17 @@ import gc
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from izle.tui.cli import LazyGroup
+from izle import __version__
 from izle.data.i18n import LANGUAGES, _, set_language
+from izle.tui.cli import LazyGroup
 from izle.tui.settings import THEME_NAMES
+
+if TYPE_CHECKING:
+    from izle.tui.settings import Settings
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True,
@@ -46,6 +51,8 @@ from izle.tui.settings import THEME_NAMES
               help=_("a kiosk with a headset: names, numbers and a letter's details may be said"))
 @click.option("--speech-to", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar=_("DIR"), help=_("write what would be said to DIR (numbered WAV files and utterances.jsonl) instead of playing it"))
+@click.version_option(__version__, "--version", "-V", prog_name="izle",
+                      message="%(prog)s %(version)s", help=_("show the version and exit"))
 @click.pass_context
 def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool, kiosk: bool,
         lang: str | None, terminal: str | None, idle_timeout: float | None,
@@ -79,7 +86,7 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
             _("{path} cannot be opened: {error}").format(path=settings.terminal_db,
                                                          error=describe_error(error)))
     # What is loaded now lives as long as the process: kept out of the cyclic collector's
-    # scans, so no full collection (40-50 ms) lands in the first frame (benchmarks/RESULTS.md).
+    # scans, so no full collection (40-50 ms) lands in the first frame.
     gc.freeze()
     app.run()
     # A service manager tells a crash (1) or an administrator's stop (10) from a clean stop (0).
@@ -96,7 +103,7 @@ def describe_error(error: BaseException) -> str:
 
 
 def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_timeout,
-              keymap, end_on_logout=False, theme="izle") -> "Settings":
+              keymap, end_on_logout=False, theme="izle") -> Settings:
     from izle.data.db import register_path, state_path
     from izle.data.modes import Mode
     from izle.tui.settings import Settings, parse_keymap

@@ -170,7 +170,8 @@ class IzleServer(Server):
                                                request.query.get("height")))
             self.processes[service.pid] = service
             # A process that ends by itself (a logout, Ctrl+Q, a crash) ends the page's session.
-            service._task.add_done_callback(lambda _t: asyncio.ensure_future(end_page()))
+            if service._task is not None:
+                service._task.add_done_callback(lambda _t: asyncio.ensure_future(end_page()))
             await self._process_messages(websocket, service)
         except (asyncio.CancelledError, ConnectionError):
             pass
