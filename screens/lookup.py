@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
@@ -23,7 +23,7 @@ from izle.data.modes import ModeProfile
 from izle.screens.messages import Back, SessionEnded
 from izle.screens.result import ResultHost, ResultPanel
 from izle.screens.keys import DEFAULT_KEYS
-from izle.screens.widgets import Asking, FormFlow, LocalFooter, NewCallButton, TitleBar, data_text, wait_sentence
+from izle.screens.widgets import Asking, FormFlow, LocalFooter, TitleBar, data_text, wait_sentence
 
 if TYPE_CHECKING:
     from izle.data.desk import Desk
@@ -63,12 +63,9 @@ class LookupScreen(FormFlow, ResultHost, Screen):
                 yield Label(_("Caller's FIN or surname, as the caller states it"), classes="field-label")
                 yield Input(placeholder=_("e.g. 5ZK9Q2M or Həsənov"), id="caller-check", compact=True,
                             max_length=40)
-            if self.operator:
-                with Horizontal(id="lookup-buttons"):
-                    yield Button(_("Show in which customs authority the letter is"), id="show", variant="primary")
-                    yield NewCallButton()
-            else:
-                yield Button(_("Show in which customs authority the letter is"), id="show", variant="primary")
+            # An operator's New call here is F5 (footer): a button would push the caller
+            # check's answer off an 80x24 console.
+            yield Button(_("Show in which customs authority the letter is"), id="show", variant="primary")
             yield Static("", id="lookup-error", classes="error", markup=False)
             yield Static("", id="lookup-warning", classes="error", markup=False)
         yield LocalFooter()
