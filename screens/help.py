@@ -16,7 +16,7 @@ from izle.data.i18n import N_, _
 from izle.data.modes import ModeProfile
 from izle.data.statuses import DEADLINE_MARKERS
 from izle.screens.keys import DEFAULT_KEYS
-from izle.screens.widgets import shown_keys
+from izle.screens.widgets import TitleBar, shown_keys
 
 # What a screen without help of its own is for: the seed's steps, as before.
 GENERAL = N_(
@@ -63,6 +63,8 @@ class HelpScreen(ModalScreen[None]):
         self.profile, self.beneath = profile, beneath
 
     def compose(self) -> ComposeResult:
+        # The title row stays: the service's name and who is logged in, as beneath.
+        yield TitleBar(getattr(self.beneath, "desk", None))
         with VerticalScroll(id="help-body", classes="panel"):
             yield Label(_("Help"), classes="panel-title")
             yield Static(screen_help(self.beneath, self.profile.mode), id="help-context",
