@@ -55,6 +55,11 @@ def translate(message: str, lang: str) -> str:
     return _catalog(lang).gettext(message)
 
 
+def translate_plural(singular: str, plural: str, n: int, lang: str) -> str:
+    """`ngettext` in `lang`, whatever the current language (an operator reading to a caller)."""
+    return _catalog(lang).ngettext(singular, plural, n)
+
+
 def requested_language(args: Sequence[str], environ: Mapping[str, str],
                        for_help: bool = False) -> str:
     """The language a command line asks for: `--lang X`/`--lang=X`, else $IZLE_LANG, else az;

@@ -16,8 +16,9 @@ from izle.data.i18n import N_, _
 from izle.data.letters import Agency
 from izle.data.matching import score
 from izle.data.modes import ModeProfile
+from izle.screens.keys import DEFAULT_KEYS
 from izle.screens.messages import AgencyChosen, Back, FindApplicant, OutOfService
-from izle.screens.widgets import LocalFooter, PagingOptionList, TitleBar, data_text
+from izle.screens.widgets import FormFlow, LocalFooter, NewCallButton, PagingOptionList, TitleBar, data_text
 
 if TYPE_CHECKING:
     from izle.data.desk import Desk
@@ -35,11 +36,15 @@ def agency_score(agency: Agency, query: str) -> int | None:
     return score(query, (agency.name.az, agency.name.ru, agency.name.en, agency.code))
 
 
-class AgencyScreen(Screen):
+class AgencyScreen(FormFlow, Screen):
+    help_msgids = (
+        N_("Choose the customs authority the letter was addressed to: type part of its name, then Enter, or pick it in the list."),
+        N_("Choose the customs authority the caller's letter was addressed to: type part of its name, then Enter. To find a caller's letters by FIN and surname instead, use Find by applicant."),
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "focus_list", show=False),
-        Binding("escape,f12", "back", N_("My letters"), id="back"),
-        Binding("f4", "find_applicant", N_("Find by applicant"), id="find-applicant"),
+        Binding(DEFAULT_KEYS["back"], "back", N_("My letters"), id="back"),
+        Binding(DEFAULT_KEYS["track-other"], "find_applicant", N_("Find by applicant"), id="track-other"),
     ]
 
     def __init__(self, desk: Desk, lang: str, profile: ModeProfile, *,
@@ -72,6 +77,8 @@ class AgencyScreen(Screen):
             yield Input(placeholder=_("Type to filter, e.g. baki bas"), id="agency-filter", compact=True)
             yield PagingOptionList(id="agency-list")
             yield Label("", id="agency-empty", classes="hint")
+            if self.profile.operator:
+                yield NewCallButton()
         yield LocalFooter()
 
     def on_mount(self) -> None:
@@ -81,7 +88,15 @@ class AgencyScreen(Screen):
             return
         self._agencies = agencies
         self._fill("")
-        self.query_one("#agency-filter", Input).focus()
+        self.set_focus(self.query_one("#agency-filter", Input))  # now: keys typed ahead wait for it
+
+    def form_fields(self) -> tuple[str, ...]:
+        return ("#agency-filter",)
+
+    def submit_form(self) -> None:
+        """Enter: the best match for what is typed now (a burst's filter may not be applied yet)."""
+        self._fill(self.query_one("#agency-filter", Input).value)
+        self._choose_highlighted()
 
     def on_screen_resume(self) -> None:
         """Back from a number form: an empty filter, ready for the next authority's name
@@ -90,7 +105,7 @@ class AgencyScreen(Screen):
             self._left_for_lookup = False
             self.query_one("#agency-filter", Input).value = ""
             self._fill("")
-            self.query_one("#agency-filter", Input).focus()
+            self.set_focus(self.query_one("#agency-filter", Input))
 
     def _fill(self, query: str) -> None:
         scores = {a.code: s for a in self._agencies if (s := agency_score(a, query)) is not None}
@@ -117,7 +132,6 @@ class AgencyScreen(Screen):
     def _filter(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
-    @on(Input.Submitted, "#agency-filter")
     def _choose_highlighted(self) -> None:
         option_list = self.query_one("#agency-list", OptionList)
         if option_list.highlighted is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,7 +28,8 @@ from izle.data.statuses import DEADLINE_MARKERS, STATUS_TITLES
 from izle.data.text import format_date, strip_controls
 from izle.screens.messages import Back, TrackOther
 from izle.screens.result import ResultHost, ResultPanel
-from izle.screens.widgets import LocalFooter, TitleBar
+from izle.screens.widgets import FormFlow, LocalFooter, TitleBar, NewCallButton, wait_sentence
+from izle.screens.keys import DEFAULT_KEYS
 
 if TYPE_CHECKING:
     from izle.data.desk import Desk
@@ -35,6 +37,25 @@ if TYPE_CHECKING:
 LOAD_AHEAD = 5  # rows before the end of the list at which the next page is asked for
 AUTHORITY_WIDTH = 16
 STATE_WIDTH = 13
+# The two long columns, authority and state, share what the short ones leave; on an 80-column
+# kiosk each gets at least this much and is cut ("…"), on a wider screen as much as it needs.
+SHARED = {0: AUTHORITY_WIDTH, 3: STATE_WIDTH}
+
+
+def share_widths(room: int, wants: list[int]) -> list[int]:
+    """Column widths for `room` cells of text: every column whole if all fit; else the short
+    columns whole, and authority and state each at least its least width, the rest of the
+    room split between them in proportion to what each still lacks."""
+    if sum(wants) <= room:
+        return list(wants)
+    widths = [min(want, SHARED[i]) if i in SHARED else want for i, want in enumerate(wants)]
+    spare = room - sum(widths)
+    lacking = {i: wants[i] - widths[i] for i in SHARED}
+    if spare > 0 and sum(lacking.values()):
+        total = sum(lacking.values())
+        for i, lack in lacking.items():
+            widths[i] += min(lack, spare * lack // total)
+    return widths
 
 
 def due_cell(row: LetterRow) -> Text:
@@ -63,10 +84,11 @@ class LettersScreen(ResultHost, Screen):
     """What both lists share: the table, its pages, opening a letter in place and coming back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "close_result", N_("Back"), id="back-to-list", key_display="Esc/F12"),
+        Binding(DEFAULT_KEYS["back"], "close_result", N_("Back"), id="back"),
     ]
 
     RESULT_HIDES = "#letters-panel"
+    markers_here = True
 
     def __init__(self, desk: Desk, lang: str, profile: ModeProfile) -> None:
         super().__init__()
@@ -104,6 +126,33 @@ class LettersScreen(ResultHost, Screen):
         table.add_column(_("State"), width=STATE_WIDTH)
         table.add_column(_("Answer due"))
 
+    def fit_columns(self) -> None:
+        """Columns as wide as the table's room allows (after a page is added or a resize)."""
+        table = self.query_one("#my-letters", DataTable)
+        columns = list(table.columns.values())
+        room = table.scrollable_content_region.width - 2 * table.cell_padding * len(columns)
+        if room <= 0 or not getattr(self, "_rows", None):
+            return
+        lang = self.lang
+        texts = [[str(column.label)] for column in columns]
+        for row in self._rows.values():
+            for cells, cell in zip(texts, row_cells(row, lang)):
+                cells.append(cell.plain)
+        widths = share_widths(room, [max(cell_len(text) for text in cells) for cells in texts])
+        if widths == [column.width for column in columns]:
+            return
+        for column, width in zip(columns, widths):
+            column.width, column.auto_width = width, False
+        # DataTable has no public way to resize a column: these two make it measure and
+        # render again (Textual is pinned in pyproject.toml).
+        table._require_update_dimensions = True
+        table._update_count += 1
+        table.refresh(layout=True)
+
+    def on_resize(self) -> None:
+        if self.query("#my-letters"):
+            self.call_after_refresh(self.fit_columns)
+
     def clear_letters(self) -> None:
         self._generation += 1
         self._rows.clear()
@@ -130,6 +179,7 @@ class LettersScreen(ResultHost, Screen):
                 table.add_row(*row_cells(row, lang), key=row.key)
         if answer.rows:
             self._last = answer.rows[-1]
+            self.call_after_refresh(self.fit_columns)
         self._more = answer.more
 
     @on(DataTable.RowHighlighted, "#my-letters")
@@ -179,8 +229,13 @@ class LettersScreen(ResultHost, Screen):
 class MyLettersScreen(LettersScreen):
     """A citizen's first screen after login: their letters, newest first."""
 
+    help_here = (
+        N_("Your letters, newest first: choose one and press Enter to see where it is. “Another of my letters, by its receipt” finds one of your letters by the number and date on its receipt."),
+        "",
+    )
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f4", "track_other", N_("Other letter"), id="track-other"),
+        Binding(DEFAULT_KEYS["track-other"], "track_other", N_("Other letter"), id="track-other"),
     ]
 
     def __init__(self, desk: Desk, lang: str, profile: ModeProfile,
@@ -197,7 +252,7 @@ class MyLettersScreen(LettersScreen):
             yield Label(_("Your letters, newest first. Choose one and press Enter."), classes="panel-title")
             yield from self.compose_table()
             with Horizontal(id="my-letters-actions"):
-                yield Button(_("Track another letter by number and date"), id="track-other",
+                yield Button(_("Another of my letters, by its receipt"), id="track-other",
                              compact=True)
         yield LocalFooter()
 
@@ -238,11 +293,16 @@ class MyLettersScreen(LettersScreen):
         self.post_message(TrackOther())
 
 
-class ApplicantScreen(LettersScreen):
+class ApplicantScreen(FormFlow, LettersScreen):
     """An operator's search by applicant: FIN and surname, as the caller states them."""
 
+    help_here = (
+        "",
+        N_("Find a caller's letters by the FIN and surname the caller states: both must name the same applicant. Choose a letter and press Enter."),
+    )
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f12", "back", N_("Back"), id="back"),
+        Binding(DEFAULT_KEYS["back"], "back", N_("Back"), id="back"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -256,6 +316,7 @@ class ApplicantScreen(LettersScreen):
                 yield Input(placeholder=_("Surname, e.g. Həsənov"), id="applicant-surname",
                             compact=True, max_length=60)
                 yield Button(_("Find"), id="find-applicant", variant="primary", compact=True)
+                yield NewCallButton()
             yield Static("", id="applicant-error", classes="error", markup=False)
             yield Static("", id="applicant-warning", classes="error", markup=False)
             yield from self.compose_table()
@@ -265,16 +326,17 @@ class ApplicantScreen(LettersScreen):
         self.setup_table()
         self.prepare_result()
         self.query_one("#my-letters", DataTable).display = False
-        self.query_one("#applicant-fin", Input).focus()
+        self.set_focus(self.query_one("#applicant-fin", Input))
+
+    def form_fields(self) -> tuple[str, ...]:
+        return ("#applicant-fin", "#applicant-surname")
+
+    def submit_form(self) -> None:
+        self.find()
 
     def action_back(self) -> None:
         self.post_message(Back())
 
-    @on(Input.Submitted, "#applicant-fin")
-    def _fin_entered(self) -> None:
-        self.query_one("#applicant-surname", Input).focus()
-
-    @on(Input.Submitted, "#applicant-surname")
     @on(Button.Pressed, "#find-applicant")
     def find(self) -> None:
         self.clear_letters()  # the last caller's letters are gone before anything else
@@ -291,8 +353,12 @@ class ApplicantScreen(LettersScreen):
 
     @work(thread=True, exclusive=True, group="applicant")
     def _search(self, fin: str, surname: str, generation: int) -> None:
-        answer = self.desk.find_applicant(fin, surname)
+        answer = self.desk.find_applicant(
+            fin, surname, on_wait=lambda seconds: self.app.call_from_thread(self._waiting, seconds))
         self.app.call_from_thread(self._answered, answer, generation)
+
+    def _waiting(self, seconds: float) -> None:
+        self.query_one("#applicant-error", Static).update(wait_sentence(seconds))
 
     def _answered(self, answer: ListAnswer, generation: int) -> None:
         if not self.is_current(generation, "list"):
@@ -301,6 +367,7 @@ class ApplicantScreen(LettersScreen):
         warning = self.query_one("#applicant-warning", Static)
         if answer.outcome is Outcome.FOUND:
             warning.update("")
+            self.query_one("#applicant-error", Static).update("")
             table = self.query_one("#my-letters", DataTable)
             table.display = True
             self.add_page(answer)
@@ -312,4 +379,4 @@ class ApplicantScreen(LettersScreen):
 
     def _error(self, message: str, focus: str) -> None:
         self.query_one("#applicant-error", Static).update(message)
-        self.query_one(focus, Input).focus()
+        self.set_focus(self.query_one(focus, Input))

@@ -18,8 +18,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from izle.data.i18n import LANGUAGES, N_, _
+from izle.screens.keys import DEFAULT_KEYS
 from izle.screens.messages import LanguageChosen, LoggedIn, LoginFailed, LoginUnderWay
-from izle.screens.widgets import LocalFooter, TitleBar
+from izle.screens.widgets import FormFlow, LocalFooter, TitleBar
 
 # The desk's modules are loaded after this screen's first paint (tui/app.py `desk`): the
 # handlers below, which run after it, import what they use of them.
@@ -42,22 +43,26 @@ FIELDS = {"phone": "#phone", "user_id": "#user-id"}
 HOLD_SECONDS = 0.25  # how long the provider may hold one status request (a long poll)
 
 
-class LoginScreen(Screen):
+class LoginScreen(FormFlow, Screen):
     """Step 1 of the seed: Asan İmza login."""
 
+    help_msgids = (
+        N_("Log in with Asan İmza: your mobile number and user ID, then confirm the code on your phone and enter PIN1."),
+        N_("Operator mode: log in with your own Asan İmza (a call-centre operator's account), then confirm the code on your phone and enter PIN1."),
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "next_language", N_("Language"), id="language"),
+        Binding(DEFAULT_KEYS["lang"], "next_language", N_("Language"), id="lang"),
     ]
 
     def __init__(self, message: str = "", *, lang: str, open_desk: Callable[[], Desk], hint: dict | None = None,
                  first_page: Callable[[], ListAnswer | None] = lambda: None,
-                 message_lang: str | None = None) -> None:
+                 message_lang: str | None = None, operator: bool = False) -> None:
         """`open_desk`: the desk, opened (or waited for) only when the login starts, after the
         first paint; `hint`: the demo identity to try; `first_page`: asked off the UI thread as
         the login completes, the data of the session's first screen; `message_lang`: the
         language `message` is in, when not `lang` (the voice that says it, tui/speech.py)."""
         super().__init__()
-        self.message, self.lang = message, lang
+        self.message, self.lang, self.operator = message, lang, operator  # operator mode: said at once
         self.message_lang = message_lang or lang
         self._open_desk, self.hint, self._first_page = open_desk, hint, first_page
         self._pending: tuple[str, str, MidStart] | None = None
@@ -67,14 +72,17 @@ class LoginScreen(Screen):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Center(), Vertical(id="login-panel", classes="panel"):
-            yield Label(_("Log in with Asan İmza"), classes="panel-title")
+            yield Label(_("Operator mode: log in with Asan İmza") if self.operator
+                        else _("Log in with Asan İmza"), classes="panel-title")
             yield Label(_("Mobile number"), classes="field-label")
             yield Input(self._typed.get("#phone", ""), placeholder=_("e.g. 050 123 45 67"), id="phone",
                         compact=True, max_length=20, select_on_focus=False, restrict=r"[0-9+()\- ]*")
             yield Label(_("User ID"), classes="field-label")
             yield Input(self._typed.get("#user-id", ""), placeholder=_("digits from your Asan İmza card"), id="user-id", compact=True,
                         max_length=12, select_on_focus=False, restrict=r"[0-9]*")
-            yield Button(_("Log in"), id="login", variant="primary")
+            # One row each (the code only while it is shown): a two-line message still fits
+            # the 80x24 card with the demo hint under it.
+            yield Button(_("Log in"), id="login", variant="primary", compact=True)
             yield Static("", id="verification-code", classes="code")
             yield Static(self.message, id="login-error", classes="error", markup=False)
             with Horizontal(id="languages"):
@@ -94,7 +102,14 @@ class LoginScreen(Screen):
         return self._open_desk()
 
     def on_mount(self) -> None:
-        self.query_one("#phone", Input).focus()
+        self.query_one("#verification-code", Static).display = False
+        self.set_focus(self.query_one("#phone", Input))  # now: keys typed ahead wait for it
+
+    def form_fields(self) -> tuple[str, ...]:
+        return ("#phone", "#user-id")
+
+    def submit_form(self) -> None:
+        self.start_login()
 
     # --- language ------------------------------------------------------------------------------
 
@@ -117,15 +132,11 @@ class LoginScreen(Screen):
         self.message = ""
         self._typed = typed
         await self.recompose()
-        self.query_one(focused, Input).focus()
+        self._verification_code("")
+        self.set_focus(self.query_one(focused, Input))
 
     # --- login -----------------------------------------------------------------------------------
 
-    @on(Input.Submitted, "#phone")
-    def _phone_entered(self) -> None:
-        self.query_one("#user-id", Input).focus()
-
-    @on(Input.Submitted, "#user-id")
     @on(Button.Pressed, "#login")
     def start_login(self) -> None:
         if self._pending is not None:
@@ -145,17 +156,22 @@ class LoginScreen(Screen):
         """Start with the provider off the UI thread (it reads terminal.db), then show the code."""
         from izle.data.terminal import StoreError
 
+        from izle.data.desk import LoginResult
+
         try:
             started = self.desk.start_login(phone, user_id)
         except StoreError as error:
             self.app.call_from_thread(self._finished, None, error.problem.text(_))
+            return
+        if isinstance(started, LoginResult):  # refused before any code was sent
+            self.app.call_from_thread(self._finished, None, _(OUTCOME_MESSAGES[started.outcome.value]))
             return
         self.app.call_from_thread(self._show_code, phone, user_id, started)
 
     def _show_code(self, phone: str, user_id: str, started: MidStart) -> None:
         self._pending = (phone, user_id, started)
         self.query_one("#login-error", Static).update("")
-        self.query_one("#verification-code", Static).update(
+        self._verification_code(
             _("Verification code: {code}\nCheck that your phone shows the same code, then confirm.").format(code=started.code)
         )
         self._await_provider(phone, user_id, started)
@@ -215,9 +231,14 @@ class LoginScreen(Screen):
         self.post_message(LoginFailed())
         if not self.is_mounted:
             return
-        self.query_one("#verification-code", Static).update("")
+        self._verification_code("")
         self.query_one("#login", Button).disabled = False
         self._fail(failure or _(OUTCOME_MESSAGES[result.outcome.value]))  # type: ignore[union-attr]
+
+    def _verification_code(self, text: str) -> None:
+        code = self.query_one("#verification-code", Static)
+        code.update(text)
+        code.display = bool(text)
 
     def is_blank(self) -> bool:
         """Nothing typed and no login under way: nothing here belongs to anyone."""
@@ -236,4 +257,4 @@ class LoginScreen(Screen):
 
     def _fail(self, message: str, focus: str = "#phone") -> None:
         self.query_one("#login-error", Static).update(message)
-        self.query_one(focus, Input).focus()
+        self.set_focus(self.query_one(focus, Input))

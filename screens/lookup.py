@@ -17,12 +17,13 @@ from textual.widgets import Button, Input, Label, Static
 
 from izle.data.desk import Consequence, FormProblem, LookupAnswer, LookupRequest, Outcome
 from izle.data.desk.sentences import Asked, consequence_sentence, sentence, spoken
-from izle.data.i18n import N_, _
+from izle.data.i18n import N_, _, ngettext
 from izle.data.letters import Agency
 from izle.data.modes import ModeProfile
 from izle.screens.messages import Back, SessionEnded
 from izle.screens.result import ResultHost, ResultPanel
-from izle.screens.widgets import Asking, LocalFooter, TitleBar, data_text
+from izle.screens.keys import DEFAULT_KEYS
+from izle.screens.widgets import Asking, FormFlow, LocalFooter, TitleBar, data_text, wait_sentence
 
 if TYPE_CHECKING:
     from izle.data.desk import Desk
@@ -31,12 +32,16 @@ DATE_CHARS = r"[0-9./\-]*"
 FIELDS = {"number": "#reg-number", "date": "#reg-date", "caller": "#caller-check"}
 
 
-class LookupScreen(ResultHost, Screen):
+class LookupScreen(FormFlow, ResultHost, Screen):
     RESULT_HIDES = "#lookup-form"
+    help_here = (
+        N_("Enter the letter's number and registration date as on your receipt, then press Enter."),
+        N_("Enter the number and registration date from the caller's receipt, and the caller's FIN or surname: the letter is shown only when they match its applicant."),
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         # One key and one legend for both: from a result back to the form, from the form back to
         # the authorities (an unchanged legend spares the footer a rebuild on every letter).
-        Binding("escape,f12", "back", N_("Back"), id="back", key_display="Esc/F12"),
+        Binding(DEFAULT_KEYS["back"], "back", N_("Back"), id="back"),
     ]
 
     def __init__(self, agency: Agency, desk: Desk, lang: str, profile: ModeProfile) -> None:
@@ -49,7 +54,8 @@ class LookupScreen(ResultHost, Screen):
         with Vertical(id="lookup-form", classes="panel"):
             yield Label(_("Customs authority"), classes="field-label")
             yield Label(data_text(self.agency.name.get(self.lang)), id="lookup-agency", classes="value")
-            yield Label(_("Letter number (as on your receipt)"), classes="field-label")
+            yield Label(_("Letter number (as on the caller's receipt)") if self.operator
+                        else _("Letter number (as on your receipt)"), classes="field-label")
             yield Input(placeholder=_("e.g. 01-31/3073"), id="reg-number", compact=True, max_length=40)
             yield Label(_("Registration date (DD.MM.YYYY)"), classes="field-label")
             yield Input(placeholder=_("DD.MM.YYYY"), id="reg-date", compact=True, max_length=10, restrict=DATE_CHARS)
@@ -57,6 +63,8 @@ class LookupScreen(ResultHost, Screen):
                 yield Label(_("Caller's FIN or surname, as the caller states it"), classes="field-label")
                 yield Input(placeholder=_("e.g. 5ZK9Q2M or Həsənov"), id="caller-check", compact=True,
                             max_length=40)
+            # An operator's New call here is F5 (footer): a button would push the caller
+            # check's answer off an 80x24 console.
             yield Button(_("Show in which customs authority the letter is"), id="show", variant="primary")
             yield Static("", id="lookup-error", classes="error", markup=False)
             yield Static("", id="lookup-warning", classes="error", markup=False)
@@ -71,8 +79,14 @@ class LookupScreen(ResultHost, Screen):
     def fields(self) -> tuple[str, ...]:
         return ("#reg-number", "#reg-date", "#caller-check") if self.operator else ("#reg-number", "#reg-date")
 
+    def form_fields(self) -> tuple[str, ...]:
+        return self.fields
+
+    def submit_form(self) -> None:
+        self.show()
+
     def on_mount(self) -> None:
-        self.query_one("#reg-number", Input).focus()
+        self.set_focus(self.query_one("#reg-number", Input))  # now: keys typed ahead wait for it
         self.prepare_result()
 
     def action_back(self) -> None:
@@ -89,20 +103,8 @@ class LookupScreen(ResultHost, Screen):
             self.query_one(field, Input).value = ""
         self.query_one("#lookup-error", Static).update("")
         self.result_closed()
-        self.query_one("#reg-number", Input).focus()
+        self.set_focus(self.query_one("#reg-number", Input))
 
-    @on(Input.Submitted, "#reg-number")
-    def _number_entered(self) -> None:
-        self.query_one("#reg-date", Input).focus()
-
-    @on(Input.Submitted, "#reg-date")
-    def _date_entered(self) -> None:
-        if self.operator:
-            self.query_one("#caller-check", Input).focus()
-        else:
-            self.show()
-
-    @on(Input.Submitted, "#caller-check")
     @on(Button.Pressed, "#show")
     def show(self) -> None:
         if self._asking.on_its_way:
@@ -120,12 +122,18 @@ class LookupScreen(ResultHost, Screen):
 
     @work(thread=True, exclusive=True, group="lookup")
     def _lookup(self, request: LookupRequest) -> None:
-        self.app.call_from_thread(self._answered, self.desk.lookup(request))
+        answer = self.desk.lookup(
+            request, on_wait=lambda seconds: self.app.call_from_thread(self._waiting, seconds))
+        self.app.call_from_thread(self._answered, answer)
+
+    def _waiting(self, seconds: float) -> None:
+        self.query_one("#lookup-error", Static).update(wait_sentence(seconds))
 
     async def _answered(self, answer: LookupAnswer) -> None:
         self._asking.answered()
         if answer.outcome is Outcome.FOUND and answer.letter is not None:
             self.query_one("#lookup-warning", Static).update("")
+            self.query_one("#lookup-error", Static).update("")
             await self.show_in_place(answer.letter)
             return
         if answer.consequence is Consequence.SESSION_ENDED:
@@ -134,8 +142,13 @@ class LookupScreen(ResultHost, Screen):
         if answer.consequence is Consequence.FLAGGED:
             self.query_one("#lookup-warning", Static).update(spoken(consequence_sentence(answer), _))
         message = spoken(sentence(Asked.LOOKUP, answer, self.profile.mode), _)
+        if answer.misses_left is not None and answer.misses_left <= 2:  # before the last miss
+            message += "\n" + ngettext(
+                "{n} more unsuccessful search ends this session.",
+                "{n} more unsuccessful searches end this session.", answer.misses_left,
+            ).format(n=answer.misses_left)
         self._error(message, "#caller-check" if answer.outcome is Outcome.UNVERIFIED else "#reg-number")
 
     def _error(self, message: str, focus: str) -> None:
         self.query_one("#lookup-error", Static).update(message)
-        self.query_one(focus, Input).focus()
+        self.set_focus(self.query_one(focus, Input))

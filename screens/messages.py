@@ -75,6 +75,10 @@ class Back(Navigate):
     """Back to the screen beneath."""
 
 
+class NewCall(Navigate):
+    """An operator's next caller: nothing of the last call may stay."""
+
+
 class SessionEnded(Navigate):
     """Log out: `reason` for the audit log, `message` (a msgid) for the next login screen."""
 

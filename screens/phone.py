@@ -19,10 +19,10 @@ from textual.widgets import Button, Input, Label, Static
 from izle.data.i18n import N_, _, ngettext
 from izle.data.mobile_id import EmulatedMobileId, PinAnswer
 from izle.data.terminal import StoreError
-from izle.screens.widgets import Asking
+from izle.screens.widgets import Asking, FormFlow
 
 
-class PhoneScreen(ModalScreen[None]):
+class PhoneScreen(FormFlow, ModalScreen[None]):
     """A panel drawn like a phone."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -66,14 +66,19 @@ class PhoneScreen(ModalScreen[None]):
             return
         self.query_one("#phone-confirm-step").display = False
         self.query_one("#phone-pin-step").display = True
-        self.query_one("#pin1", Input).focus()
+        self.set_focus(self.query_one("#pin1", Input))
 
     @on(Button.Pressed, "#phone-cancel, #pin1-cancel")
     def action_cancel(self) -> None:
         self.phone.cancel(self.session_id)
         self.dismiss()
 
-    @on(Input.Submitted, "#pin1")
+    def form_fields(self) -> tuple[str, ...]:
+        return ("#pin1",)
+
+    def submit_form(self) -> None:
+        self._submit_pin()
+
     @on(Button.Pressed, "#pin1-ok")
     def _submit_pin(self) -> None:
         pin = self.query_one("#pin1", Input).value

@@ -17,15 +17,16 @@ from izle.data.letters import LetterView
 from izle.data.modes import ModeProfile
 from izle.data.statuses import STATUS_TITLES, describe_deadline, explain
 from izle.data.text import format_date, strip_controls
-from izle.screens.widgets import Plain, data_text, lay_out_unseen, paint_now
+from izle.screens.widgets import Plain, data_text, lay_out_unseen, NewCallButton, paint_now
 from izle.data.i18n import N_, _, ngettext
 
 
 def status_content(letter: LetterView, lang: str) -> Content:
-    """The status title in bold, then one sentence with its date and the next step."""
-    title, sentence, values = explain(letter, letter.deadline, lang)
+    """One sentence: the state, its date and the next step. Every state's sentence names the
+    state itself (in each language), so its title before it would say it twice."""
+    _title, sentence, values = explain(letter, letter.deadline, lang)
     clean = {k: strip_controls(str(v)) for k, v in values.items()}
-    return Content.assemble((_(title), "bold"), " — ", _(sentence).format(**clean))
+    return Content(_(sentence).format(**clean))
 
 
 CHANNELS = {"written": N_("written"), "electronic": N_("electronic")}
@@ -161,6 +162,8 @@ class ResultPanel(Vertical):
         with VerticalScroll(id="result-body"):
             with Horizontal(id="result-head"):
                 yield Plain(id="result-title")
+                if self.shows_applicant:  # an operator's: the next caller from here too
+                    yield NewCallButton()
                 yield Button(_("Back"), id="back", variant="primary", compact=True)
             yield Fields(self.fields(), id="result-fields")
             yield Movements(id="result-history")
@@ -224,6 +227,17 @@ class ResultHost:
     """
 
     RESULT_HIDES = ""  # the selector of what the letter is shown in place of
+    help_here: tuple[str, str] = ()  # type: ignore[assignment]  # help for the form or list
+    markers_here = False  # whether the list shows the due-date markers
+
+    @property
+    def help_msgids(self) -> tuple[str, str]:
+        """Help's text for what is shown now: the letter, or the form or list."""
+        return RESULT_HELP if self.result.shown else self.help_here
+
+    @property
+    def shows_markers(self) -> bool:
+        return self.result.shown or self.markers_here
     _result_mounting: AwaitMount | None = None
     lang: str               # the host screen's, given to it when it was built
     profile: ModeProfile
@@ -268,6 +282,10 @@ class ResultHost:
         self.call_after_refresh(gc.collect)  # type: ignore[attr-defined]
 
 
+RESULT_HELP = (
+    N_("Where the letter is: the structural unit, the executor and their phone, the state of execution and when the answer is due; below, its movements, newest first. Back returns to where you came from."),
+    N_("The caller's letter: first the applicant, to check against the caller, and the channel; then where it is, who has it, its state and due date, and its movements, newest first."),
+)
 # The rows every mode shows, in order: (label msgid, widget id). The registration date is in
 # the title ("Letter No. … of …").
 FIELDS = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -12,9 +14,9 @@ from textual.screen import Screen
 from textual.visual import VisualType
 from textual.widget import Widget
 from textual.timer import Timer
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 
-from izle.data.i18n import _, language
+from izle.data.i18n import _, language, ngettext
 from izle.data.text import strip_controls
 from izle.screens import fast_paths
 
@@ -53,6 +55,61 @@ class Asking:
         button = self.screen.query_one(self.button, Button)
         if button.disabled:
             button.disabled = False
+
+
+class FormFlow:
+    """A screen whose form Enter walks through (a mixin for Screen classes): Enter in a field
+    moves to the next one, and in the last field — or in any field once every field is filled,
+    as after a miss being corrected — asks the form's question (`submit_form`).
+
+    The shell calls `enter_in` from a priority binding and the focus moves with `set_focus`,
+    at once: keys typed right after Enter land in the field a slow typist's would."""
+
+    def form_fields(self) -> tuple[str, ...]:
+        """The form's Input selectors, in order."""
+        raise NotImplementedError
+
+    def submit_form(self) -> None:
+        raise NotImplementedError
+
+    def owns(self, field: Input) -> bool:
+        return f"#{field.id}" in self.form_fields()
+
+    def enter_in(self, field: Input) -> None:
+        """Enter pressed in `field`, one of this form's."""
+        if not field.is_attached or not self.owns(field):
+            return  # the screen changed before the keys ahead of Enter were handled
+        fields = [self.query_one(selector, Input) for selector in self.form_fields()]  # type: ignore[attr-defined]
+        position = fields.index(field)
+        if position == len(fields) - 1 or all(f.value.strip() for f in fields):
+            self.submit_form()
+        else:
+            self.move_to(fields[position + 1])
+
+    def move_to(self, field: Input) -> None:
+        """Focus `field` now, not after the keys already queued (Widget.focus waits for them)."""
+        self.set_focus(field)  # type: ignore[attr-defined]
+
+
+class NewCallButton(Button):
+    """An operator's New call: the router clears every trace of the last caller."""
+
+    def __init__(self) -> None:
+        super().__init__(_("New call"), id="new-call", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        from izle.screens.messages import NewCall
+
+        event.stop()
+        self.post_message(NewCall())
+
+
+def wait_sentence(seconds: float) -> str:
+    """What a deliberate slow-down says while it lasts."""
+    n = max(1, math.ceil(seconds))
+    return ngettext("Please wait {n} second: after several unsuccessful searches every answer takes longer.",
+                    "Please wait {n} seconds: after several unsuccessful searches every answer takes longer.",
+                    n).format(n=n)
 
 
 def data_text(value: object | None) -> Content:
@@ -96,6 +153,20 @@ def lay_out_unseen(screen: Screen, shown: Widget, hidden: Widget) -> None:
     finally:
         hidden.display, shown.display = True, False
         fast_paths.reflow(screen, size)
+
+
+def shown_keys(screen: Screen) -> list[tuple[Binding, bool]]:
+    """The shown bindings of `screen`'s focused chain, one per action, each with every key in
+    force for it ("escape,ctrl+b": Textual keeps one binding per key, a keymap's included)."""
+    first: dict[str, tuple[Binding, bool]] = {}
+    keys: dict[str, list[str]] = {}
+    for _node, binding, enabled, _tip in screen.active_bindings.values():
+        if binding.show:
+            first.setdefault(binding.action, (binding, enabled))
+            if binding.key not in keys.setdefault(binding.action, []):
+                keys[binding.action].append(binding.key)
+    return [(replace(binding, key=",".join(keys[action])), enabled)
+            for action, (binding, enabled) in first.items()]
 
 
 class LocalFooter(Widget, can_focus=False):
@@ -156,11 +227,7 @@ class LocalFooter(Widget, can_focus=False):
 
     def legend(self) -> list[tuple[Binding, bool]]:
         """The shown bindings of the focused chain, one per action (as Textual's Footer)."""
-        first: dict[str, tuple[Binding, bool]] = {}
-        for _node, binding, enabled, _tip in self.screen.active_bindings.values():
-            if binding.show:
-                first.setdefault(binding.action, (binding, enabled))
-        return list(first.values())
+        return shown_keys(self.screen)
 
     def descriptions(self) -> list[str]:
         return [_(binding.description) for binding, _enabled in self.legend()]
@@ -190,9 +257,10 @@ class LocalFooter(Widget, can_focus=False):
             part = key + Content.styled(f"{_(binding.description)} ", description_style)
             if not enabled:
                 part = part.stylize("dim")
-            elif binding.key == self._hovered:
+            elif binding.key.split(",")[0] == self._hovered:
                 part = part.stylize(self.get_visual_style("footer-key--hover"))
-            self._keys.append((column, column + part.cell_length, binding.key, enabled))
+            first_key = binding.key.split(",")[0]  # what a click presses
+            self._keys.append((column, column + part.cell_length, first_key, enabled))
             column += part.cell_length
             parts.append(part)
         return Content("").join(parts)

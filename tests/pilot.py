@@ -167,3 +167,27 @@ def audit_rows(register, action: str | None = None) -> list[dict]:
     for row in rows:
         row["query"] = json.loads(row["query"])
     return rows
+
+
+def key_events(*parts: str):
+    """Key events for `parts`: a key name in angle brackets ("<tab>", "<enter>") is that key,
+    anything else is text, one key per character."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for part in parts:
+        if part.startswith("<") and part.endswith(">"):
+            name = part[1:-1]
+            yield events.Key(name, {"tab": "\t", "enter": "\r"}.get(name))
+            continue
+        for char in part:
+            yield events.Key(char if char.isalnum() else _character_to_key(char), char)
+
+
+async def burst(pilot: Pilot, *parts: str) -> None:
+    """Send every key at once, as a barcode scanner or a paste does: none waits for the app
+    (`pilot.press` waits for the app to be idle after each key, as no fast typist does)."""
+    driver = pilot.app._driver
+    for event in key_events(*parts):
+        event.set_sender(pilot.app)
+        driver.send_message(event)

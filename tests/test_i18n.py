@@ -206,7 +206,7 @@ DATA = [*(n for a in AGENCIES for n in a[1:4] if n), *(n for u in UNITS for n in
 UNTRANSLATABLE = ["İzlə", "Asan İmza", "Shift+Tab", "Tab", "Enter", "Esc", "AZ", "RU", "EN",
                   *DEADLINE_MARKERS.values()]
 WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
-KEY = re.compile(r"\bF\d{1,2}\b")
+KEY = re.compile(r"\b(?:Ctrl\+\w|F\d{1,2})\b")  # key names as printed on the keys
 
 
 def visible_texts(screen) -> list[str]:

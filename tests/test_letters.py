@@ -90,7 +90,8 @@ async def test_a_citizen_with_no_letters_reads_one_sentence_saying_how_to_search
         await settle(pilot)
         assert isinstance(app.screen, MyLettersScreen)
         assert text_of(app, "#my-letters-empty").startswith("There are no letters under your name")
-        assert "Track another letter by number and date" in text_of(app, "#my-letters-empty")
+        assert "“Another of my letters, by its receipt”" in text_of(app, "#my-letters-empty")
+        assert "someone else" not in text_of(app, "#my-letters-empty")  # only their own FIN's
         assert keys(app) == []
         await pilot.click("#track-other")
         await pilot.pause()

@@ -9,7 +9,7 @@ import pytest
 from izle.screens.login import LoginScreen
 from izle.screens.lookup import LookupScreen
 from tests.conftest import izle_app, CITIZEN, CITIZEN_FIN, OPERATOR, OTHER_FIN
-from tests.pilot import audit_rows, choose_agency, log_in, look_up, screen_text, settle, text_of, showing_result
+from tests.pilot import audit_rows, choose_agency, log_in, look_up, start_login, screen_text, settle, text_of, showing_result
 from izle.tui.app import IzleApp
 
 SIZE = (100, 40)
@@ -77,13 +77,18 @@ async def test_an_operator_is_told_plainly_when_there_is_no_such_letter(register
 
 
 async def test_a_citizen_is_refused_operator_mode(register):
+    """Refused before the verification code is sent: no phone rings for a login that cannot work."""
     app = izle_app(register, mode="operator")
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, CITIZEN)
-        assert isinstance(app.screen, LoginScreen)
-        assert app.session is None
+        started, start = [], app.desk.provider.start
+        app.desk.provider.start = lambda *args: started.append(args) or start(*args)
+        await start_login(pilot, CITIZEN)
+        assert isinstance(app.screen, LoginScreen)  # no phone panel above it
+        assert app.session is None and started == []  # the provider was never asked
+        assert text_of(app, "#verification-code") == ""
         assert "operator" in text_of(app, "#login-error")
-    assert audit_rows(register, "login")[-1]["outcome"] == "ROLE_REFUSED"
+    login = audit_rows(register, "login")[-1]
+    assert login["outcome"] == "ROLE_REFUSED" and login["query"]["before_code"] is True
 
 
 async def test_a_burst_of_misses_is_flagged_and_the_session_goes_on(register):

@@ -15,7 +15,7 @@ from textual.widgets import Input
 
 from tests.contrast import shortfalls
 from tests.conftest import izle_app
-from tests.tour import SCREENS
+from tests.tour import SCREENS, WIDE_SCREENS
 from izle.data.i18n import LANGUAGES
 
 SIZE = (80, 24)
@@ -71,3 +71,11 @@ def test_a_letter_on_a_kiosk_at_60_by_17(snap_compare, register, lang):
     options, steps, _shows = SCREENS["result"]
     app = izle_app(register, lang=lang, kiosk=True, terminal="kiosk-7")
     assert snap_compare(app, terminal_size=(60, 17), run_before=settled(steps))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("screen", WIDE_SCREENS)
+def test_wide_screen(snap_compare, register, screen, lang):
+    options, steps, _shows = WIDE_SCREENS[screen]
+    assert snap_compare(izle_app(register, lang=lang, **options), terminal_size=(120, 40),
+                        run_before=settled(steps))

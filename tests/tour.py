@@ -61,6 +61,13 @@ async def help_(pilot) -> None:
     await pilot.pause()
 
 
+async def help_result(pilot) -> None:
+    """Help on a letter: what the result shows, the due markers, Back."""
+    await result(pilot)
+    await pilot.press("f1")
+    await pilot.pause()
+
+
 async def operator_help(pilot) -> None:
     await log_in(pilot, OPERATOR)
     await pilot.press("f1")
@@ -180,6 +187,7 @@ SCREENS = {
     "agency-filtered": (CITIZEN_MODE, agency_filtered, "AgencyScreen"),
     "agency-empty": (CITIZEN_MODE, agency_empty, "AgencyScreen"),
     "help": (CITIZEN_MODE, help_, "HelpScreen"),
+    "help-result": (CITIZEN_MODE, help_result, "HelpScreen"),
     "idle": (CITIZEN_MODE, idle, "IdleScreen"),
     "lookup": (CITIZEN_MODE, lookup, "LookupScreen"),
     "lookup-empty": (CITIZEN_MODE, lookup_empty, "LookupScreen"),
@@ -198,4 +206,8 @@ SCREENS = {
     "operator-applicant-unverified": (OPERATOR_MODE, applicant_unverified, "ApplicantScreen"),
     "operator-applicant-error": (OPERATOR_MODE, applicant_error, "ApplicantScreen"),
     "kiosk-admin": (KIOSK, kiosk_admin, "AdminScreen"),
+}
+# Screens as a wide terminal (120x40) shows them: the list's columns share the width.
+WIDE_SCREENS = {
+    "my-letters-wide": (CITIZEN_MODE, my_letters, "MyLettersScreen"),
 }

@@ -15,6 +15,7 @@ import random
 import signal
 import socket
 import threading
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -32,6 +33,7 @@ from izle.tui.router import Router
 from izle.tui.screen_ahead import ScreenAhead
 from izle.tui.settings import DEFAULT_KEYS, Settings
 from izle.tui.themes import DEFAULT_THEME, IZLE_VARIABLES, THEMES
+from izle.tui.typeahead import TypeAhead
 
 if TYPE_CHECKING:  # loaded with the desk, after the login screen's first paint
     from textual.screen import Screen
@@ -85,9 +87,14 @@ class IzleApp(App, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(DEFAULT_KEYS["help"], "help", N_("Help"), id="help"),
         Binding(DEFAULT_KEYS["logout"], "logout", N_("Log out"), id="logout"),
+        Binding(DEFAULT_KEYS["new-call"], "new_call", N_("New call"), id="new-call"),
+        Binding(DEFAULT_KEYS["readout"], "readout", N_("Read out"), id="readout"),
         Binding("ctrl+q", "quit", N_("Quit"), priority=True, id="quit"),
-        Binding("tab", "app.focus_next", show=False, id="focus-next"),
-        Binding("shift+tab", "app.focus_previous", show=False, id="focus-previous"),
+        # Moving between fields acts at once, before the keys typed after it reach a field
+        # (priority: not queued behind them at the focused Input).
+        Binding("tab", "app.focus_next", show=False, priority=True, id="focus-next"),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="focus-previous"),
+        Binding("enter", "app.enter_field", show=False, priority=True, id="enter-field"),
         Binding(DEFAULT_KEYS["speak-again"], "speak_again", N_("Repeat"), show=False,
                 priority=True, id="speak-again"),
         Binding(DEFAULT_KEYS["speak-pause"], "speak_pause", N_("Pause"), show=False,
@@ -145,6 +152,7 @@ class IzleApp(App, inherit_bindings=False):
         self._goodbye_timer: Timer | None = None
         self.reader = self._screen_reader(voice)
         self.router = Router(self)
+        self.typeahead = TypeAhead(self, self._deliver_key)
         if settings.kiosk:
             self.add_class("-kiosk")  # what a screen may ask the App (`has_class`) and style on
             self.ALLOW_SELECT = False
@@ -366,7 +374,15 @@ class IzleApp(App, inherit_bindings=False):
             return self.session is not None
         if action.startswith("speak_"):
             return self.reader is not None
+        if action == "new_call":  # hidden outside an operator's session
+            return self.profile.operator and self.session is not None
+        if action == "readout":  # an operator's, on a letter shown
+            return self.profile.operator and self._letter_shown() is not None
         return True
+
+    def _letter_shown(self):
+        result = getattr(self.screen, "result", None)
+        return result.letter if result is not None and result.shown else None
 
     async def action_quit(self) -> None:
         if not self.kiosk:
@@ -394,7 +410,27 @@ class IzleApp(App, inherit_bindings=False):
                 self._forget_goodbye()  # the next person's first key: the last one's goodbye goes
             if self.reader is not None:
                 self.reader.key_pressed()
+        if isinstance(event, events.Key) and not event.is_forwarded and self.typeahead.holds(event):
+            return  # typed ahead of its screen: delivered once the screen has a field focused
         await super().on_event(event)
+        if isinstance(event, events.DescendantFocus) and self.typeahead.holding:
+            await self.typeahead.release()
+
+    async def _deliver_key(self, key: events.Key) -> None:
+        await super().on_event(key)
+
+    def action_enter_field(self) -> None:
+        """Enter in a form's field acts at once (next field, or the form's question), so the
+        keys typed after it land where a slow typist's would; elsewhere Enter is the widget's."""
+        from textual.actions import SkipAction
+        from textual.widgets import Input
+
+        from izle.screens.widgets import FormFlow
+
+        screen, field = self.screen, self.focused
+        if not (isinstance(screen, FormFlow) and isinstance(field, Input) and screen.owns(field)):
+            raise SkipAction()
+        self.typeahead.after_queued(field, partial(screen.enter_in, field))
 
     # --- speech (a kiosk with --speech) ---------------------------------------------------
 
@@ -477,6 +513,14 @@ class IzleApp(App, inherit_bindings=False):
 
     def action_logout(self) -> None:
         self.end_session("user", N_("You have logged out."))
+
+    def action_new_call(self) -> None:
+        self.router.new_call()
+
+    def action_readout(self) -> None:
+        letter = self._letter_shown()
+        if letter is not None:
+            self.router.read_out(letter)
 
     def action_help(self) -> None:
         self.router.show_help()

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from izle.data.i18n import N_, _
 from izle.screens.messages import (AgencyChosen, Back, FindApplicant, LanguageChosen, LoggedIn,
-                                   LoginFailed, LoginUnderWay, Navigate, OutOfService,
+                                   LoginFailed, LoginUnderWay, Navigate, NewCall, OutOfService,
                                    SessionEnded, StopAsked, TrackOther)
 from izle.tui.screen_ahead import ScreenAhead
 
@@ -58,6 +58,8 @@ class Router:
                 self.app.push_screen(self.applicant_screen())
             case Back():
                 self.app.pop_screen()
+            case NewCall():
+                self.new_call()
             case SessionEnded():
                 self.end_session(message.reason, message.message)
             case OutOfService():
@@ -84,7 +86,7 @@ class Router:
             app.reader.speaker.next_visitor()
         app.push_screen(LoginScreen(message, lang=app.lang, open_desk=lambda: app.desk,
                                     hint=self._demo_hint(), first_page=self.first_page,
-                                    message_lang=message_lang))
+                                    message_lang=message_lang, operator=app.profile.operator))
 
     def _demo_hint(self) -> dict | None:
         """The demo identity to try, of this mode's kind (an operator's in operator mode)."""
@@ -209,11 +211,33 @@ class Router:
         app = self.app
         return ApplicantScreen(app.desk, app.lang, app.profile)
 
+    def new_call(self) -> None:
+        """The operator's next caller: the desk forgets the last one and audits the boundary,
+        and every screen of the last call goes — form, caller check, letter, applicant search —
+        for a fresh authority picker."""
+        app = self.app
+        if not app.profile.operator or app.session is None:
+            return
+        app.desk.new_call()
+        while len(app.screen_stack) > 2:  # above the mode's blank base and the picker
+            app.pop_screen()
+        app.switch_screen(self.agency_screen())
+
+    def read_out(self, letter) -> None:
+        """The letter shown, in the caller's language (the next after the operator's: a caller
+        speaking the operator's own needs no readout); the operator's screens keep theirs."""
+        from izle.data.i18n import LANGUAGES
+        from izle.screens.readout import ReadoutScreen
+
+        app = self.app
+        caller = LANGUAGES[(LANGUAGES.index(app.lang) + 1) % len(LANGUAGES)]
+        app.push_screen(ReadoutScreen(letter, caller))
+
     def show_help(self) -> None:
         from izle.screens.help import HelpScreen
 
         if not isinstance(self.app.screen, HelpScreen):
-            self.app.push_screen(HelpScreen(self.app.profile))
+            self.app.push_screen(HelpScreen(self.app.profile, self.app.screen))
 
     def ask_still_there(self) -> None:
         """Nobody touched the terminal for a while: "still there?", then log out."""

@@ -28,6 +28,7 @@ class LookupAnswer:
     outcome: Outcome
     letter: LetterView | None = None
     consequence: Consequence = Consequence.NONE
+    misses_left: int | None = None  # a citizen's misses before the session ends; None: no such limit
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import date
 
 from izle.data.audit import Tagged
@@ -106,9 +107,11 @@ class Desk:
 
     # Login and logout
 
-    def start_login(self, phone: str, user_id: str) -> MidStart:
-        """Ask the provider to start; StoreError when terminal.db cannot be read."""
-        return self.provider.start(phone, user_id)
+    def start_login(self, phone: str, user_id: str) -> MidStart | LoginResult:
+        """Ask the provider to start, or refuse at once an identity this mode does not admit
+        (no code is sent); StoreError when terminal.db cannot be read."""
+        refused = self.logins.refused_before_start(self.store.find_identity(phone, user_id), user_id)
+        return refused if refused is not None else self.provider.start(phone, user_id)
 
     def poll_login(self, phone: str, user_id: str, started: MidStart,
                    wait: float = 0.0) -> LoginResult | None:
@@ -138,6 +141,16 @@ class Desk:
 
     def record_logout(self, closed: Session, reason: str) -> None:
         self.record_safely("logout", reason, actor=closed.identity.user_id)
+
+    def new_call(self) -> bool:
+        """An operator's next caller: nothing of the last one stays in the session (the
+        applicant found, the authority chosen), and the boundary between calls is audited.
+        False when there is no operator session, or the audit row could not be written."""
+        session = self._current()
+        if session is None or self.mode is not Mode.OPERATOR:
+            return False
+        session.applicant, session.agency = None, None
+        return self.record_safely("call", "new")
 
     def end_session(self, reason: str) -> None:
         """Log out and audit it, in one call (the API, a stop)."""
@@ -179,8 +192,10 @@ class Desk:
         with self._lock:
             return self.session
 
-    def lookup(self, request: LookupRequest) -> LookupAnswer:
-        """One lookup under this mode's rule, audited before anything is shown."""
+    def lookup(self, request: LookupRequest,
+               on_wait: Callable[[float], None] | None = None) -> LookupAnswer:
+        """One lookup under this mode's rule, audited before anything is shown. `on_wait` hears
+        how many seconds a deliberate slow-down will take, before it begins."""
         session = self._current()
         if session is None:
             return LookupAnswer(Outcome.FAILED)
@@ -194,18 +209,19 @@ class Desk:
             outcome, letter = self._find(session, request, query)
             return outcome.value, LookupAnswer(outcome, letter)
 
-        if not self._slowed_down(session.identity.user_id):
+        if not self._slowed_down(session.identity.user_id, on_wait):
             return LookupAnswer(Outcome.FAILED)
         answer = self.trail.audited("lookup", query, step, LookupAnswer(Outcome.FAILED))
         if answer.outcome not in (Outcome.MISS, Outcome.UNVERIFIED):
             return answer
-        return LookupAnswer(answer.outcome, consequence=self.misses.missed(session, asked))
+        return LookupAnswer(answer.outcome, consequence=self.misses.missed(session, asked),
+                            misses_left=self.misses.left_in_session(session))
 
-    def _slowed_down(self, actor: str) -> bool:
+    def _slowed_down(self, actor: str, on_wait: Callable[[float], None] | None = None) -> bool:
         """The person's slow-down, before the audited step (which holds terminal.db's write
         lock and must not sleep); False when terminal.db cannot be read."""
         try:
-            self.misses.slow_down(actor)
+            self.misses.slow_down(actor, on_wait)
         except StoreError:
             return False
         return True
@@ -258,7 +274,8 @@ class Desk:
         rows = self.register.letters_of(fin, size + 1, after.position if after else None)
         return tuple(rows[:size]), len(rows) > size
 
-    def find_applicant(self, fin: str, surname: str) -> ListAnswer:
+    def find_applicant(self, fin: str, surname: str,
+                       on_wait: Callable[[float], None] | None = None) -> ListAnswer:
         """An operator's search by applicant: FIN and surname must both name the same applicant
         (the surname in any usual spelling). Audited as `search` with keyed hashes only; a
         search that finds nothing is a miss like a lookup's (burst flag, lock)."""
@@ -278,7 +295,7 @@ class Desk:
             rows, more = self._page(fin, None)
             return Outcome.FOUND.value, ListAnswer(Outcome.FOUND, rows, more)
 
-        if not self._slowed_down(session.identity.user_id):
+        if not self._slowed_down(session.identity.user_id, on_wait):
             return ListAnswer(Outcome.FAILED)
         answer = self.trail.audited("search", query, step, ListAnswer(Outcome.FAILED))
         if answer.outcome is Outcome.UNVERIFIED:

@@ -59,6 +59,16 @@ class Logins:
     def abandoned(self, started: MidStart) -> bool:
         return started.session_id in self._abandoned
 
+    def refused_before_start(self, identity: Identity | None, user_id: str) -> LoginResult | None:
+        """A known identity this mode does not admit (a citizen in operator mode) is refused
+        before the provider sends its phone a code: nobody confirms a login that cannot work."""
+        admitted = self.profile.admitted_roles
+        if identity is None or admitted is None or identity.role in admitted:
+            return None
+        self.trail.record_safely("login", LoginOutcome.ROLE_REFUSED.value,
+                                 {"user_id": user_id, "before_code": True}, actor=user_id)
+        return LoginResult(LoginOutcome.ROLE_REFUSED)
+
     def _finish(self, phone: str, user_id: str, result: MidResult,
                 identity: Identity | None) -> LoginResult:
         outcome = LoginOutcome(result.value)

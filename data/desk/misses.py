@@ -8,6 +8,7 @@ until an administrator unlocks them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from izle.data.clock import Clock
@@ -66,13 +67,24 @@ class MissRules:
         return over or self.store.api_misses_since(terminal, self._since(limits.api_window)) \
             >= limits.api_misses
 
-    def slow_down(self, user: str) -> None:
+    def slow_down(self, user: str, on_wait: Callable[[float], None] | None = None) -> None:
         """After a few recent misses every answer of this person waits, found or not (a wait
-        only on misses would tell them apart), doubling per miss up to `slow_max`."""
+        only on misses would tell them apart), doubling per miss up to `slow_max`; `on_wait`
+        hears how long first, so the person is told rather than left looking at a dim button."""
         count = self._operator_misses if self.profile.locks_lookups else self._recent_misses
         recent = count(user, self.limits.burst_window)
         if recent >= self.limits.slow_from:
-            self.clock.sleep(min(self.limits.slow_max, 0.5 * 2 ** (recent - self.limits.slow_from)))
+            seconds = min(self.limits.slow_max, 0.5 * 2 ** (recent - self.limits.slow_from))
+            if on_wait is not None:
+                on_wait(seconds)
+            self.clock.sleep(seconds)
+
+    def left_in_session(self, session: Session) -> int | None:
+        """A citizen's misses left in this session before it ends; None where misses do not
+        end a session (an operator's)."""
+        if self.profile.locks_lookups:
+            return None
+        return max(self.limits.session_misses - session.misses, 0)
 
     def missed(self, session: Session | None, asked: float) -> Consequence:
         """Every miss of every door ends here — a citizen's or an operator's lookup, an

@@ -47,9 +47,9 @@ SENTENCES: dict[tuple[Asked, Reply, Mode | None], str] = {
     (Asked.SEARCH, Reply.LOCKED, None): N_("Lookups from this account are locked after too many unsuccessful searches. A supervisor can unlock them."),
     (Asked.SEARCH, Reply.UNVERIFIED, None): N_("The applicant could not be verified: the FIN and surname the caller gave do not name one applicant with letters. Give no details."),
     (Asked.SEARCH, Reply.MISS, None): N_("The applicant could not be verified: the FIN and surname the caller gave do not name one applicant with letters. Give no details."),
-    (Asked.LIST, Reply.FAILED, None): N_("Your letters could not be listed. You can still track a letter by its number and date."),
-    (Asked.LIST, Reply.MISS, None): N_("There are no letters under your name in the register. To track a letter "
-                                       "sent for someone else, choose “Track another letter by number and date”."),
+    (Asked.LIST, Reply.FAILED, None): N_("Your letters could not be listed. You can still find one of your letters by the number and date on its receipt."),
+    (Asked.LIST, Reply.MISS, None): N_("There are no letters under your name in the register. If you have the "
+                                       "receipt of a letter of yours, choose “Another of my letters, by its receipt”."),
     (Asked.OPEN, Reply.FAILED, None): N_("The letter could not be opened. Please try again or ask staff for help."),
     (Asked.OPEN, Reply.MISS, None): N_("The letter could not be opened. Please try again or ask staff for help."),
 }

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
               metavar=_("SECONDS"),
               help=_("seconds to confirm the login on the phone"))
 @click.option("--keymap", default=None, metavar=_("KEYS"), envvar="IZLE_KEYMAP",
-              help=_("other keys for help, logout, language and back, e.g. \"help=ctrl+h logout=ctrl+l\""))
+              help=_("other keys for help, logout, lang, back, track-other, new-call, readout, e.g. \"help=ctrl+o logout=ctrl+l\""))
 # `izle serve` runs each browser session with it: one person's session, whose logout ends it.
 @click.option("--end-on-logout", is_flag=True, hidden=True)
 @click.option("--theme", type=click.Choice(THEME_NAMES), default="izle", envvar="IZLE_THEME",
@@ -110,9 +110,8 @@ def _settings(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_
 
     try:
         keys = parse_keymap(keymap)
-    except ValueError as bad:
-        raise click.BadParameter(_("not a key assignment: {part}").format(part=bad),
-                                 param_hint="--keymap") from None
+    except ValueError as bad:  # KeymapError: its sentence says what is wrong
+        raise click.BadParameter(str(bad), param_hint="--keymap") from None
     register = register_path(db)
     return Settings(db_path=register, state_path=state_path(register, state),
                     mode=Mode.OPERATOR if operator else Mode.CITIZEN, kiosk=kiosk, lang=lang or "az",
