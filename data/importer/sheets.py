@@ -61,12 +61,12 @@ def _check_cells(book: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
 
 
 def xlsx_rows(source: Source, kind: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
-    check_bounds(source.path)
-    try:
+    try:  # first: without the reader no workbook can be read, whatever this one holds
         from openpyxl import load_workbook
     except ImportError:
         raise FileProblem(N_("reading .xlsx needs İzlə's xlsx extra (pipx install 'izle[xlsx]' "
                              "or pip install 'izle[xlsx]'); or save the sheet as CSV instead")) from None
+    check_bounds(source.path)
     try:
         book = load_workbook(source.path, read_only=True, data_only=True)
     except Exception as error:  # a zip, XML or format error: all mean "not a workbook"
