@@ -500,8 +500,6 @@ def readme_block() -> str:
     return section[section.index("```sh\n") + 6:section.index("```\n", section.index("```sh\n"))]
 
 
-@pytest.mark.skipif(not os.environ.get("IZLE_README_TEST"), reason="on demand, IZLE_README_TEST=1:"
-                    " some twenty processes, 15-20 s, beyond the suite's time budget")
 def test_the_readmes_many_terminals_section_runs_as_written(server, tmp_path):
     """Word for word, but in a scratch database, with role names no other test uses, and
     `izle` this source; the roles are dropped with the database."""
