@@ -96,3 +96,18 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 def user_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def remove_sqlite_files(path: Path, *, main: bool = True) -> None:
+    """Remove an SQLite file's -wal/-shm/-journal companions (and the file itself if `main`)."""
+    for suffix in ([""] if main else []) + ["-wal", "-shm", "-journal"]:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file (or a folder's entries) to disk: before a rename makes a new file current."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from izle.data.db import connect_write, transaction
+from izle.data.db import connect_write, fsync_path, remove_sqlite_files, transaction
 from izle.data.demo_identities import CITIZENS, IDENTITIES, RESERVED_FINS, DemoIdentity  # noqa: F401
 from izle.data.guard import RealRegister, RegisterKind, backup, register_kind
 from izle.data.identities import get_identity, upsert_identity
@@ -115,7 +115,6 @@ FEMALE_NAMES = (
 # "-ov/-yev" take "-a" for women; "-zadə" does not change.
 FEMALE_SURNAMES = [s + "a" if s.endswith("v") else s for s in SURNAMES]
 FIN_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I and O, as on ID cards
-
 
 
 # Statuses by age in days at AS_OF: recent letters wait, old ones are mostly answered.
@@ -424,20 +423,6 @@ class _Letters:
 # Building the files.
 
 
-def _remove(path: Path, *, main: bool = True) -> None:
-    """Remove an SQLite file's -wal/-shm/-journal companions (and the file itself if `main`)."""
-    for suffix in ([""] if main else []) + ["-wal", "-shm", "-journal"]:
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _load(conn: sqlite3.Connection, seed: int, letters: int, progress: Progress | None) -> None:
     rng = random.Random(seed)
     cal = _Calendar.build()
@@ -492,7 +477,7 @@ def _build_register(path: Path, seed: int, letters: int, progress: Progress | No
         conn.execute("PRAGMA journal_mode = WAL")  # what readers of the register expect
     finally:
         conn.close()
-    _fsync(path)  # the data is on disk before the rename makes it the register
+    fsync_path(path)  # the data is on disk before the rename makes it the register
 
 
 def _store_identities(state: Path) -> None:
@@ -596,14 +581,14 @@ def build_demo(register: Path, state: Path, *, letters: int = 3000, seed: int = 
     guard_register(register, state, force=force, actor=actor)
     register.parent.mkdir(parents=True, exist_ok=True)
     tmp = register.with_name(register.name + ".tmp")
-    _remove(tmp)
+    remove_sqlite_files(tmp)
     try:
         _build_register(tmp, seed, letters, progress)
         _store_public_holidays(tmp)
     except BaseException:
-        _remove(tmp)
+        remove_sqlite_files(tmp)
         raise
-    _remove(register, main=False)  # a stale -wal must never be replayed onto the new file
+    remove_sqlite_files(register, main=False)  # a stale -wal must never be replayed onto the new file
     os.replace(tmp, register)
     _store_identities(state)
     return listing(register)

@@ -35,7 +35,7 @@ from pathlib import Path
 from izle.data.central.connection import CentralError, central_driver, connect_patiently, failure
 from izle.data.central.schema import MIGRATIONS, TABLES, capture_triggers, require_current
 from izle.data.clock import Clock, SystemClock, system_random
-from izle.data.db import connect_write
+from izle.data.db import connect_write, fsync_path, remove_sqlite_files
 from izle.data.guard import take_in_real_data
 from izle.data.schema import LETTER_INDEXES, ensure_register
 from izle.data.i18n import N_
@@ -417,16 +417,16 @@ def _shared_columns(lite: sqlite3.Connection, table: str) -> list[str]:
 
 def _full_copy(conn, register: Path, result: SyncResult, progress, record: _Record) -> None:
     fresh = register.with_name(register.name + NEW_SUFFIX)
-    _remove(fresh)  # what a killed full copy left
+    remove_sqlite_files(fresh)  # what a killed full copy left
     try:
         _build(conn, fresh, result, progress, record)
         record.at_centre()
-        _fsync(fresh)
-        _remove(register, main=False)  # a stale -wal must never be replayed onto the new file
+        fsync_path(fresh)
+        remove_sqlite_files(register, main=False)  # a stale -wal must never be replayed onto the new file
         os.replace(fresh, register)
-        _fsync(register.parent)
+        fsync_path(register.parent)
     except BaseException:
-        _remove(fresh)
+        remove_sqlite_files(fresh)
         raise
 
 
@@ -450,20 +450,6 @@ def _build(conn, fresh: Path, result: SyncResult, progress, record: _Record) -> 
         lite.execute("PRAGMA journal_mode = WAL")  # what readers of the register expect
     finally:
         lite.close()
-
-
-def _remove(path: Path, *, main: bool = True) -> None:
-    """Remove an SQLite file's -wal/-shm/-journal companions (and the file itself if `main`)."""
-    for suffix in ([""] if main else []) + ["-wal", "-shm", "-journal"]:
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 __all__ = ["CentralError", "SyncResult", "Watermark", "sync"]
