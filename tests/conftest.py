@@ -166,3 +166,21 @@ def register(_template, tmp_path) -> Path:
     for name in ("register.db", "terminal.db"):
         shutil.copy(_template / name, tmp_path / name)
     return tmp_path / "register.db"
+
+
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory) -> tuple[bytes, bytes]:
+    """A small demo register and its terminal.db, built once per worker."""
+    from izle.data.demo import build_demo
+
+    folder = tmp_path_factory.mktemp("small-demo")
+    build_demo(folder / "register.db", folder / "terminal.db", letters=150)
+    return (folder / "register.db").read_bytes(), (folder / "terminal.db").read_bytes()
+
+
+@pytest.fixture
+def small_demo(demo_files, tmp_path) -> Path:
+    """A fresh copy of the small demo for one test: its register's path."""
+    (tmp_path / "register.db").write_bytes(demo_files[0])
+    (tmp_path / "terminal.db").write_bytes(demo_files[1])
+    return tmp_path / "register.db"

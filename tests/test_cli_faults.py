@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from izle.data.demo import build_demo
 from izle.data.schema import TERMINAL_MIGRATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,18 +34,9 @@ def izle(*args: str, full_disk: int | None = None, stdin: str = "",
                                **(env or {})})
 
 
-@pytest.fixture(scope="module")
-def demo_files(tmp_path_factory) -> tuple[bytes, bytes]:
-    folder = tmp_path_factory.mktemp("demo")
-    build_demo(folder / "register.db", folder / "terminal.db", letters=150)
-    return (folder / "register.db").read_bytes(), (folder / "terminal.db").read_bytes()
-
-
 @pytest.fixture
-def demo(demo_files, tmp_path) -> Path:
-    (tmp_path / "register.db").write_bytes(demo_files[0])
-    (tmp_path / "terminal.db").write_bytes(demo_files[1])
-    return tmp_path / "register.db"
+def demo(small_demo) -> Path:
+    return small_demo
 
 
 def one_sentence(stderr: str) -> str:

@@ -11,24 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from izle.data.demo import build_demo
 from tests.pty_app import PtyApp
 
 SEED = 29
 
 
-@pytest.fixture(scope="module")
-def demo_files(tmp_path_factory) -> tuple[bytes, bytes]:
-    folder = tmp_path_factory.mktemp("pty-demo")
-    build_demo(folder / "register.db", folder / "terminal.db", letters=150)
-    return (folder / "register.db").read_bytes(), (folder / "terminal.db").read_bytes()
-
-
 @pytest.fixture
-def demo(demo_files, tmp_path) -> Path:
-    (tmp_path / "register.db").write_bytes(demo_files[0])
-    (tmp_path / "terminal.db").write_bytes(demo_files[1])
-    return tmp_path / "register.db"
+def demo(small_demo) -> Path:
+    return small_demo
 
 
 def stops(register: Path) -> list[tuple[str, str]]:
