@@ -93,8 +93,9 @@ class TableWriter:
                 "DELETE FROM letters WHERE rowid NOT IN (SELECT max(rowid) FROM letters"
                 " GROUP BY agency_code, reg_no_key, reg_date)").rowcount
             self.conn.execute(LETTER_INDEXES["letters_key"])
-        self.conn.execute(LETTER_INDEXES["letters_fin"])
-        self.conn.execute(LETTER_INDEXES["letters_fin_date"])
+        for name, sql in LETTER_INDEXES.items():  # every index dropped in __init__ comes back
+            if name != "letters_key":
+                self.conn.execute(sql)
 
 
 class MovementWriter:
