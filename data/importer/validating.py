@@ -1,6 +1,6 @@
 """Validation: one method per kind turns a row of strings into the values to store, or None.
 
-Empty values are returned as "" (stored as NULL by the writer's nullif).
+Empty values are returned as "" (stored as NULL by the writer's CASE).
 """
 
 from __future__ import annotations
