@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,9 +121,15 @@ def sorting_in_runs(conn: sqlite3.Connection) -> Iterator[None]:
     """CREATE INDEX sorts its keys in runs of the page cache's size, then merges the runs.
     A bulk load's cache (256 MB) makes that one run of every key, sorted far outside the CPU's
     caches; runs of SORT_RUN_KIB sort inside them and merge cheaply (measured on 1M letters:
-    a fifth less CPU per index). The runs go to temporary files while they wait to be merged.
-    cache_spill keeps the transaction's own pages in memory up to the old size meanwhile, as
-    before."""
+    a fifth less CPU per index). cache_spill keeps the transaction's own pages in memory up to
+    the old size meanwhile, as before.
+
+    The runs wait for their merge in SQLite's temporary folder: without room there for the
+    keys (at most the register's size), the keys are sorted in memory as one run instead,
+    slower but never refused."""
+    if not _room_for_runs(conn):
+        yield
+        return
     size = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_spill = {size}")
     conn.execute(f"PRAGMA cache_size = -{SORT_RUN_KIB}")
@@ -129,6 +137,27 @@ def sorting_in_runs(conn: sqlite3.Connection) -> Iterator[None]:
         yield
     finally:
         conn.execute(f"PRAGMA cache_size = {size}")
+
+
+def _room_for_runs(conn: sqlite3.Connection) -> bool:
+    folder = sqlite_temp_folder()
+    if folder is None:
+        return False
+    pages, page_size = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size"))
+    return shutil.disk_usage(folder).free > pages * page_size
+
+
+def sqlite_temp_folder() -> str | None:
+    """Where SQLite's unix VFS keeps temporary files: the first writable folder of these."""
+    if os.name != "posix":
+        import tempfile
+
+        return tempfile.gettempdir()  # what Windows' GetTempPath gives SQLite too
+    for folder in (os.environ.get("SQLITE_TMPDIR"), os.environ.get("TMPDIR"), "/var/tmp",
+                   "/usr/tmp", "/tmp", "."):
+        if folder and os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK):
+            return folder
+    return None
 
 
 class MovementWriter:
