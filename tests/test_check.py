@@ -207,6 +207,22 @@ def test_every_earlier_version_migrates_to_the_current_schema(tmp_path, migratio
         assert [p.code for p in check_register(old)] == ["unfilled"]
 
 
+def test_a_v4_register_loses_the_index_letters_fin_date_makes_redundant(tmp_path):
+    """Registers up to v4 had letters_fin (applicant_fin) beside letters_fin_date (applicant_fin,
+    reg_date); v5 drops it, and a citizen's letters are still found through an index."""
+    fresh, old = tmp_path / "fresh.db", tmp_path / "old.db"
+    ensure_register(fresh)
+    conn = connect_write(old)
+    migrate(conn, REGISTER_MIGRATIONS[:4])
+    conn.execute("CREATE INDEX letters_fin ON letters(applicant_fin)")  # as v1 created it
+    conn.close()
+    ensure_register(old)
+    assert schema(old) == schema(fresh)
+    plan = sqlite3.connect(old).execute("EXPLAIN QUERY PLAN SELECT applicant_name FROM letters"
+                                        " WHERE applicant_fin = ?", ("5ZK9Q2M",)).fetchall()
+    assert "USING INDEX letters_fin_date" in plan[0][3]
+
+
 def test_a_migrated_register_keeps_its_rows(register, tmp_path):
     before = sqlite3.connect(register).execute("SELECT * FROM letters ORDER BY id").fetchall()
     ensure_register(register)  # already current: nothing to do, nothing lost
