@@ -12,6 +12,7 @@ from izle.data.importer.kinds import now_iso
 from izle.data.schema import LETTER_INDEXES
 
 SORT_RUN_KIB = 2048  # CREATE INDEX's sorted runs during a bulk load (sorting_in_runs)
+SORT_THREADS = 0
 TABLES = {
     "agencies": ("agencies", ("code", "name_az", "name_ru", "name_en", "parent_code", "kind", "sort"),
                  ("code",)),
@@ -84,11 +85,6 @@ class TableWriter:
         if bulk:
             for name in LETTER_INDEXES:
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
-            # SQLite's sorter (CREATE INDEX) keeps its keys in one buffer and sorts them in
-            # runs only when temporary storage is not MEMORY; in MEMORY it mallocs every key
-            # alone and sorts one list of all of them (measured: 40 % more CPU per index).
-            # The plain INSERTs of a bulk load do not care; no temporary table is open.
-            conn.execute("PRAGMA temp_store = FILE")
 
     def write(self, values: list) -> None:
         """Write rows given as their values one after another."""
@@ -113,30 +109,34 @@ class TableWriter:
             for name, sql in LETTER_INDEXES.items():  # every index dropped in __init__ comes back
                 if name != "letters_key":
                     self.conn.execute(sql)
-        self.conn.execute("PRAGMA temp_store = MEMORY")
 
 
 @contextmanager
 def sorting_in_runs(conn: sqlite3.Connection) -> Iterator[None]:
-    """CREATE INDEX sorts its keys in runs of the page cache's size, then merges the runs.
-    A bulk load's cache (256 MB) makes that one run of every key, sorted far outside the CPU's
-    caches; runs of SORT_RUN_KIB sort inside them and merge cheaply (measured on 1M letters:
-    a fifth less CPU per index). cache_spill keeps the transaction's own pages in memory up to
-    the old size meanwhile, as before.
+    """CREATE INDEX hands its keys to SQLite's sorter, which two settings of a bulk load slow
+    down: with temporary storage in MEMORY (the importer's, for its statement journals) the
+    sorter mallocs every key alone and sorts one list of them all, and with a 256 MB cache it
+    sorts runs of that size, far outside the CPU's caches. Meanwhile: temporary storage in
+    files (keys packed in one buffer) and runs of SORT_RUN_KIB, sorted inside the caches and
+    merged (together 45 % less CPU per index on 1M letters, benchmarks/import_stages.py).
+    cache_spill keeps the transaction's own pages in memory up to the old size, as before.
 
-    The runs wait for their merge in SQLite's temporary folder: without room there for the
-    keys (at most the register's size), the keys are sorted in memory as one run instead,
-    slower but never refused."""
+    The runs wait for their merge in SQLite's temporary folder: without room there for them
+    (at most the register's size), nothing changes — slower, never refused."""
     if not _room_for_runs(conn):
         yield
         return
-    size = conn.execute("PRAGMA cache_size").fetchone()[0]
+    size, store = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("cache_size", "temp_store"))
+    conn.execute("PRAGMA temp_store = FILE")  # allowed in a transaction: no temporary table
     conn.execute(f"PRAGMA cache_spill = {size}")
     conn.execute(f"PRAGMA cache_size = -{SORT_RUN_KIB}")
+    conn.execute(f"PRAGMA threads = {SORT_THREADS}")
     try:
         yield
     finally:
+        conn.execute("PRAGMA threads = 0")
         conn.execute(f"PRAGMA cache_size = {size}")
+        conn.execute(f"PRAGMA temp_store = {store}")
 
 
 def _room_for_runs(conn: sqlite3.Connection) -> bool:
