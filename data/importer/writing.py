@@ -127,7 +127,11 @@ def sorting_in_runs(conn: sqlite3.Connection) -> Iterator[None]:
         yield
         return
     size, store = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("cache_size", "temp_store"))
-    conn.execute("PRAGMA temp_store = FILE")  # allowed in a transaction: no temporary table
+    try:
+        conn.execute("PRAGMA temp_store = FILE")  # in a transaction only while no temp table is open
+    except sqlite3.OperationalError:
+        yield
+        return
     conn.execute(f"PRAGMA cache_spill = {size}")
     conn.execute(f"PRAGMA cache_size = -{SORT_RUN_KIB}")
     conn.execute(f"PRAGMA threads = {SORT_THREADS}")
