@@ -283,7 +283,12 @@ class IzleApp(App, inherit_bindings=False):
     @on(Navigate)
     async def _navigate(self, message: Navigate) -> None:
         """A screen asked for another: the router decides (tui/router.py)."""
+        self.typeahead.press_handled()  # a button's press that asked it has been handled
         await self.router.route(message)
+
+    def on_button_pressed(self) -> None:
+        """A press bubbled up here once its screen handled it: the keys after it go on."""
+        self.typeahead.press_handled()
 
     def out_of_service(self, detail: str) -> None:
         self.router.out_of_service(detail)
@@ -413,8 +418,10 @@ class IzleApp(App, inherit_bindings=False):
         if isinstance(event, events.Key) and not event.is_forwarded and self.typeahead.holds(event):
             return  # typed ahead of its screen: delivered once the screen has a field focused
         await super().on_event(event)
-        if isinstance(event, events.DescendantFocus) and self.typeahead.holding:
-            await self.typeahead.release()
+        if isinstance(event, events.DescendantFocus):
+            self.typeahead.focus_moved(event.widget)
+            if self.typeahead.holding:
+                await self.typeahead.release()
 
     async def _deliver_key(self, key: events.Key) -> None:
         await super().on_event(key)

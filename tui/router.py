@@ -40,7 +40,10 @@ class Router:
         self.ahead = ScreenAhead(app)
 
     async def route(self, message: Navigate) -> None:
-        """The screen change a screen asked for."""
+        """The screen change a screen asked for (none once the app is closing: its screens
+        are gone, and a worker's late answer has nowhere to go)."""
+        if not self.app.screen_stack:
+            return
         match message:
             case LanguageChosen():
                 await self.change_language(message)
@@ -49,7 +52,7 @@ class Router:
             case LoggedIn():
                 self.start_session(message.first_page)
             case LoginFailed():
-                self.put_phone_away()
+                self.login_refused()
             case TrackOther():
                 self.app.push_screen(self.agency_screen(back_to_letters=True))
             case AgencyChosen():
@@ -113,16 +116,29 @@ class Router:
         from izle.screens.phone import PhoneScreen
 
         app, login = self.app, message.screen
+        login.take_keys()  # keys typed ahead go to the phone, once it is there
         # Built while the person reads the code and types PIN1, after the phone is painted.
         app.call_after_refresh(self.prepare_first_screen)
         emulator = app.emulated_phone
         session_id = message.started.session_id
         ringing = emulator.ringing(session_id) if emulator else None
         if emulator is None or ringing is None:
+            # No phone on this screen (a real one is the person's own, or none rings for an
+            # unknown ID): keys typed ahead for it, PIN1 among them, are not the login's.
+            app.typeahead.drop()
             return
         login.phone_shown()
         app.push_screen(PhoneScreen(emulator, session_id, format_phone(ringing[0]), ringing[1]),
                         callback=login.phone_put_away)
+
+    def login_refused(self) -> None:
+        """What was typed ahead was meant for the phone — PIN1 among it — never for the
+        login's fields: dropped, and the login takes the next keys."""
+        self.app.typeahead.drop()
+        login = self.login_screen()
+        if login is not None:
+            login.take_keys()
+        self.put_phone_away()
 
     def put_phone_away(self) -> None:
         """Timed out or refused while the phone was open."""
