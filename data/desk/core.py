@@ -17,7 +17,7 @@ from datetime import date
 from izle.data.audit import Tagged
 from izle.data.caller import caller_key, caller_matches, same_surname
 from izle.data.clock import Clock
-from izle.data.letters import Agency, LetterRow, LetterView, Register
+from izle.data.letters import Agency, Ambiguous, LetterRow, LetterView, Register
 from izle.data.limits import Limits
 from izle.data.mobile_id import MidStart, MobileIdProvider
 from izle.data.modes import Mode, profile
@@ -229,20 +229,39 @@ class Desk:
     def _find(self, session: Session, request: LookupRequest,
               query: dict) -> tuple[Outcome, LetterView | None]:
         if self.mode is Mode.OPERATOR:
-            found = self.register.find_applicant(request.agency.code, request.number, request.reg_date)
             query["caller"] = self._tag(caller_key(request.caller))
-            if found is None:
-                query["check"] = "none"
-                return Outcome.MISS, None
-            letter_id, fin, name = found
-            if not caller_matches(fin, name, request.caller):  # checked before any detail is built
-                query["check"] = "mismatch"
-                return Outcome.UNVERIFIED, None
-            query["check"] = "match"
-            return Outcome.FOUND, self.register.letter(letter_id)
+            return self._checked(request, lambda fin, name: caller_matches(fin, name, request.caller),
+                                 query)
         letter = self.register.find_citizen_letter(request.agency.code, request.number,
                                                    request.reg_date, session.identity.fin)
+        if isinstance(letter, Ambiguous):
+            return Outcome.AMBIGUOUS, None
         return (Outcome.FOUND, letter) if letter else (Outcome.MISS, None)
+
+    def _checked(self, request: LookupRequest, matches: Callable[[str | None, str | None], bool],
+                 query: dict) -> tuple[Outcome, LetterView | None]:
+        """The operator's and the API's rule: the caller check first, on each letter the number
+        names, and a letter's details only for the one the caller is verified for.
+
+        Typed as digits only, a number may name several letters (01-31/3073, 013-13/073).
+        That there are several is said only once the caller is verified for more than one:
+        said before, it would tell an unverified caller that another person has a letter with
+        those digits that day. The letters the caller is not verified for weigh as nothing;
+        a caller verified for exactly one gets it — as a citizen, whose FIN is in the query."""
+        candidates = self.register.find_applicants(request.agency.code, request.number,
+                                                   request.reg_date)
+        if not candidates:
+            query["check"] = "none"
+            return Outcome.MISS, None
+        verified = [letter_id for letter_id, fin, name in candidates if matches(fin, name)]
+        if not verified:  # checked before any detail is built
+            query["check"] = "mismatch"
+            return Outcome.UNVERIFIED, None
+        query["check"] = "match"
+        if len(verified) > 1:
+            return Outcome.AMBIGUOUS, None
+        letter = self.register.letter(verified[0])
+        return (Outcome.FOUND, letter) if letter else (Outcome.UNVERIFIED, None)
 
     # Lists of letters: "my letters", an operator's applicant search
 
@@ -317,8 +336,8 @@ class Desk:
         def step() -> tuple[str, LookupAnswer]:
             letter = self.register.find_citizen_letter(row.agency.code, row.reg_no, row.reg_date,
                                                        applicant)
-            if letter is None:
-                return Outcome.MISS.value, LookupAnswer(Outcome.MISS)
+            if not isinstance(letter, LetterView):  # gone since it was listed (never ambiguous:
+                return Outcome.MISS.value, LookupAnswer(Outcome.MISS)  # the number is as printed)
             return Outcome.FOUND.value, LookupAnswer(Outcome.FOUND, letter)
 
         return self.trail.audited("lookup", query, step, LookupAnswer(Outcome.FAILED))
@@ -344,20 +363,15 @@ class Desk:
                  "reg_date": request.reg_date.isoformat(), "by": "fin" if by_fin else "surname",
                  "caller": self._tag(caller_key(request.caller))}
 
+        def matches(fin: str | None, name: str | None) -> bool:
+            return fin == request.caller if by_fin else same_surname(request.caller, name)
+
         def step() -> tuple[str, LookupAnswer]:
             if self.misses.api_refused(actor, bool(caller_id), self.terminal):
                 return Outcome.REFUSED.value, LookupAnswer(Outcome.REFUSED, consequence=Consequence.LOCKED)
-            found = self.register.find_applicant(request.agency.code, request.number, request.reg_date)
-            if found is None:
-                return Outcome.MISS.value, LookupAnswer(Outcome.MISS)
-            letter_id, fin, name = found
-            matched = fin == request.caller if by_fin else same_surname(request.caller, name)
-            if not matched:  # checked before any detail is built
-                return Outcome.UNVERIFIED.value, LookupAnswer(Outcome.UNVERIFIED)
-            letter = self.register.letter(letter_id)
-            if letter is None:
-                return Outcome.UNVERIFIED.value, LookupAnswer(Outcome.UNVERIFIED)
-            return Outcome.FOUND.value, LookupAnswer(Outcome.FOUND, letter)
+            checked: dict = {}
+            outcome, letter = self._checked(request, matches, checked)
+            return outcome.value, LookupAnswer(outcome, letter)
 
         if caller_id and not self._slowed_down(actor):
             return LookupAnswer(Outcome.FAILED)
