@@ -119,6 +119,11 @@ class LettersScreen(ResultHost, Screen):
         table.add_column(_("Date"))
         table.add_column(_("State"), width=STATE_WIDTH)
         table.add_column(_("Answer due"))
+        # A list grown taller than its room gets a scrollbar, which takes two columns of it.
+        self.watch(table, "show_vertical_scrollbar", self._scrollbar_changed, init=False)
+
+    def _scrollbar_changed(self, _shown: bool) -> None:
+        self.call_after_refresh(self.fit_columns)
 
     def fit_columns(self) -> None:
         """Columns and rows laid out for the table's room (screens/list_fit.py), after a page

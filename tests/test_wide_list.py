@@ -14,7 +14,7 @@ from izle.data.demo import build_demo
 from izle.data.i18n import LANGUAGES, translate
 from izle.data.limits import Limits
 from izle.data.statuses import STATUS_TITLES
-from izle.screens.letters import AUTHORITY_WIDTH, STATE_WIDTH
+from izle.screens.letters import AUTHORITY_WIDTH, STATE_WIDTH, row_texts
 from izle.screens.list_fit import Fit, fit_table, need, share_widths, wrap_cell
 from tests.conftest import Person, izle_app
 from tests.pilot import log_in, settle, shown_in, terminal_lines, type_into, words
@@ -162,6 +162,23 @@ async def test_at_80_columns_each_letter_keeps_one_line(demo, lang):
                 assert shown == whole or (shown.endswith("…") and whole.startswith(shown[:-1]))
                 cut += shown != whole
         assert cut  # the long names do not all fit: they are cut, the letters stay one line each
+
+
+@pytest.mark.parametrize("size", [(80, 14), (120, 16)])
+async def test_a_list_taller_than_its_room_scrolls_down_never_sideways(demo, size):
+    """The scrollbar a long list gets has its room kept: the columns fitted before it came
+    still fit, and the due dates stay whole."""
+    register, citizens = demo
+    app = izle_app(register, lang="ru")
+    async with app.run_test(size=size) as pilot:
+        await session(pilot, citizens[0])
+        table = table_of(app)
+        assert table.max_scroll_y > 0  # taller than its room
+        assert table.max_scroll_x == 0
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        for i, row in enumerate(letters(app)[:3]):
+            assert cell_shown(app, i, 2) == row_texts(row, "ru")[2]  # the date
+            assert cell_shown(app, i, 4) == row_texts(row, "ru")[4]  # the answer due
 
 
 async def test_a_resize_lays_the_list_out_again_with_the_cursor_on_its_letter(demo):
