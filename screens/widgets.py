@@ -286,7 +286,10 @@ class LocalFooter(Widget, can_focus=False):
                   *((b.key, b.action, b.description, on) for b, on in self.legend()))
         if legend != self._legend:
             self._legend = legend
-            self.refresh(layout=True)  # another legend may take another number of lines
+            # Laid out again only when the new legend takes another number of lines.
+            lines = len(legend_rows([part.cell_length for part, _key, _on in self.parts()],
+                                    self.content_size.width))
+            self.refresh(layout=lines != self.content_size.height)
 
     def parts(self) -> list[tuple[Content, str, bool]]:
         """Each shown key with its label as drawn (" F1 Help "), the key a click presses, and
