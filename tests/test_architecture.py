@@ -70,8 +70,9 @@ def test_the_layer_contracts_hold():
 
 
 # What screens share, and may import: widgets, the messages they post, the default keys, the
-# private-call module, and the result panel that the number form and the lists both show.
-SHARED_SCREEN_MODULES = {"widgets", "messages", "keys", "fast_paths", "result"}
+# private-call module, the result panel that the number form and the lists both show, and the
+# rule by which a list of letters shares its width.
+SHARED_SCREEN_MODULES = {"widgets", "messages", "keys", "fast_paths", "result", "list_fit"}
 
 
 def test_every_screen_module_is_under_the_independence_contract():

@@ -386,8 +386,15 @@ class IzleApp(App, inherit_bindings=False):
         return True
 
     def _letter_shown(self):
-        result = getattr(self.screen, "result", None)
-        return result.letter if result is not None and result.shown else None
+        """The letter on the screen being worked on, under help or the readout if one is open
+        (so help lists the readout key of the letter it was opened on)."""
+        for screen in reversed(self.screen_stack):
+            result = getattr(screen, "result", None)
+            if result is not None:
+                return result.letter if result.shown else None
+            if not screen.is_modal:
+                return None
+        return None
 
     async def action_quit(self) -> None:
         if not self.kiosk:
