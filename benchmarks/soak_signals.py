@@ -76,7 +76,11 @@ MOMENTS: dict[str, float] = {
 }
 # Where a wrapper leaves the pty as the controlling terminal of the new session (setsid), so that
 # closing the master hangs it up, and then becomes `python -m izle`.
+# It says so (a window title, which nothing shows) before it does: a "start" moment counts
+# from there, not from before the terminal was izle's.
+EXECUTING = "\x1b]2;izle-soak\x07"
 CONTROLLING_TTY = ("import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+                   f"os.write(2, {EXECUTING.encode()!r}); "
                    "os.execv(sys.executable, [sys.executable, '-m', 'izle', *sys.argv[1:]])")
 PTY_KEYS = {"enter": b"\r", "tab": b"\t", "f3": b"\x1bOR"}
 TMUX_KEYS = {"enter": "Enter", "tab": "Tab", "f3": "F3"}
@@ -270,6 +274,7 @@ def walk(term, mode: str, demo_info: dict, moment: str) -> bool:
     person = next(i for i in demo_info["identities"] if i["role"] == role)
     sample = demo_info["samples"][0]  # an operator looks up a citizen's letter
     steps: list[tuple[str, str]] = [
+        ("wait", EXECUTING if isinstance(term, PtyTerminal) else ""),
         ("mark", "start"), ("wait", "Mobile number"), ("mark", "painted"),
         ("type", "0" + person["phone"].removeprefix("+994")), ("key", "tab"),
         ("type", person["user_id"]), ("key", "enter"), ("mark", "login"),

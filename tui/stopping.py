@@ -6,8 +6,9 @@ The handlers are installed before the run begins and kept until it has ended (th
 The event loop stops the app; Python's own handler arms the watchdog. Python runs a handler in
 the main thread even while that thread waits on a lock, so the watchdog is armed even when the
 event loop is stuck and never reads the signal — as when a hang-up once left İzlə in a futex
-wait, ignoring SIGTERM. A signal that comes before the event loop runs is kept and handed over
-when it does (`attach`).
+wait, ignoring SIGTERM. A signal that comes before the event loop runs — from the start of the
+command (`caught_early`), before the app even exists — is kept and handed over when it does
+(`attach`).
 
 The watchdog ends a stop that has not ended WATCHDOG_SECONDS after its signal: it puts the
 terminal back as well as it can and exits with FORCED_STOP_STATUS, which a service manager
@@ -22,7 +23,8 @@ import signal
 import sys
 import termios
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
@@ -33,6 +35,28 @@ FORCED_STOP_STATUS = 1
 # reports, mouse reports, bracketed paste, line wrap.
 LEAVE_APPLICATION_MODE = (b"\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l\x1b[?1000l\x1b[?1003l"
                           b"\x1b[?1015l\x1b[?1006l\x1b[?2004l\x1b[?7h")
+
+
+_caught: dict[str, Any] = {"previous": {}, "name": None}  # see caught_early
+
+
+@contextmanager
+def caught_early() -> Iterator[None]:
+    """From the start of a terminal run, before the app exists: a stop signal is kept for the
+    app (its handlers take it over, `StopSignals.install`) instead of ending the process
+    unaudited. An app that never ran leaves the handlers as they were before."""
+    for sig in STOP_SIGNALS:
+        _caught["previous"][sig] = signal.signal(sig, _keep_early)
+    try:
+        yield
+    finally:
+        for sig, handler in _caught["previous"].items():
+            signal.signal(sig, handler)
+        _caught["previous"], _caught["name"] = {}, None
+
+
+def _keep_early(signum: int, frame: FrameType | None) -> None:
+    _caught["name"] = _caught["name"] or signal.Signals(signum).name
 
 
 class _Terminal:
@@ -133,6 +157,12 @@ class StopSignals:
             self.watchdog = Watchdog()
         for sig in STOP_SIGNALS:
             self._previous[sig] = signal.signal(sig, self._handler)
+        if _caught["previous"]:  # caught early: the handlers before that are the ones to restore
+            self._previous.update(_caught["previous"])
+            _caught["previous"] = {}
+            self._early, _caught["name"] = _caught["name"], None
+            if self._early is not None and self.watchdog is not None:
+                self.watchdog.arm()
         try:
             self.attach(asyncio.get_running_loop())
         except RuntimeError:
