@@ -113,13 +113,17 @@ class PtyTerminal:
 
     def _read(self) -> None:
         while True:
-            ready, _, _ = select.select([self.master, self._wake_r], [], [])
+            ready, _, _ = select.select([self.master, self._wake_r], [], [], 0.1)
             if self._wake_r in ready:  # hang up: the master closed here, between two reads
                 os.close(self.master)
                 with self.changed:
                     self.hung_up = True
                     self.changed.notify_all()
                 return
+            if not ready:  # nothing more to read: the end, once the process has exited
+                if self.process.poll() is not None:
+                    return
+                continue
             try:
                 chunk = os.read(self.master, 65536)
             except OSError:
@@ -150,6 +154,10 @@ class PtyTerminal:
     def hang_up(self) -> None:
         os.write(self._wake_w, b"x")
 
+    def drain(self) -> None:
+        """All it wrote, read: the reader ends at the output's end (or the hang-up)."""
+        self._reader.join(10)
+
     def alive(self) -> bool:
         return self.process.poll() is None
 
@@ -172,9 +180,10 @@ class PtyTerminal:
         if self.process.poll() is None:
             os.killpg(self.pid, signal.SIGKILL)
             self.process.wait(10)
-        if not self.hung_up:
-            self.hang_up()
+        os.write(self._wake_w, b"x")  # the reader, if it still reads, closes the master
         self._reader.join(5)
+        if not self.hung_up:
+            os.close(self.master)  # it had ended at the output's end
         for fd in (self.slave, self._wake_r, self._wake_w):
             os.close(fd)
 
@@ -221,6 +230,9 @@ class TmuxTerminal:
     def hang_up(self) -> None:
         self.hung_up = True
         self._tmux("kill-server")  # its only session: the pane's pty closed, SIGHUP sent
+
+    def drain(self) -> None:
+        pass  # the pane is gone with its screen
 
     def alive(self) -> bool:
         try:
@@ -378,6 +390,7 @@ def _signal_and_check(plan: Plan, term, state: Path, before: int, bound: float,
             f"still running {bound:.0f} s after the signal; SIGTERM then "
             f"{'ended it' if gone else 'was ignored too'}", where])
     seconds = time.monotonic() - sent
+    term.drain()
     return _judge(plan, term, seconds, audit_rows(state, before))
 
 

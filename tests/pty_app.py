@@ -89,10 +89,13 @@ class PtyApp:
         self._reader.join(10)
 
     def wait_exit(self, timeout: float = 20.0) -> int | None:
+        """Its exit status, once it has exited and all it wrote has been read."""
         try:
-            return self.process.wait(timeout)
+            status = self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             return None
+        self._reader.join(timeout)  # the output's end: EIO once no one holds the terminal
+        return status
 
     def text(self) -> str:
         return self.output.decode("utf-8", "replace")
@@ -101,9 +104,9 @@ class PtyApp:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
-        if self._reader.is_alive():
-            self.hang_up()
-        elif not self.hung_up:  # the reader saw the end of the output: the master is still open
-            os.close(self.master)
+        os.write(self._wake_w, b"x")  # the reader, if it still reads, closes the master
+        self._reader.join(10)
+        if not self.hung_up:
+            os.close(self.master)  # it had ended at the output's end
         for fd in (self._wake_r, self._wake_w):
             os.close(fd)

@@ -362,8 +362,13 @@ class IzleApp(App, inherit_bindings=False):
 
     def _leave(self) -> None:
         """Exit once no screen or widget is still being built: once the app exits, Textual
-        composes nothing more, so a screen pushed just before the signal would mount empty and
-        fail on its first query (a traceback and exit status 1 instead of a clean stop)."""
+        composes and mounts nothing more, so a screen pushed just before the signal would
+        mount empty and fail on its first query, and a panel a screen mounts after its first
+        paint would fail to mount (a traceback and exit status 1 instead of a clean stop).
+        Looked at after the screen's next refresh, behind what the screens asked to do then."""
+        self.screen.call_after_refresh(self._leave_when_built)
+
+    def _leave_when_built(self) -> None:
         if self._still_building():
             self.set_timer(SETTLE_TICK, self._leave)
             return
