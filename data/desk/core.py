@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Callable
 from datetime import date
 
@@ -45,6 +46,11 @@ class Desk:
         self.limits = limits or Limits()
         self.session: Session | None = None
         self._lock = threading.RLock()
+        self._stopped = False  # the terminal is stopping: no login may complete any more
+        self._finishing = threading.Lock()  # held while a login completes and is audited
+        self._stopped_actor = "-"  # whose session the stop ended
+        self._logouts: deque[tuple[str, str]] = deque()  # (actor, reason) not yet audited
+        self._writing = threading.Lock()  # held while they are written, in order
         self.trail = AuditTrail(store, terminal, self.audit_mode, lambda: self.actor)
         self.misses = MissRules(store, clock, self.limits, self.profile, self.trail)
         self.logins = Logins(provider, self.profile, self.trail, self._tag, self._register_kind)
@@ -116,12 +122,19 @@ class Desk:
     def poll_login(self, phone: str, user_id: str, started: MidStart,
                    wait: float = 0.0) -> LoginResult | None:
         """Ask the provider (MID-REST's session status, held up to `wait` seconds): None while
-        the person has not answered on the phone, or when the login was abandoned meanwhile;
-        when complete, apply the mode's rule, audit, open the session."""
-        result = self.logins.poll(phone, user_id, started, wait)
-        if result is not None and result.session is not None:
-            with self._lock:
-                self.session = result.session
+        the person has not answered on the phone, or when the login was abandoned or the
+        terminal stopped meanwhile; when complete, apply the mode's rule, audit, open the
+        session."""
+        status = self.logins.poll(started, wait)
+        if status is None:
+            return None
+        with self._finishing:
+            if self._stopped:  # the terminal stopped while the person answered: no session
+                return None
+            result = self.logins.finish(phone, user_id, status)
+            if result.session is not None:
+                with self._lock:
+                    self.session = result.session
         return result
 
     def abandon_login(self, started: MidStart) -> None:
@@ -132,15 +145,49 @@ class Desk:
     def login_abandoned(self, started: MidStart) -> bool:
         return self.logins.abandoned(started)
 
-    def close_session(self) -> Session | None:
+    def close_session(self, reason: str) -> Session | None:
         """End the session in memory at once (nothing may act for the person any more) and
-        return it, so its logout can be audited off the UI thread (`record_logout`)."""
+        return it; its logout row, for `reason`, waits in order for `write_logouts` (off the
+        UI thread)."""
         with self._lock:
             closed, self.session = self.session, None
+            if closed is not None:
+                self._logouts.append((closed.identity.user_id, reason))
         return closed
 
-    def record_logout(self, closed: Session, reason: str) -> None:
-        self.record_safely("logout", reason, actor=closed.identity.user_id)
+    def write_logouts(self) -> None:
+        """Audit the logouts of the sessions ended so far, in the order they ended: whichever
+        thread writes them, a later row (a stop's) comes after them."""
+        with self._writing:
+            while True:
+                with self._lock:
+                    if not self._logouts:
+                        return
+                    actor, reason = self._logouts.popleft()
+                self.record_safely("logout", reason, actor=actor)
+
+    def stop(self, reason: str, *, wait: bool = True) -> Session | None:
+        """The terminal stops (`reason`: the signal's name, or "admin"): from now on no login
+        completes, and the session ends in memory at once, as `close_session`; without `wait`
+        (the UI thread) that is all. With `wait`, a login being completed at this moment is
+        waited for and the session it opened ended too, the logouts are written, and then the
+        stop's own row, after them all."""
+        self._stopped = True
+        closed = self._close_for_stop()
+        if not wait:
+            return closed
+        with self._finishing:
+            pass
+        closed = self._close_for_stop() or closed
+        self.write_logouts()
+        self.record_safely("stop", reason, actor=self._stopped_actor)
+        return closed
+
+    def _close_for_stop(self) -> Session | None:
+        closed = self.close_session("stop")
+        if closed is not None:
+            self._stopped_actor = closed.identity.user_id  # the stop row's actor
+        return closed
 
     def new_call(self) -> bool:
         """An operator's next caller: nothing of the last one stays in the session (the
@@ -153,10 +200,9 @@ class Desk:
         return self.record_safely("call", "new")
 
     def end_session(self, reason: str) -> None:
-        """Log out and audit it, in one call (the API, a stop)."""
-        closed = self.close_session()
-        if closed is not None:
-            self.record_logout(closed, reason)
+        """Log out and audit it, in one call (the API, a browser's tab)."""
+        self.close_session(reason)
+        self.write_logouts()
 
     # The register's authorities
 
