@@ -205,6 +205,7 @@ class TmuxTerminal:
         self._tmux("new-session", "-d", "-s", self.name, "-x", str(SIZE[0]), "-y", str(SIZE[1]),
                    "-c", str(CHECKOUT), command)
         self.pid = int(self._tmux("display", "-p", "-t", self.name, "#{pane_pid}").strip())
+        self.socket_path = self._tmux("display", "-p", "#{socket_path}").strip()
         self.hung_up = False
         self.last_screen = ""
 
@@ -254,6 +255,8 @@ class TmuxTerminal:
         if self.alive():
             os.kill(self.pid, signal.SIGKILL)
         self._tmux("kill-server")
+        if self.socket_path:  # a killed server leaves its socket behind
+            Path(self.socket_path).unlink(missing_ok=True)
 
 
 # --- one run ----------------------------------------------------------------------------------

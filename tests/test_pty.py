@@ -5,16 +5,22 @@ same: benchmarks/soak_signals.py."""
 
 from __future__ import annotations
 
+import os
 import random
+import select
 import signal
 import sqlite3
+import subprocess
+import sys
+import termios
 import time
 from pathlib import Path
 
 import pytest
 
 from izle.data.demo_identities import CITIZENS
-from tests.pty_app import PtyApp
+from izle.tui.stopping import FORCED_STOP_STATUS
+from tests.pty_app import ROOT, PtyApp
 
 SEED = 29
 
@@ -134,3 +140,35 @@ def test_a_sigcont_without_a_suspend_starts_nothing_again(demo):
     finally:
         app.close()
     assert_stopped_cleanly(demo, "SIGTERM")
+
+
+STUCK_STOP = """
+import os, sys, termios, threading, tty
+from izle.tui.stopping import Watchdog
+watchdog = Watchdog(seconds=0.2)  # the terminal's modes read now, as at the start of a run
+tty.setraw(0)
+os.write(2, b"\\x1b[?1049hstuck")
+watchdog.arm()  # a stop's signal came ...
+threading.Event().wait()  # ... and the stop never ends on its own
+"""
+
+
+def test_a_stop_that_never_ends_is_forced_and_the_terminal_put_back():
+    """The watchdog, the last resort: status 1 (FORCED_STOP_STATUS: the service manager
+    reads a failure), the alternate screen left and the terminal's modes as they were."""
+    master, slave = os.openpty()
+    before = termios.tcgetattr(slave)
+    process = subprocess.Popen([sys.executable, "-c", STUCK_STOP], stdin=slave, stdout=slave,
+                               stderr=slave, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    output = b""
+    try:
+        assert process.wait(30) == FORCED_STOP_STATUS
+        while select.select([master], [], [], 0.5)[0]:  # what it wrote, to the end
+            output += os.read(master, 65536)
+        assert b"stuck" in output and output.rfind(b"\x1b[?1049l") > output.rfind(b"\x1b[?1049h")
+        assert termios.tcgetattr(slave)[3] == before[3]  # echo and line mode back
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+        os.close(slave)
