@@ -57,7 +57,18 @@ def demo_register(letters: int, seed: int = 1, work: Path = WORK, *, quiet: bool
         info = build_demo(register, state, letters=letters, seed=seed)
         built_in = time.perf_counter() - started
         marker.write_text(json.dumps(info, ensure_ascii=False))
+    else:
+        _upgrade(register, state)
     return Demo(register, state, letters, json.loads(marker.read_text()), built_in)
+
+
+def _upgrade(register: Path, state: Path) -> None:
+    """A register cached by an older İzlə is brought to this one's schema, as `izle upgrade`
+    does (the TUI refuses an older register); a current one is left as it is."""
+    from izle.data.schema import ensure_register, ensure_terminal
+
+    ensure_register(register)
+    ensure_terminal(state)
 
 
 # --- timing ---------------------------------------------------------------------------------

