@@ -50,8 +50,10 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, WORK, Demo, Row, demo_register, median, print_table
 
+# DESIGN §6: show-to-result (first and next letters) ≤ 1.3×, interpreter start to the login
+# screen ≤ 1.5× (a commit of 2026-12-03 had tightened the latter to 1.3× without a word).
 SHOW_BUDGET = 1.3
-START_BUDGET = 1.3
+START_BUDGET = 1.5
 SIZE = (80, 24)
 Times = dict[str, list[float]]  # "login" | "first" | "next" -> seconds
 IDLE = 3600.0  # no "still there?" prompt during a benchmark

@@ -19,7 +19,7 @@ from izle.data.db import connect_read_only
 from izle.data.demo_hint import demo_hint_key, parse_demo_hint
 from izle.data.deadlines import Deadline, WorkCalendar
 from izle.data.schema import COMPACT_KEY_SQL
-from izle.data.text import compact_reg_no, has_separators, normalize_reg_no
+from izle.data.text import has_separators, normalize_reg_no
 
 
 @dataclass(frozen=True)
@@ -130,19 +130,15 @@ _APPLICANT_SQL = ("SELECT id, applicant_fin, applicant_name FROM letters"
 _APPLICANT_COMPACT_SQL = _APPLICANT_SQL.replace("reg_no_key = ?", COMPACT_KEY_SQL + " = ?")
 
 
-def _one(cursor) -> tuple | None:
-    """The one row a lookup found. Two letters of one authority and day whose numbers differ
-    only in their separators (01-31/3073, 013-13/073) are both 01313073: typed so, neither is
-    guessed, the lookup finds nothing, and its sentence asks to check the number on the
-    receipt, where the dashes and slashes are printed."""
-    rows = cursor.fetchall()
-    return rows[0] if len(rows) == 1 else None
+@dataclass(frozen=True)
+class Ambiguous:
+    """The answer when a number typed without separators (a keypad's `01313073`) is the digits
+    of more than one letter of one authority and day (01-31/3073 and 013-13/073): none is
+    guessed; the person is asked for the number as printed, dashes and slashes included."""
 
 
-def _key_query(reg_no: str, exact: str, compact: str) -> tuple[str, str]:
-    """The query and key for a typed number: as printed (with its dashes and slashes) it is
-    matched exactly; typed without any (a keypad), by its compact key."""
-    return (exact, normalize_reg_no(reg_no)) if has_separators(reg_no) else (compact, compact_reg_no(reg_no))
+AMBIGUOUS = Ambiguous()
+CANDIDATES = 16  # same-digit letters of one authority and day read for the caller check, at most
 
 _LIST_SQL = """
 SELECT id, agency_code, reg_no, reg_date, status, due_date, needs_study, extended_to
@@ -283,34 +279,56 @@ class Register:
             self.agencies()
         return self._agencies.get(code)  # type: ignore[union-attr]
 
-    def find_letter(self, agency_code: str, reg_no: str, reg_date: date) -> LetterView | None:
-        """The letter with this authority, number (any printed form) and registration date."""
+    def find_letter(self, agency_code: str, reg_no: str,
+                    reg_date: date) -> LetterView | Ambiguous | None:
+        """The letter with this authority, number (any printed form) and registration date;
+        AMBIGUOUS when the number, typed without separators, is the digits of several."""
         row = self._letter_row(agency_code, reg_no, reg_date)
-        return None if row is None else self._view(row)
+        return row if row is None or row is AMBIGUOUS else self._view(row)  # type: ignore[arg-type]
 
     def find_citizen_letter(
         self, agency_code: str, reg_no: str, reg_date: date, fin: str
-    ) -> LetterView | None:
+    ) -> LetterView | Ambiguous | None:
         """The citizen rule: a letter is found only when its applicant is this citizen.
 
         "No such letter", "wrong date" and "someone else's" are indistinguishable in content
         and in time: the FIN is part of the query, so all three are one index probe that finds
-        nothing, and no row of another person is ever read.
+        nothing, and no row of another person is ever read. For the same reason AMBIGUOUS (the
+        typed digits are those of several letters) speaks only of this citizen's own letters.
         """
         if not fin:
             return None
-        sql, key = _key_query(reg_no, _LETTER_SQL, _LETTER_COMPACT_SQL)
-        rows = self._cursor().execute(
-            sql + " AND l.applicant_fin = ? LIMIT 2", (agency_code, key, reg_date.isoformat(), fin),
-        ).fetchall()
-        return self._view(rows[0]) if len(rows) == 1 else None  # two: not guessed (_one)
+        rows = self._numbered(reg_no, agency_code, reg_date, _LETTER_SQL, _LETTER_COMPACT_SQL,
+                              " AND l.applicant_fin = ?", (fin,), 2)
+        if not rows:
+            return None
+        return self._view(rows[0]) if len(rows) == 1 else AMBIGUOUS
 
-    def find_applicant(self, agency_code: str, reg_no: str,
-                       reg_date: date) -> tuple[int, str | None, str | None] | None:
-        """(letter id, applicant FIN, applicant name) of a letter: all the operator's caller
-        check needs, so no detail of the letter is built before the caller is verified."""
-        sql, key = _key_query(reg_no, _APPLICANT_SQL, _APPLICANT_COMPACT_SQL)
-        return _one(self._cursor().execute(sql + " LIMIT 2", (agency_code, key, reg_date.isoformat())))
+    def find_applicants(self, agency_code: str, reg_no: str,
+                        reg_date: date) -> list[tuple[int, str | None, str | None]]:
+        """(letter id, applicant FIN, applicant name) of each letter the number names: all the
+        operator's caller check needs, so no detail of a letter is built before the caller is
+        verified. One at most for a number with its separators; typed as digits only, every
+        letter of that authority and day with those digits (up to CANDIDATES): which of them
+        the caller may hear of is the caller check's to say (data/desk)."""
+        return self._numbered(reg_no, agency_code, reg_date, _APPLICANT_SQL,
+                              _APPLICANT_COMPACT_SQL, "", (), CANDIDATES)
+
+    def _numbered(self, reg_no: str, agency_code: str, reg_date: date, exact: str, compact: str,
+                  where: str, values: tuple, limit: int) -> list[tuple]:
+        """The rows of `exact`/`compact` (plus `where` with `values`) that a typed number names.
+        With its separators: the one letter printed so. Typed without: every letter with its
+        digits — unless one of them is printed exactly as typed (a number with no separator on
+        its receipt, `3073` beside `30-73`): nothing else could ever name that one."""
+        day, cursor, key = reg_date.isoformat(), self._cursor(), normalize_reg_no(reg_no)
+        if has_separators(key):
+            return cursor.execute(exact + where + " LIMIT ?", (agency_code, key, day, *values, limit)).fetchall()
+        # Without separators the key is its own compact key.
+        rows = cursor.execute(compact + where + " LIMIT ?", (agency_code, key, day, *values, limit)).fetchall()
+        if len(rows) < 2:
+            return rows
+        printed = cursor.execute(exact + where + " LIMIT 1", (agency_code, key, day, *values)).fetchall()
+        return printed or rows
 
     def letters_of(self, fin: str, limit: int,
                    after: tuple[str, int] | None = None) -> list[LetterRow]:
@@ -342,9 +360,9 @@ class Register:
         row = self._cursor().execute(_LETTER_BY_ID_SQL, (letter_id,)).fetchone()
         return None if row is None else self._view(row)
 
-    def _letter_row(self, agency_code: str, reg_no: str, reg_date: date) -> tuple | None:
-        sql, key = _key_query(reg_no, _LETTER_SQL, _LETTER_COMPACT_SQL)
-        return _one(self._cursor().execute(sql + " LIMIT 2", (agency_code, key, reg_date.isoformat())))
+    def _letter_row(self, agency_code: str, reg_no: str, reg_date: date) -> tuple | Ambiguous | None:
+        rows = self._numbered(reg_no, agency_code, reg_date, _LETTER_SQL, _LETTER_COMPACT_SQL, "", (), 2)
+        return (rows[0] if len(rows) == 1 else AMBIGUOUS) if rows else None
 
     def _view(self, row: tuple) -> LetterView:
         """The letter of a _LETTER_SQL row, with its movements and deadline."""

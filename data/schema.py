@@ -160,7 +160,7 @@ def _register_v4(db) -> None:
 
 
 def _register_v5(db) -> None:
-    """A first load of 1M letters within 3x the sqlite3 shell's `.import` (issue 29.8):
+    """A first load of 1M letters within 3x the sqlite3 shell's `.import` (DESIGN §6):
     letters_fin (applicant_fin) goes, a mere prefix of letters_fin_date (applicant_fin,
     reg_date), which answers every query by FIN alone as well; the two key indexes are built
     again with the number first (LETTER_INDEXES)."""

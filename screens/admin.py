@@ -60,6 +60,7 @@ class ConfirmStop(ModalScreen[bool]):
             with Horizontal(id="admin-actions"):
                 yield Button(_("No"), id="stop-no", variant="primary")
                 yield Button(_("Yes, stop it"), id="stop-yes", variant="error")
+        yield LocalFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stop-no", Button).focus()

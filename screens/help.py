@@ -16,7 +16,7 @@ from izle.data.i18n import N_, _
 from izle.data.modes import ModeProfile
 from izle.data.statuses import DEADLINE_MARKERS
 from izle.screens.keys import DEFAULT_KEYS
-from izle.screens.widgets import TitleBar, shown_keys
+from izle.screens.widgets import LocalFooter, TitleBar, shown_keys
 
 # What a screen without help of its own is for: the seed's steps, as before.
 GENERAL = N_(
@@ -74,6 +74,7 @@ class HelpScreen(ModalScreen[None]):
             for keys, what in self.keys_in_force():
                 yield Label(f"{keys:<16} {what}", classes="help-key", markup=False)
             yield Button(_("Close"), id="help-close", variant="primary", compact=True)
+        yield LocalFooter()  # help's own keys: Back closes it, and the app's keys still work
 
     def keys_in_force(self) -> list[tuple[str, str]]:
         """The form keys, then each key the footer beneath shows, as the keymap set it."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,6 +26,7 @@ from izle.data.modes import ModeProfile
 from izle.data.statuses import DEADLINE_MARKERS, STATUS_TITLES
 from izle.data.text import format_date, strip_controls
 from izle.screens.messages import Back, TrackOther
+from izle.screens.list_fit import AUTHORITY, LEAST, STATE, Fit, cell_lines, fit_table
 from izle.screens.result import ResultHost, ResultPanel
 from izle.screens.widgets import FormFlow, LocalFooter, TitleBar, NewCallButton, wait_sentence
 from izle.screens.keys import DEFAULT_KEYS
@@ -35,27 +35,9 @@ if TYPE_CHECKING:
     from izle.data.desk import Desk
 
 LOAD_AHEAD = 5  # rows before the end of the list at which the next page is asked for
-AUTHORITY_WIDTH = 16
-STATE_WIDTH = 13
-# The two long columns, authority and state, share what the short ones leave; on an 80-column
-# kiosk each gets at least this much and is cut ("…"), on a wider screen as much as it needs.
-SHARED = {0: AUTHORITY_WIDTH, 3: STATE_WIDTH}
-
-
-def share_widths(room: int, wants: list[int]) -> list[int]:
-    """Column widths for `room` cells of text: every column whole if all fit; else the short
-    columns whole, and authority and state each at least its least width, the rest of the
-    room split between them in proportion to what each still lacks."""
-    if sum(wants) <= room:
-        return list(wants)
-    widths = [min(want, SHARED[i]) if i in SHARED else want for i, want in enumerate(wants)]
-    spare = room - sum(widths)
-    lacking = {i: wants[i] - widths[i] for i in SHARED}
-    if spare > 0 and sum(lacking.values()):
-        total = sum(lacking.values())
-        for i, lack in lacking.items():
-            widths[i] += min(lack, spare * lack // total)
-    return widths
+AUTHORITY_WIDTH = LEAST[AUTHORITY]  # the long columns' widths until the table's room is known
+STATE_WIDTH = LEAST[STATE]
+DUE = 4  # the answer-due column
 
 
 def due_cell(row: LetterRow) -> Text:
@@ -69,15 +51,25 @@ def due_cell(row: LetterRow) -> Text:
     return Text(f"{DEADLINE_MARKERS[deadline.state]} {format_date(deadline.due)}", style="bold")
 
 
-def row_cells(row: LetterRow, lang: str) -> tuple[Text, ...]:
-    """Register text as data (rich Text, never markup), control characters dropped."""
-    return (
-        Text(strip_controls(row.agency.name.get(lang)), overflow="ellipsis", no_wrap=True),
-        Text(strip_controls(row.reg_no)),
-        Text(format_date(row.reg_date)),
-        Text(_(STATUS_TITLES.get(row.status, row.status)), overflow="ellipsis", no_wrap=True),
-        due_cell(row),
-    )
+def row_texts(row: LetterRow, lang: str) -> tuple[str, ...]:
+    """The row's cells as plain text, control characters dropped."""
+    return (strip_controls(row.agency.name.get(lang)), strip_controls(row.reg_no),
+            format_date(row.reg_date), _(STATUS_TITLES.get(row.status, row.status)),
+            due_cell(row).plain)
+
+
+def row_cells(row: LetterRow, lang: str, fit: Fit) -> tuple[tuple[Text, ...], int]:
+    """The row's cells as shown under `fit` — register text as data (rich Text, never markup) —
+    and its height: two lines where its authority or state needs them and may have them."""
+    texts = row_texts(row, lang)
+    cells = [Text(text) for text in texts]
+    cells[DUE] = due_cell(row)
+    height = 1
+    for i in (AUTHORITY, STATE):
+        lines = cell_lines(texts[i], fit.widths[i], fit.lines)
+        cells[i] = Text("\n".join(lines), overflow="ellipsis", no_wrap=True)
+        height = max(height, len(lines))
+    return tuple(cells), height
 
 
 class LettersScreen(ResultHost, Screen):
@@ -119,35 +111,49 @@ class LettersScreen(ResultHost, Screen):
         # Which caller's answers may be shown: an answer asked for before the list was cleared
         # (the next caller) may still arrive, slowed by a locked terminal.db, and is dropped.
         self._generation = 0
+        # How the columns share the room; until the room is known the long two are narrow.
+        self._fit = Fit((AUTHORITY_WIDTH, 0, 0, STATE_WIDTH, 0))
         table = self.query_one("#my-letters", DataTable)
         table.add_column(_("Authority"), width=AUTHORITY_WIDTH)
         table.add_column(_("Number"))
         table.add_column(_("Date"))
         table.add_column(_("State"), width=STATE_WIDTH)
         table.add_column(_("Answer due"))
+        # A list grown taller than its room gets a scrollbar, which takes two columns of it.
+        self.watch(table, "show_vertical_scrollbar", self._scrollbar_changed, init=False)
+
+    def _scrollbar_changed(self, _shown: bool) -> None:
+        self.call_after_refresh(self.fit_columns)
 
     def fit_columns(self) -> None:
-        """Columns as wide as the table's room allows (after a page is added or a resize)."""
+        """Columns and rows laid out for the table's room (screens/list_fit.py), after a page
+        is added, a resize, or the list shown again; the cursor stays on its letter."""
         table = self.query_one("#my-letters", DataTable)
-        columns = list(table.columns.values())
-        room = table.scrollable_content_region.width - 2 * table.cell_padding * len(columns)
-        if room <= 0 or not getattr(self, "_rows", None):
+        room = table.scrollable_content_region.width - 2 * table.cell_padding * len(table.columns)
+        if room <= 0 or not getattr(self, "_rows", None):  # not set up, or nothing to fit
             return
-        lang = self.lang
-        texts = [[str(column.label)] for column in columns]
-        for row in self._rows.values():
-            for cells, cell in zip(texts, row_cells(row, lang)):
-                cells.append(cell.plain)
-        widths = share_widths(room, [max(cell_len(text) for text in cells) for cells in texts])
-        if widths == [column.width for column in columns]:
-            return
-        for column, width in zip(columns, widths):
+        labels = [str(column.label) for column in table.ordered_columns]
+        fit = fit_table(room, labels, [row_texts(row, self.lang) for row in self._rows.values()])
+        if fit != self._fit:
+            self._fit = fit
+            self._lay_out(table)
+
+    def _lay_out(self, table: DataTable) -> None:
+        """Every row again under `self._fit`: DataTable sets a row's height and a column's
+        width when they are added, so they are added anew (a page, a few milliseconds)."""
+        cursor = table.cursor_row
+        key = table.ordered_rows[cursor].key if 0 <= cursor < table.row_count else None
+        table.clear()
+        for column, width in zip(table.ordered_columns, self._fit.widths):
             column.width, column.auto_width = width, False
-        # DataTable has no public way to resize a column: these two make it measure and
-        # render again (Textual is pinned in pyproject.toml).
-        table._require_update_dimensions = True
-        table._update_count += 1
-        table.refresh(layout=True)
+        for row in self._rows.values():
+            self._add_row(table, row)
+        if key is not None:
+            table.move_cursor(row=table.get_row_index(key))
+
+    def _add_row(self, table: DataTable, row: LetterRow) -> None:
+        cells, height = row_cells(row, self.lang, self._fit)
+        table.add_row(*cells, key=row.key, height=height)
 
     def on_resize(self) -> None:
         if self.query("#my-letters"):
@@ -172,11 +178,11 @@ class LettersScreen(ResultHost, Screen):
 
     def add_page(self, answer: ListAnswer) -> None:
         """Append a page from the desk; a row already shown is not shown twice."""
-        table, lang = self.query_one("#my-letters", DataTable), self.lang
+        table = self.query_one("#my-letters", DataTable)
         for row in answer.rows:
             if row.key not in self._rows:
                 self._rows[row.key] = row
-                table.add_row(*row_cells(row, lang), key=row.key)
+                self._add_row(table, row)
         if answer.rows:
             self._last = answer.rows[-1]
             self.call_after_refresh(self.fit_columns)
@@ -224,6 +230,7 @@ class LettersScreen(ResultHost, Screen):
         """Back: the list again, its cursor on the letter just read."""
         self.result_closed()
         self.query_one("#my-letters", DataTable).focus()
+        self.call_after_refresh(self.fit_columns)  # resized while the letter was shown
 
 
 class MyLettersScreen(LettersScreen):

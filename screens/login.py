@@ -68,6 +68,9 @@ class LoginScreen(FormFlow, Screen):
         self._pending: tuple[str, str, MidStart] | None = None
         self._typed: dict[str, str] = {}  # kept across a language switch
         self._signed_in = False
+        # While the login asks for a code, keys typed ahead are for the phone about to ring,
+        # not for these fields (tui/typeahead.py holds them; a refusal drops them).
+        self.keys_wait = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -149,7 +152,13 @@ class LoginScreen(FormFlow, Screen):
             self._fail(checked.problem.text(_), FIELDS[checked.field])
             return
         self.query_one("#login", Button).disabled = True
+        self.keys_wait = True
         self._login(*checked)
+
+    def take_keys(self) -> None:
+        """The code was sent (keys typed ahead go to the phone, once it is there), or the login
+        was refused (the router has dropped them): keys typed from now on are this screen's."""
+        self.keys_wait = False
 
     @work(thread=True, exclusive=True, group="login")
     def _login(self, phone: str, user_id: str) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
@@ -23,7 +23,8 @@ from izle.data.modes import ModeProfile
 from izle.screens.messages import Back, SessionEnded
 from izle.screens.result import ResultHost, ResultPanel
 from izle.screens.keys import DEFAULT_KEYS
-from izle.screens.widgets import Asking, FormFlow, LocalFooter, TitleBar, data_text, wait_sentence
+from izle.screens.widgets import (Asking, FormFlow, LocalFooter, NewCallButton, TitleBar, data_text,
+                                  say, wait_sentence)
 
 if TYPE_CHECKING:
     from izle.data.desk import Desk
@@ -52,7 +53,10 @@ class LookupScreen(FormFlow, ResultHost, Screen):
     def compose(self) -> ComposeResult:
         yield TitleBar(self.desk)
         with Vertical(id="lookup-form", classes="panel"):
-            yield Label(_("Customs authority"), classes="field-label")
+            with Horizontal(id="lookup-head"):
+                yield Label(_("Customs authority"), classes="field-label")
+                if self.operator:  # the next caller from here too, in a row the form has anyway
+                    yield NewCallButton()
             yield Label(data_text(self.agency.name.get(self.lang)), id="lookup-agency", classes="value")
             yield Label(_("Letter number (as on the caller's receipt)") if self.operator
                         else _("Letter number (as on your receipt)"), classes="field-label")
@@ -63,11 +67,11 @@ class LookupScreen(FormFlow, ResultHost, Screen):
                 yield Label(_("Caller's FIN or surname, as the caller states it"), classes="field-label")
                 yield Input(placeholder=_("e.g. 5ZK9Q2M or Həsənov"), id="caller-check", compact=True,
                             max_length=40)
-            # An operator's New call here is F5 (footer): a button would push the caller
-            # check's answer off an 80x24 console.
             yield Button(_("Show in which customs authority the letter is"), id="show", variant="primary")
-            yield Static("", id="lookup-error", classes="error", markup=False)
-            yield Static("", id="lookup-warning", classes="error", markup=False)
+            # Each message takes its rows only when it says something: at 80x24 the operator's
+            # form, a three-line miss and the footer fit without scrolling.
+            yield Static("", id="lookup-error", classes="error message", markup=False)
+            yield Static("", id="lookup-warning", classes="error message", markup=False)
         yield LocalFooter()
 
     @property
@@ -101,7 +105,7 @@ class LookupScreen(FormFlow, ResultHost, Screen):
         """Back from a result: the form again, empty, ready for the next letter of the same person."""
         for field in self.fields:
             self.query_one(field, Input).value = ""
-        self.query_one("#lookup-error", Static).update("")
+        self._tell("#lookup-error", "")
         self.result_closed()
         self.set_focus(self.query_one("#reg-number", Input))
 
@@ -116,7 +120,7 @@ class LookupScreen(FormFlow, ResultHost, Screen):
         if isinstance(request, FormProblem):
             self._error(request.problem.text(_), FIELDS[request.field])
             return
-        self.query_one("#lookup-error", Static).update("")
+        self._tell("#lookup-error", "")
         self._asking.start()
         self._lookup(request)
 
@@ -127,20 +131,20 @@ class LookupScreen(FormFlow, ResultHost, Screen):
         self.app.call_from_thread(self._answered, answer)
 
     def _waiting(self, seconds: float) -> None:
-        self.query_one("#lookup-error", Static).update(wait_sentence(seconds))
+        self._tell("#lookup-error", wait_sentence(seconds))
 
     async def _answered(self, answer: LookupAnswer) -> None:
         self._asking.answered()
         if answer.outcome is Outcome.FOUND and answer.letter is not None:
-            self.query_one("#lookup-warning", Static).update("")
-            self.query_one("#lookup-error", Static).update("")
+            self._tell("#lookup-warning", "")
+            self._tell("#lookup-error", "")
             await self.show_in_place(answer.letter)
             return
         if answer.consequence is Consequence.SESSION_ENDED:
             self.post_message(SessionEnded("miss_limit", consequence_sentence(answer) or ""))
             return
         if answer.consequence is Consequence.FLAGGED:
-            self.query_one("#lookup-warning", Static).update(spoken(consequence_sentence(answer), _))
+            self._tell("#lookup-warning", spoken(consequence_sentence(answer), _))
         message = spoken(sentence(Asked.LOOKUP, answer, self.profile.mode), _)
         if answer.misses_left is not None and answer.misses_left <= 2:  # before the last miss
             message += "\n" + ngettext(
@@ -150,5 +154,12 @@ class LookupScreen(FormFlow, ResultHost, Screen):
         self._error(message, "#caller-check" if answer.outcome is Outcome.UNVERIFIED else "#reg-number")
 
     def _error(self, message: str, focus: str) -> None:
-        self.query_one("#lookup-error", Static).update(message)
+        self._tell("#lookup-error", message)
         self.set_focus(self.query_one(focus, Input))
+
+    def _tell(self, selector: str, text: str) -> None:
+        """A message said (or cleared); said, it is scrolled into view, where a small terminal
+        has the form scroll inside its border."""
+        say(self.query_one(selector, Static), text)
+        if text:
+            self.call_after_refresh(self.query_one("#lookup-form").scroll_end, animate=False)

@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 from izle.data.i18n import N_, _, ngettext
 from izle.data.mobile_id import EmulatedMobileId, PinAnswer
 from izle.data.terminal import StoreError
-from izle.screens.widgets import Asking, FormFlow
+from izle.screens.widgets import Asking, FormFlow, LocalFooter
 
 
 class PhoneScreen(FormFlow, ModalScreen[None]):
@@ -54,6 +54,8 @@ class PhoneScreen(FormFlow, ModalScreen[None]):
                 with Horizontal(classes="phone-buttons"):
                     yield Button(_("OK"), id="pin1-ok", variant="success")
                     yield Button(_("Cancel"), id="pin1-cancel", variant="error")
+        # The keys in force while the phone is up (Esc cancels; the login's are not).
+        yield LocalFooter()
 
     def on_mount(self) -> None:
         self.query_one("#phone-pin-step").display = False

@@ -21,6 +21,8 @@ from izle.data.letters import LetterView
 from izle.data.statuses import describe_deadline, explain
 from izle.data.text import strip_controls
 from izle.screens.keys import DEFAULT_KEYS
+from izle.screens.messages import NewCall
+from izle.screens.widgets import LocalFooter, NewCallButton
 
 
 def readout_lines(letter: LetterView, lang: str) -> list[tuple[str, str]]:
@@ -49,6 +51,8 @@ class ReadoutScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(DEFAULT_KEYS["readout"], "next_language", N_("Next language"), id="readout"),
         Binding(DEFAULT_KEYS["back"], "close", N_("Close"), id="back"),
+        # Read out, the call may end here: the app's own New call key does not reach a modal.
+        Binding(DEFAULT_KEYS["new-call"], "new_call", N_("New call"), id="new-call"),
     ]
 
     def __init__(self, letter: LetterView, lang: str) -> None:
@@ -62,7 +66,10 @@ class ReadoutScreen(ModalScreen[None]):
                 for lang in LANGUAGES:
                     yield Button(lang.upper(), id=f"readout-{lang}", classes="lang", compact=True)
             yield Static(id="readout-text", markup=False)
-            yield Button(_("Close"), id="readout-close", variant="primary", compact=True)
+            with Horizontal(id="readout-actions"):
+                yield Button(_("Close"), id="readout-close", variant="primary", compact=True)
+                yield NewCallButton()
+        yield LocalFooter()  # its own keys (the next language, Close) over the result's
 
     def on_mount(self) -> None:
         self.show_language(self.lang)
@@ -88,3 +95,6 @@ class ReadoutScreen(ModalScreen[None]):
     @on(Button.Pressed, "#readout-close")
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_new_call(self) -> None:
+        self.post_message(NewCall())

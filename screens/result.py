@@ -254,6 +254,8 @@ class ResultHost:
         self.call_after_refresh(self._prepare_result)  # type: ignore[attr-defined]
 
     async def _prepare_result(self) -> None:
+        if not self.is_attached:  # type: ignore[attr-defined]  # gone, or the app is leaving
+            return  # (Textual mounts nothing then; the letter, if one comes, mounts it)
         await self._mount_result()
         hides = self.query(self.RESULT_HIDES)  # type: ignore[attr-defined]
         if hides and not self.result.shown:  # the screen still here, no letter asked for yet

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
+
+from rich.cells import cell_len
 
 from textual import events
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.visual import VisualType
@@ -104,6 +109,12 @@ class NewCallButton(Button):
         self.post_message(NewCall())
 
 
+def say(message: Static, text: str) -> None:
+    """A message shown, or hidden while it says nothing (an empty one takes no rows)."""
+    message.update(text)
+    message.display = bool(text)
+
+
 def wait_sentence(seconds: float) -> str:
     """What a deliberate slow-down says while it lasts."""
     n = max(1, math.ceil(seconds))
@@ -155,12 +166,24 @@ def lay_out_unseen(screen: Screen, shown: Widget, hidden: Widget) -> None:
         fast_paths.reflow(screen, size)
 
 
+def modal_keys(screen: Screen) -> list[tuple[Binding, bool]]:
+    """The app's shown priority bindings, which act over a modal screen too (Textual's
+    active_bindings stop at a modal), where the app lets them act."""
+    if not screen.is_modal:
+        return []
+    app = screen.app
+    return [(binding, True) for binding in app.BINDINGS
+            if isinstance(binding, Binding) and binding.priority and binding.show
+            and app.check_action(binding.action, ()) is not False]
+
+
 def shown_keys(screen: Screen) -> list[tuple[Binding, bool]]:
     """The shown bindings of `screen`'s focused chain, one per action, each with every key in
     force for it ("escape,ctrl+b": Textual keeps one binding per key, a keymap's included)."""
     first: dict[str, tuple[Binding, bool]] = {}
     keys: dict[str, list[str]] = {}
-    for _node, binding, enabled, _tip in screen.active_bindings.values():
+    active = [(binding, enabled) for _node, binding, enabled, _tip in screen.active_bindings.values()]
+    for binding, enabled in active + modal_keys(screen):
         if binding.show:
             first.setdefault(binding.action, (binding, enabled))
             if binding.key not in keys.setdefault(binding.action, []):
@@ -170,12 +193,14 @@ def shown_keys(screen: Screen) -> list[tuple[Binding, bool]]:
 
 
 class LocalFooter(Widget, can_focus=False):
-    """The key legend, one line: each key and what it does, in the current language; a click on
-    a key presses it.
+    """The key legend: each key and what it does, in the current language; a click on a key
+    presses it. Every key and label is whole: what does not fit on one line goes on the next
+    (a Russian operator's letter at 80 columns, a keymap's longer keys).
 
-    One widget drawing the line, where Textual's Footer mounts a widget per key — and only a frame
-    after its screen's first paint, then again whenever focus moves. The look is Footer's: the
-    same theme variables, a disabled key dimmed, the key under the mouse highlighted.
+    One widget drawing the lines, where Textual's Footer mounts a widget per key — and only a
+    frame after its screen's first paint, then again whenever focus moves. The look is
+    Footer's: the same theme variables, a disabled key dimmed, the key under the mouse
+    highlighted.
     """
 
     ALLOW_SELECT = False
@@ -184,7 +209,7 @@ class LocalFooter(Widget, can_focus=False):
     DEFAULT_CSS = """
     LocalFooter {
         dock: bottom;
-        height: 1;
+        height: auto;
         text-wrap: nowrap;
         color: $footer-foreground;
         background: $footer-background;
@@ -207,15 +232,22 @@ class LocalFooter(Widget, can_focus=False):
     def __init__(self) -> None:
         super().__init__()
         self._legend: tuple = ()
-        self._keys: list[tuple[int, int, str, bool]] = []  # columns [start, end), key, enabled
+        # Where each key was last drawn: row, columns [start, end), the key, whether enabled.
+        self._keys: list[tuple[int, int, int, str, bool]] = []
         self._hovered: str | None = None  # the key under the mouse pointer
         self._kiosk_legend: tuple = ()
+        self._kiosk_rows: list[int] = []  # how many of the kiosk's items each row holds
 
     def compose(self):
-        """On a kiosk: each action a button Tab reaches (a keypad has no F-keys)."""
+        """On a kiosk: each action a button Tab reaches (a keypad has no F-keys), in as many
+        rows as the terminal's width needs."""
         if self.app.has_class("-kiosk"):
             self.add_class("-kiosk")
-            yield from kiosk_buttons(self)
+            items = list(kiosk_items(self))
+            self._kiosk_rows = kiosk_rows([width for width, _item in items], self._room())
+            for count in self._kiosk_rows:
+                yield Horizontal(*(item for _width, item in items[:count]), classes="kiosk-row")
+                items = items[count:]
 
     def on_mount(self) -> None:
         if self.has_class("-kiosk"):
@@ -224,6 +256,17 @@ class LocalFooter(Widget, can_focus=False):
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def on_resize(self) -> None:
+        """A kiosk's rows are made for a width: another width may want other rows."""
+        if self.has_class("-kiosk"):
+            widths = [width for width, _item in kiosk_items(self)]
+            if kiosk_rows(widths, self._room()) != self._kiosk_rows:
+                self.refresh(recompose=True)
+
+    def _room(self) -> int:
+        """The footer's width; before its first layout, the terminal's."""
+        return self.size.width or self.app.size.width
 
     def legend(self) -> list[tuple[Binding, bool]]:
         """The shown bindings of the focused chain, one per action (as Textual's Footer)."""
@@ -243,31 +286,53 @@ class LocalFooter(Widget, can_focus=False):
                   *((b.key, b.action, b.description, on) for b, on in self.legend()))
         if legend != self._legend:
             self._legend = legend
-            self.refresh()
+            # Laid out again only when the new legend takes another number of lines.
+            lines = len(legend_rows([part.cell_length for part, _key, _on in self.parts()],
+                                    self.content_size.width))
+            self.refresh(layout=lines != self.content_size.height)
+
+    def parts(self) -> list[tuple[Content, str, bool]]:
+        """Each shown key with its label as drawn (" F1 Help "), the key a click presses, and
+        whether it is enabled."""
+        key_style = self.get_visual_style("footer-key--key")
+        description_style = self.get_visual_style("footer-key--description")
+        parts = []
+        for binding, enabled in self.legend():
+            key = Content.styled(f" {self.app.get_key_display(binding)} ", key_style)
+            part = key + Content.styled(f"{_(binding.description)} ", description_style)
+            first_key = binding.key.split(",")[0]  # what a click presses
+            if not enabled:
+                part = part.stylize("dim")
+            elif first_key == self._hovered:
+                part = part.stylize(self.get_visual_style("footer-key--hover"))
+            parts.append((part, first_key, enabled))
+        return parts
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if self.has_class("-kiosk"):
+            return super().get_content_height(container, viewport, width)
+        return len(legend_rows([part.cell_length for part, _key, _on in self.parts()], width))
 
     def render(self) -> Content:
         if self.has_class("-kiosk"):
             return Content("")
-        key_style = self.get_visual_style("footer-key--key")
-        description_style = self.get_visual_style("footer-key--description")
-        parts: list[Content] = []
-        self._keys, column = [], 0
-        for binding, enabled in self.legend():
-            key = Content.styled(f" {self.app.get_key_display(binding)} ", key_style)
-            part = key + Content.styled(f"{_(binding.description)} ", description_style)
-            if not enabled:
-                part = part.stylize("dim")
-            elif binding.key.split(",")[0] == self._hovered:
-                part = part.stylize(self.get_visual_style("footer-key--hover"))
-            first_key = binding.key.split(",")[0]  # what a click presses
-            self._keys.append((column, column + part.cell_length, first_key, enabled))
-            column += part.cell_length
-            parts.append(part)
-        return Content("").join(parts)
+        parts = self.parts()
+        rows = legend_rows([part.cell_length for part, _key, _on in parts], self.content_size.width)
+        lines: list[Content] = []
+        self._keys = []
+        for y, count in enumerate(rows):
+            column = 0
+            for part, key, enabled in parts[:count]:
+                self._keys.append((y, column, column + part.cell_length, key, enabled))
+                column += part.cell_length
+            lines.append(Content("").join(part for part, _key, _on in parts[:count]))
+            parts = parts[count:]
+        return Content("\n").join(lines)
 
-    def _key_at(self, x: int) -> tuple[str, bool] | None:
-        """The key drawn at column `x` (as last drawn), and whether it is enabled."""
-        return next(((key, enabled) for start, end, key, enabled in self._keys if start <= x < end), None)
+    def _key_at(self, x: int, y: int) -> tuple[str, bool] | None:
+        """The key drawn at (`x`, `y`) (as last drawn), and whether it is enabled."""
+        return next(((key, enabled) for row, start, end, key, enabled in self._keys
+                     if row == y and start <= x < end), None)
 
     def _hover(self, key: str | None) -> None:
         if key != self._hovered:  # redrawn when the highlight moves, not on every mouse move
@@ -275,14 +340,14 @@ class LocalFooter(Widget, can_focus=False):
             self.refresh()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        under = self._key_at(event.x)
+        under = self._key_at(event.x, event.y)
         self._hover(under[0] if under else None)
 
     def on_leave(self, _event: events.Leave) -> None:
         self._hover(None)
 
     def on_click(self, event: events.Click) -> None:
-        under = self._key_at(event.x)
+        under = self._key_at(event.x, event.y)
         if under is None:
             return
         key, enabled = under
@@ -292,10 +357,26 @@ class LocalFooter(Widget, can_focus=False):
             self.app.bell()
 
 
+def legend_rows(widths: list[int], room: int) -> list[int]:
+    """How many of the legend's parts (of `widths` cells each, a trailing space included) each
+    line holds, filled in order: a part never split, its trailing space may pass the edge."""
+    rows: list[int] = []
+    used = 0
+    for width in widths:
+        if rows and rows[-1] and used + width - 1 <= room:
+            rows[-1] += 1
+            used += width
+        else:
+            rows.append(1)
+            used = width
+    return rows or [0]
+
+
 # What a kiosk's keypad has: the footer names these keys, and makes every other action a button.
 KEYPAD_KEYS = frozenset({"enter", "escape", "tab", "shift+tab", "backspace", "up", "down", "left",
                          "right", "asterisk", "slash", "plus", "minus", *"0123456789"})
 KEYPAD_NAMES = {"escape": "Esc", "asterisk": "*", "slash": "/", "plus": "+", "minus": "-"}
+KEY_MIN_WIDTH = 6  # a kiosk footer button's least width (app.tcss: .kiosk-key)
 
 
 class KioskKey(Button):
@@ -328,12 +409,21 @@ def kiosk_legend(footer: Widget) -> tuple:
     return tuple(seen.values())
 
 
-def kiosk_buttons(footer: Widget):
+def kiosk_items(footer: Widget) -> Iterator[tuple[int, Widget]]:
+    """The kiosk footer's buttons, then its hint, each with the columns it takes (a compact
+    button: its label, a cell each side, at least KEY_MIN_WIDTH; then a column of margin)."""
     for _lang, node, action, description, keypad in kiosk_legend(footer):
         key = KEYPAD_NAMES.get(keypad, keypad.capitalize()) if keypad else ""
-        yield KioskKey(f"{key} {_(description)}".strip(), node, action)
+        label = f"{key} {_(description)}".strip()
+        yield max(KEY_MIN_WIDTH, cell_len(label) + 2) + 1, KioskKey(label, node, action)
     if getattr(footer.app, "reader", None) is None:  # with speech the keys leave no room for it
-        yield Static(_("Tab: next · Enter: press"), classes="kiosk-hint", markup=False)
+        hint = _("Tab: next · Enter: press")
+        yield cell_len(hint) + 1, Static(hint, classes="kiosk-hint", markup=False)
+
+
+def kiosk_rows(widths: list[int], room: int) -> list[int]:
+    """How many of the kiosk footer's items each row holds: as many as fit, in order."""
+    return legend_rows(widths, room)
 
 
 class TitleBar(Widget):

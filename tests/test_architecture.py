@@ -67,3 +67,23 @@ def test_the_layer_contracts_hold():
     from importlinter.cli import lint_imports
 
     assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
+
+
+# What screens share, and may import: widgets, the messages they post, the default keys, the
+# private-call module, the result panel that the number form and the lists both show, and the
+# rule by which a list of letters shares its width.
+SHARED_SCREEN_MODULES = {"widgets", "messages", "keys", "fast_paths", "result", "list_fit"}
+
+
+def test_every_screen_module_is_under_the_independence_contract():
+    """A new screen is either independent of the others (import-linter checks it) or named
+    here as shared: it cannot slip past the contract by not being listed."""
+    import tomllib
+
+    from izle import screens
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    independent = {name.removeprefix("izle.screens.") for contract in contracts
+                   if contract["type"] == "independence" for name in contract["modules"]}
+    modules = {m.name for m in pkgutil.iter_modules(screens.__path__)}
+    assert modules - SHARED_SCREEN_MODULES == independent

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bench_api, bench_demo, bench_lookup, bench_memory, bench_timing, bench_tui, run
+from benchmarks import (bench_api, bench_demo, bench_lookup, bench_memory, bench_timing, bench_tui,
+                        run, soak_signals)
 from benchmarks.common import percentile
 
 LETTERS, BIG = "300", "400"
@@ -153,3 +154,12 @@ def test_jepsen_benchmark_runs_against_the_server(capsys):
     assert_report(out)
     assert "exact rule: syncs off their snapshot, of 12 (1 seeds) | 0 " in out
     assert "[20, 20, 20, 20, 20] vs old rule [20, 40, 60, 80, 100]" in out
+
+
+def test_the_signal_soak_runs_and_every_run_ends_cleanly(work, capsys):
+    """Three runs of benchmarks/soak_signals.py (seed 2: SIGTERM, a hang-up in a pty, one in tmux)."""
+    out = printed(capsys, soak_signals.main, "--runs", "3", "--jobs", "1", "--seed", "2",
+                  "--moments", "painted,phone", "--kinds", "SIGTERM,hangup,tmux",
+                  "--letters", LETTERS, "--work", str(work))
+    assert "3 runs in" in out and ": 3 clean" in out, out
+    assert "exited within 15 s of the signal: 3 of 3" in out, out

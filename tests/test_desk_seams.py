@@ -45,7 +45,8 @@ def test_a_found_letter_needs_no_sentence_and_a_flag_is_said_beside_it():
     assert "supervisor" in consequence_sentence(ListAnswer(Outcome.UNVERIFIED, consequence=Consequence.FLAGGED))
     assert consequence_sentence(LookupAnswer(Outcome.MISS)) is None
     assert sentence(Asked.SEARCH, ListAnswer(Outcome.UNVERIFIED), Mode.OPERATOR).startswith("The applicant")
-    assert {r for r in Reply} == {Reply.FAILED, Reply.LOCKED, Reply.UNVERIFIED, Reply.MISS}
+    assert {r for r in Reply} == {Reply.FAILED, Reply.LOCKED, Reply.UNVERIFIED, Reply.MISS,
+                                  Reply.AMBIGUOUS}
 
 
 class Store:

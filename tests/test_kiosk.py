@@ -199,10 +199,7 @@ async def test_sigterm_from_the_service_manager_stops_it_cleanly(register):
         app.install_signal_handlers()  # a real terminal does this on mount; headless tests do not
         await log_in(pilot, CITIZEN)
         os.kill(os.getpid(), signal.SIGTERM)
-        for _ in range(200):  # the stop is audited by a thread; the app then leaves
-            if app.return_code is not None:
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: app.return_code is not None)  # audited by a thread, then it leaves
         assert app.return_code == 0
     rows = audit_rows(register)
     assert [(r["action"], r["outcome"]) for r in rows[-2:]] == [("logout", "stop"), ("stop", "SIGTERM")]

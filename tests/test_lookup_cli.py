@@ -133,3 +133,42 @@ def test_stdin_answers_a_thousand_requests_in_one_process_and_audits_each(demo):
     rows = audit(register)[before:]
     assert len(rows) == 1001 and {r[1] for r in rows} == {"ivr-1"}
     assert sorted({r[3] for r in rows}) == ["found", "invalid", "unverified"]
+
+
+def test_digits_two_letters_of_the_applicant_share_ask_for_the_number_as_printed(register):
+    """A number typed without its separators that is the digits of two letters of the verified
+    applicant: an error line with the code `ambiguous` in the request's language, audited as
+    such and not a miss; one-shot, exit status 2 (the request must be given otherwise)."""
+    from izle.data.desk.sentences import SENTENCES, Asked, Reply
+    from izle.data.i18n import translate
+    from tests.conftest import CITIZEN_FIN
+    from tests.test_keypad import _add_twin
+
+    _add_twin(register, "013-13/073")
+    asked = {"agency": "BBGI", "number": "01313073", "date": "05032026", "caller_id": "+994501112233"}
+    lines = [json.dumps({**asked, "fin": CITIZEN_FIN, "lang": lang}) for lang in ("az", "ru", "en")]
+    lines += [json.dumps({**asked, "surname": "Quliyeva"}),                 # not the applicant
+              json.dumps({**asked, "number": "013-13/073", "fin": CITIZEN_FIN})]  # as printed
+    before = len(audit(register))
+    done = izle("lookup", "--json", "--stdin", "--db", str(register), "--terminal", "ivr-1",
+                stdin="\n".join(lines) + "\n")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    *ambiguous, unverified, found = [json.loads(line) for line in done.stdout.splitlines()]
+    msgid = SENTENCES[(Asked.LOOKUP, Reply.AMBIGUOUS, None)]
+    assert ambiguous == [{"error": translate(msgid, lang), "code": "ambiguous"}
+                         for lang in ("az", "ru", "en")]
+    assert len({a["error"] for a in ambiguous}) == 3
+    assert unverified == {"found": False}  # an unverified caller hears nothing of two letters
+    assert found["found"] is True and found["reg_no"] == "013-13/073"
+    rows = audit(register)[before:]
+    assert [r[3] for r in rows] == ["ambiguous"] * 3 + ["unverified", "found"]
+
+    one = izle("lookup", "--json", "--db", str(register), "--agency", "BBGI", "--number",
+               "01313073", "--date", "05.03.2026", "--fin", CITIZEN_FIN, "--lang", "en")
+    assert one.returncode == 2 and json.loads(one.stdout)["code"] == "ambiguous"
+    conn = sqlite3.connect(register.with_name("terminal.db"))
+    try:  # of the caller's lookups only the unverified one is a miss their limits count
+        assert conn.execute("SELECT count(*) FROM audit WHERE outcome IN ('miss', 'unverified')"
+                            " AND actor LIKE 'caller:%'").fetchone()[0] == 1
+    finally:
+        conn.close()

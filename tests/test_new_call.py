@@ -4,6 +4,7 @@ verified applicant; Read out gives the caller the result in their language."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Static
 
 from izle.screens.agency import AgencyScreen
@@ -102,3 +103,93 @@ async def test_no_read_out_and_no_new_call_for_a_citizen(register):
         await pilot.pause()
         assert showing_result(app) and not app.screen.query("#new-call")
     assert audit_rows(register, "call") == []
+
+
+# --- New call from every operator screen, by Tab and Enter -------------------------------------
+
+async def to_authorities(pilot) -> None:
+    await type_into(pilot, "#agency-filter", "baki")
+
+
+async def to_number_form(pilot) -> None:
+    await choose_agency(pilot, "baki bas")
+    await look_up(pilot, *CALLER[:2], caller="Quliyeva")  # a caller not verified: a message
+    assert "01-31/3073" in screen_text(pilot.app)
+
+
+async def to_letter(pilot) -> None:
+    await choose_agency(pilot, "baki bas")
+    await look_up(pilot, *CALLER[:2], caller=CALLER[2])
+    assert showing_result(pilot.app)
+
+
+async def to_read_out(pilot) -> None:
+    await to_letter(pilot)
+    await pilot.press("f6")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReadoutScreen)
+
+
+async def to_applicant_search(pilot) -> None:
+    await pilot.press("f4")
+    await pilot.pause()
+    await type_into(pilot, "#applicant-fin", "5ZK9Q2M")
+    await type_into(pilot, "#applicant-surname", "Məmmədov")  # not the applicant: a message
+    await pilot.click("#find-applicant")
+    await settle(pilot)
+
+
+async def to_applicant_letters(pilot) -> None:
+    await pilot.press("f4")
+    await pilot.pause()
+    await type_into(pilot, "#applicant-fin", "5ZK9Q2M")
+    await type_into(pilot, "#applicant-surname", "Həsənov")
+    await pilot.click("#find-applicant")
+    await settle(pilot)
+    assert "01-31/3073" in screen_text(pilot.app)
+
+
+async def to_applicant_letter(pilot) -> None:
+    await to_applicant_letters(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert showing_result(pilot.app)
+
+
+OPERATOR_SCREENS = {
+    "authorities": to_authorities,
+    "number form": to_number_form,
+    "letter": to_letter,
+    "read-out": to_read_out,
+    "applicant search": to_applicant_search,
+    "applicant's letters": to_applicant_letters,
+    "applicant's letter": to_applicant_letter,
+}
+
+
+async def tab_to_new_call(pilot) -> None:
+    """Tab, as a keyboard-only operator does, until New call has the focus."""
+    for _ in range(20):
+        if pilot.app.focused is not None and pilot.app.focused.id == "new-call":
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"Tab never reached #new-call; at {pilot.app.focused!r}")
+
+
+@pytest.mark.parametrize("where", OPERATOR_SCREENS)
+async def test_the_new_call_button_is_on_every_operator_screen_and_ends_the_call(register, where):
+    app = izle_app(register, mode="operator")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, OPERATOR)
+        await OPERATOR_SCREENS[where](pilot)
+        await tab_to_new_call(pilot)
+        button = app.focused
+        assert app.screen.find_widget(button).region.bottom < SIZE[1]  # on the terminal, above the footer
+        await pilot.press("enter")
+        await pilot.pause()
+        nothing_of_the_last_caller(app)
+        assert app.focused.id == "agency-filter"
+    calls = audit_rows(register, "call")
+    assert [(row["outcome"], row["actor"]) for row in calls] == [("new", OPERATOR.user_id)]
+    after = [row["action"] for row in audit_rows(register) if row["seq"] > calls[-1]["seq"]]
+    assert after == [], after  # the boundary follows everything of the call

@@ -51,6 +51,35 @@ async def test_phone_tab_user_id_enter_right_after_start_starts_the_login(regist
         await until(pilot, lambda: app.screen_ahead.screen is not None)  # built while it rings
 
 
+async def test_the_whole_login_typed_ahead_reaches_the_letters(register):
+    """Phone, Tab, user ID, Enter, then — before the phone panel is there — Enter to confirm,
+    PIN1 and Enter: each key reaches the control a slow typist's would. PIN1 never lands in
+    a field of the login (where it would be shown) and never on a button (lost)."""
+    from izle.screens.letters import MyLettersScreen
+
+    app = izle_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await burst(pilot, CITIZEN.phone_typed, "<tab>", CITIZEN.user_id, "<enter>",
+                    "<enter>", CITIZEN.pin1, "<enter>")
+        await until(pilot, lambda: isinstance(app.screen, MyLettersScreen))
+    assert [r["outcome"] for r in audit_rows(register, "login")] == ["OK"]
+
+
+async def test_keys_typed_ahead_of_a_login_that_fails_are_dropped(register):
+    """The phone never rang (an unknown user ID): what was typed for it — PIN1 among it — is
+    not put into the login's fields; the fields keep what was typed into them."""
+    app = izle_app(register)
+    async with app.run_test(size=SIZE) as pilot:
+        await burst(pilot, CITIZEN.phone_typed, "<tab>", "999999", "<enter>",
+                    "<enter>", CITIZEN.pin1, "<enter>")
+        await until(pilot, lambda: text_of(app, "#login-error") != "" and not app.typeahead.holding)
+        assert isinstance(app.screen, LoginScreen)
+        assert (value(app, "#phone"), value(app, "#user-id")) == (CITIZEN.phone_typed, "999999")
+        field = app.focused
+        await burst(pilot, "1")  # and typing goes on where the person is
+        await until(pilot, lambda: field.value.endswith("1"))
+
+
 async def test_a_scanner_burst_from_the_authority_picker_shows_the_letter(register):
     """The number form is still being built when the number arrives: it waits for it."""
     app = izle_app(register)
@@ -173,3 +202,13 @@ def test_bursts_in_a_real_terminal_land_in_their_fields(terminal, register):
         time.sleep(0.05)
     assert [(r["query"]["reg_no"], r["outcome"]) for r in audit_rows(register, "lookup")] \
         == [(NUMBER, "found")]
+
+
+def test_the_whole_login_in_one_burst_in_a_real_terminal(terminal, register):
+    """Phone, Tab, ID, Enter, Enter (Təsdiq), PIN1, Enter — sent before the phone rings."""
+    terminal.wait_for("Asan İmza ilə giriş")
+    terminal.type(CITIZEN.phone_typed, "<Tab>", CITIZEN.user_id, "<Enter>", "<Enter>",
+                  CITIZEN.pin1, "<Enter>")
+    shown = terminal.wait_for(CITIZEN.name)
+    assert "01-31/3073" in shown  # the citizen's letters
+    assert [r["outcome"] for r in audit_rows(register, "login")] == ["OK"]

@@ -12,16 +12,17 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import signal
 import socket
 import threading
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 
 from izle.data.clock import Clock, SystemClock, system_random
 from izle.data.limits import Limits
@@ -32,6 +33,7 @@ from izle.screens.messages import Navigate
 from izle.tui.router import Router
 from izle.tui.screen_ahead import ScreenAhead
 from izle.tui.settings import DEFAULT_KEYS, Settings
+from izle.tui.stopping import StopSignals
 from izle.tui.themes import DEFAULT_THEME, IZLE_VARIABLES, THEMES
 from izle.tui.typeahead import TypeAhead
 
@@ -56,6 +58,7 @@ KIOSK_LOCKED_ACTIONS = frozenset({"quit", "help_quit", "suspend_process", "comma
 # RestartPreventExitStatus=, so that stop is not undone by Restart=always (docs/kiosk.md).
 ADMIN_STOP_STATUS = 10
 STOP_GRACE = 3.0  # seconds a signal's stop waits for its audit rows before leaving without them
+SETTLE_TICK = 0.02  # seconds between looks, while stopping, for a screen still being built
 
 
 def on_linux_console() -> bool:
@@ -149,6 +152,7 @@ class IzleApp(App, inherit_bindings=False):
         self._last_input = self.clock.monotonic()
         self.idle_prompt_open = False
         self._stopping = False  # a stop (a signal, an administrator) is under way
+        self._signals = StopSignals(self._on_signal)
         self._goodbye_timer: Timer | None = None
         self.reader = self._screen_reader(voice)
         self.router = Router(self)
@@ -234,6 +238,7 @@ class IzleApp(App, inherit_bindings=False):
     # --- lifecycle -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._signals.attach(asyncio.get_running_loop())  # after the driver, which may take them
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         if self.reader is not None:
@@ -248,8 +253,6 @@ class IzleApp(App, inherit_bindings=False):
         self.call_after_refresh(
             lambda: self.run_worker(self._warm_up_and_check, thread=True, exit_on_error=False)
         )
-        if not self.is_headless:
-            self.install_signal_handlers()
 
     def _warm_up_and_check(self) -> None:
         desk = self.desk  # opened now rather than when the person presses "log in"
@@ -283,7 +286,12 @@ class IzleApp(App, inherit_bindings=False):
     @on(Navigate)
     async def _navigate(self, message: Navigate) -> None:
         """A screen asked for another: the router decides (tui/router.py)."""
+        self.typeahead.press_handled()  # a button's press that asked it has been handled
         await self.router.route(message)
+
+    def on_button_pressed(self) -> None:
+        """A press bubbled up here once its screen handled it: the keys after it go on."""
+        self.typeahead.press_handled()
 
     def out_of_service(self, detail: str) -> None:
         self.router.out_of_service(detail)
@@ -302,54 +310,98 @@ class IzleApp(App, inherit_bindings=False):
             return TolerantLinuxDriver
         return driver
 
+    # --- a stop by a signal ------------------------------------------------------------------
+
+    def run(self, **options: Any) -> Any:
+        """A run in a terminal: the stop signals are handled from before the first paint until
+        the run has ended (tui/stopping.py)."""
+        if options.get("headless"):
+            return super().run(**options)
+        self.install_signal_handlers()
+        try:
+            return super().run(**options)
+        finally:
+            self._signals.restore()
+
     def install_signal_handlers(self) -> None:
-        """SIGTERM/SIGINT from the service manager (or SIGHUP, the tty gone) stop it cleanly, audited."""
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            loop.add_signal_handler(sig, self._on_signal, sig.name)
+        """SIGTERM/SIGINT from the service manager (or SIGHUP, the terminal gone) stop it
+        cleanly, audited. A headless test's app has no watchdog: it would end the tests."""
+        self._signals.install(watchdog=not self.is_headless)
+
+    def on_load(self) -> None:
+        self._signals.attach(asyncio.get_running_loop())
+
+    def on_unmount(self) -> None:
+        if self.is_headless:  # a test's app: the test process's own handlers back
+            self._signals.restore()
+
+    @property
+    def stopping(self) -> bool:
+        """A stop (a signal, an administrator) is under way: no screen changes any more."""
+        return self._stopping
 
     def _on_signal(self, name: str) -> None:
-        """Never blocks the event loop, whatever the moment: the session ends in memory at once,
-        its logout and the stop are audited by a thread (the desk may still be opening, or
-        terminal.db be locked), and the app leaves when they are written or STOP_GRACE seconds
-        pass. A second signal leaves at once; on a real terminal a shutdown that still has not
-        ended after another STOP_GRACE (a tty gone mid-write) ends the process."""
+        """Never blocks the event loop, whatever the moment: no login completes from now on,
+        the session ends in memory at once, its logout and the stop are audited by a thread
+        (the desk may still be opening, or terminal.db be locked), and the app leaves when they
+        are written or STOP_GRACE seconds pass. A second signal is the same stop (a hang-up
+        brings two: the terminal's own and the kernel's)."""
         if self._stopping:
-            self.exit(return_code=0)
             return
         self._stopping = True
-        closed = self._desk.close_session() if self._desk is not None else None
-        threading.Thread(target=self._audit_stop, args=(closed, name), daemon=True,
+        if self._desk is not None:
+            self._desk.stop(name, wait=False)
+        threading.Thread(target=self._audit_stop, args=(name,), daemon=True,
                          name="izle-stop").start()
         self.set_timer(STOP_GRACE, partial(self.exit, return_code=0))
-        if not self.is_headless:
-            watchdog = threading.Timer(2 * STOP_GRACE, os._exit, args=(0,))
-            watchdog.daemon = True
-            watchdog.start()
 
-    def _audit_stop(self, closed: Session | None, name: str) -> None:
+    def _audit_stop(self, name: str) -> None:
         try:
-            desk = self.desk
-            if closed is not None:
-                desk.record_logout(closed, "stop")
-            desk.record_safely("stop", name, actor=closed.identity.user_id if closed else "-")
+            self.desk.stop(name)  # the logouts, then the stop (the desk opened if it was not)
         except Exception as error:  # noqa: BLE001 - the app leaves all the same
             self.log.error(f"stop audit: {error!r}")
         try:
-            self.call_from_thread(self.exit, return_code=0)
+            super().call_from_thread(self._leave)
         except RuntimeError:
-            pass  # the app has already gone (the grace timer or a second signal)
+            pass  # the app has already gone (the grace timer)
+
+    def _leave(self) -> None:
+        """Exit once no screen or widget is still being built: once the app exits, Textual
+        composes and mounts nothing more, so a screen pushed just before the signal would
+        mount empty and fail on its first query, and a panel a screen mounts after its first
+        paint would fail to mount (a traceback and exit status 1 instead of a clean stop).
+        Looked at after the screen's next refresh, behind what the screens asked to do then."""
+        self.screen.call_after_refresh(self._leave_when_built)
+
+    def _leave_when_built(self) -> None:
+        if self._still_building():
+            self.set_timer(SETTLE_TICK, self._leave)
+            return
+        self.exit(return_code=0)
+
+    def _still_building(self) -> bool:
+        screens = [*self.screen_stack]
+        if (ahead := self.router.ahead.screen) is not None:
+            screens.append(ahead)
+        return any(not node.is_mounted for screen in screens
+                   for node in (screen, *screen.walk_children(Widget)))
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """What a worker hands the UI, dropped once a stop has begun (decided when it would
+        run): the screens are about to go, and anything they built now would never be
+        composed."""
+        def unless_stopping() -> Any:
+            return None if self._stopping else callback(*args, **kwargs)
+
+        return super().call_from_thread(unless_stopping)
 
     def stop_terminal(self, reason: str) -> None:
-        """Stop this terminal: on a signal (exit status 0), or an administrator's choice.
-        Once: a second signal while stopping (a parent-death signal comes once per thread of
-        the dying parent) is the same stop."""
+        """Stop this terminal, an administrator's choice (exit status ADMIN_STOP_STATUS):
+        once, and not while a signal's stop is under way (the same stop)."""
         if self._stopping:
             return
         self._stopping = True
-        actor = self.desk.actor
-        self.desk.end_session("stop")
-        self.desk.record_safely("stop", reason, actor=actor)
+        self.desk.stop(reason)
         self.exit(return_code=ADMIN_STOP_STATUS if reason == "admin" else 0)
 
     def get_key_display(self, binding: Binding) -> str:
@@ -381,8 +433,15 @@ class IzleApp(App, inherit_bindings=False):
         return True
 
     def _letter_shown(self):
-        result = getattr(self.screen, "result", None)
-        return result.letter if result is not None and result.shown else None
+        """The letter on the screen being worked on, under help or the readout if one is open
+        (so help lists the readout key of the letter it was opened on)."""
+        for screen in reversed(self.screen_stack):
+            result = getattr(screen, "result", None)
+            if result is not None:
+                return result.letter if result.shown else None
+            if not screen.is_modal:
+                return None
+        return None
 
     async def action_quit(self) -> None:
         if not self.kiosk:
@@ -413,8 +472,10 @@ class IzleApp(App, inherit_bindings=False):
         if isinstance(event, events.Key) and not event.is_forwarded and self.typeahead.holds(event):
             return  # typed ahead of its screen: delivered once the screen has a field focused
         await super().on_event(event)
-        if isinstance(event, events.DescendantFocus) and self.typeahead.holding:
-            await self.typeahead.release()
+        if isinstance(event, events.DescendantFocus):
+            self.typeahead.focus_moved(event.widget)
+            if self.typeahead.holding:
+                await self.typeahead.release()
 
     async def _deliver_key(self, key: events.Key) -> None:
         await super().on_event(key)
@@ -469,6 +530,8 @@ class IzleApp(App, inherit_bindings=False):
 
     def _check_idle(self) -> None:
         """Never raises: a kiosk must not end on a timer, whatever state the screens are in."""
+        if self._stopping:
+            return
         try:
             self._idle_step()
         except Exception as error:  # noqa: BLE001 - logged; the next tick tries again

@@ -17,8 +17,9 @@ A session, read top to bottom:
 
 from __future__ import annotations
 
-from functools import partial
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from functools import partial, wraps
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from izle.data.i18n import N_, _
 from izle.screens.messages import (AgencyChosen, Back, FindApplicant, LanguageChosen, LoggedIn,
@@ -33,6 +34,19 @@ if TYPE_CHECKING:
     from izle.screens.login import LoginScreen
     from izle.tui.app import IzleApp
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def unless_stopping(method: Callable[Concatenate[Router, P], R]) -> Callable[Concatenate[Router, P], R | None]:
+    """No screen changes once a stop has begun (tui/app.py): the screens are about to go, and
+    one pushed now would never be composed."""
+    @wraps(method)
+    def guarded(self: Router, *args: P.args, **kwargs: P.kwargs) -> R | None:
+        return None if self.app.stopping else method(self, *args, **kwargs)
+
+    return guarded
+
 
 class Router:
     def __init__(self, app: IzleApp) -> None:
@@ -40,7 +54,10 @@ class Router:
         self.ahead = ScreenAhead(app)
 
     async def route(self, message: Navigate) -> None:
-        """The screen change a screen asked for."""
+        """The screen change a screen asked for (none once the app is stopping or closing:
+        its screens are going, and a worker's late answer has nowhere to go)."""
+        if self.app.stopping or not self.app.screen_stack:
+            return
         match message:
             case LanguageChosen():
                 await self.change_language(message)
@@ -49,7 +66,7 @@ class Router:
             case LoggedIn():
                 self.start_session(message.first_page)
             case LoginFailed():
-                self.put_phone_away()
+                self.login_refused()
             case TrackOther():
                 self.app.push_screen(self.agency_screen(back_to_letters=True))
             case AgencyChosen():
@@ -69,10 +86,12 @@ class Router:
 
     # --- 1. the login -------------------------------------------------------------------------
 
+    @unless_stopping
     def start(self) -> None:
         self.ahead.start()
         self.show_login()
 
+    @unless_stopping
     def show_login(self, message: str = "", message_lang: str | None = None) -> None:
         """A fresh login screen on an empty stack: nothing of the last person survives (their
         speech volume neither). `message_lang`: the language `message` is in, if not the app's."""
@@ -108,21 +127,35 @@ class Router:
 
     # --- 2. the phone rings; the first screen is built ahead ---------------------------------
 
+    @unless_stopping
     def login_under_way(self, message: LoginUnderWay) -> None:
         from izle.data.text import format_phone
         from izle.screens.phone import PhoneScreen
 
         app, login = self.app, message.screen
+        login.take_keys()  # keys typed ahead go to the phone, once it is there
         # Built while the person reads the code and types PIN1, after the phone is painted.
         app.call_after_refresh(self.prepare_first_screen)
         emulator = app.emulated_phone
         session_id = message.started.session_id
         ringing = emulator.ringing(session_id) if emulator else None
         if emulator is None or ringing is None:
+            # No phone on this screen (a real one is the person's own, or none rings for an
+            # unknown ID): keys typed ahead for it, PIN1 among them, are not the login's.
+            app.typeahead.drop()
             return
         login.phone_shown()
         app.push_screen(PhoneScreen(emulator, session_id, format_phone(ringing[0]), ringing[1]),
                         callback=login.phone_put_away)
+
+    def login_refused(self) -> None:
+        """What was typed ahead was meant for the phone — PIN1 among it — never for the
+        login's fields: dropped, and the login takes the next keys."""
+        self.app.typeahead.drop()
+        login = self.login_screen()
+        if login is not None:
+            login.take_keys()
+        self.put_phone_away()
 
     def put_phone_away(self) -> None:
         """Timed out or refused while the phone was open."""
@@ -138,6 +171,7 @@ class Router:
         return (session is not None and app.profile.first_screen == "letters"
                 and not (app.kiosk and session.identity.role == "admin"))
 
+    @unless_stopping
     def prepare_first_screen(self) -> None:
         """The session's first screen, built ahead (tui/screen_ahead.py). A kiosk's
         administrator, known only after PIN1, does not use it."""
@@ -155,6 +189,7 @@ class Router:
         citizen's letters), so that screen is painted whole at once, in one step."""
         return self.app.desk.my_letters() if self._lists_letters_first() else None
 
+    @unless_stopping
     def start_session(self, first_page: ListAnswer | None = None) -> None:
         """The session's first screen replaces the login (and the phone, if it is still open);
         the one built ahead is shown as it is, filled with `first_page`."""
@@ -211,6 +246,7 @@ class Router:
         app = self.app
         return ApplicantScreen(app.desk, app.lang, app.profile)
 
+    @unless_stopping
     def new_call(self) -> None:
         """The operator's next caller: the desk forgets the last one and audits the boundary,
         and every screen of the last call goes — form, caller check, letter, applicant search —
@@ -223,6 +259,7 @@ class Router:
             app.pop_screen()
         app.switch_screen(self.agency_screen())
 
+    @unless_stopping
     def read_out(self, letter) -> None:
         """The letter shown, in the caller's language (the next after the operator's: a caller
         speaking the operator's own needs no readout); the operator's screens keep theirs."""
@@ -233,12 +270,14 @@ class Router:
         caller = LANGUAGES[(LANGUAGES.index(app.lang) + 1) % len(LANGUAGES)]
         app.push_screen(ReadoutScreen(letter, caller))
 
+    @unless_stopping
     def show_help(self) -> None:
         from izle.screens.help import HelpScreen
 
         if not isinstance(self.app.screen, HelpScreen):
             self.app.push_screen(HelpScreen(self.app.profile, self.app.screen))
 
+    @unless_stopping
     def ask_still_there(self) -> None:
         """Nobody touched the terminal for a while: "still there?", then log out."""
         from izle.screens.idle import IdleScreen
@@ -247,11 +286,13 @@ class Router:
         app.idle_prompt_open = True
         app.push_screen(IdleScreen(app.settings.idle_prompt, app.clock), self._still_there)
 
+    @unless_stopping
     def _still_there(self, stay: bool | None) -> None:
         self.app.idle_answered()
         if not stay:
             self.end_session("idle", N_("You were logged out because the terminal was not used."))
 
+    @unless_stopping
     def confirm_stop(self) -> None:
         """Asked once more: Tab wraps onto the stop button, and a kiosk stopped by mistake is a
         kiosk out of service until someone comes."""
@@ -265,6 +306,7 @@ class Router:
 
     # --- 6. the end of a session --------------------------------------------------------------
 
+    @unless_stopping
     def end_session(self, reason: str, message: str = "") -> None:
         """Log out: the audit row is written by a worker, the screens are cleared at once.
 
@@ -280,10 +322,8 @@ class Router:
             app.desk.end_session(reason)
             app.exit(return_code=exit_status(reason))  # the page says why (tui/web/endings.py)
             return
-        closed = app.desk.close_session()
-        if closed is not None:
-            app.run_worker(partial(app.desk.record_logout, closed, reason), thread=True,
-                           exit_on_error=False)
+        if app.desk.close_session(reason) is not None:
+            app.run_worker(app.desk.write_logouts, thread=True, exit_on_error=False)
         goodbye, visitor_lang = (_(message) if message else ""), app.lang
         if app.kiosk and app.lang != app.settings.lang:
             app.set_lang(app.settings.lang)
@@ -291,15 +331,14 @@ class Router:
         if goodbye and app.kiosk:
             app.start_goodbye()
 
+    @unless_stopping
     def out_of_service(self, detail: str) -> None:
         """The register cannot be read: one sentence instead of a crash or half a letter."""
         from izle.screens.out_of_service import OutOfServiceScreen
 
         app = self.app
-        closed = app.desk.close_session()
-        if closed is not None:
-            app.run_worker(partial(app.desk.record_logout, closed, "out_of_service"),
-                           thread=True, exit_on_error=False)
+        if app.desk.close_session("out_of_service") is not None:
+            app.run_worker(app.desk.write_logouts, thread=True, exit_on_error=False)
         app.desk.record_safely("out_of_service", "register", {"detail": detail[:200]})
         while len(app.screen_stack) > 1:
             app.pop_screen()

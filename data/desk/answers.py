@@ -12,6 +12,7 @@ class Outcome(Enum):
     FOUND = "found"            # shown: a citizen's own letter, or a verified caller's
     MISS = "miss"              # nothing to show (for a citizen also: wrong date, not yours)
     UNVERIFIED = "unverified"  # operator: the letter exists, the caller check failed
+    AMBIGUOUS = "ambiguous"    # digits only, shared by several letters of this person: not a miss
     REFUSED = "refused"        # too many misses: no lookup was made
     FAILED = "failed"          # the register or the audit failed: nothing is shown
 

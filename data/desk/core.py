@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Callable
 from datetime import date
 
 from izle.data.audit import Tagged
 from izle.data.caller import caller_key, caller_matches, same_surname
 from izle.data.clock import Clock
-from izle.data.letters import Agency, LetterRow, LetterView, Register
+from izle.data.letters import Agency, Ambiguous, LetterRow, LetterView, Register
 from izle.data.limits import Limits
 from izle.data.mobile_id import MidStart, MobileIdProvider
 from izle.data.modes import Mode, profile
@@ -45,6 +46,11 @@ class Desk:
         self.limits = limits or Limits()
         self.session: Session | None = None
         self._lock = threading.RLock()
+        self._stopped = False  # the terminal is stopping: no login may complete any more
+        self._finishing = threading.Lock()  # held while a login completes and is audited
+        self._stopped_actor = "-"  # whose session the stop ended
+        self._logouts: deque[tuple[str, str]] = deque()  # (actor, reason) not yet audited
+        self._writing = threading.Lock()  # held while they are written, in order
         self.trail = AuditTrail(store, terminal, self.audit_mode, lambda: self.actor)
         self.misses = MissRules(store, clock, self.limits, self.profile, self.trail)
         self.logins = Logins(provider, self.profile, self.trail, self._tag, self._register_kind)
@@ -116,12 +122,19 @@ class Desk:
     def poll_login(self, phone: str, user_id: str, started: MidStart,
                    wait: float = 0.0) -> LoginResult | None:
         """Ask the provider (MID-REST's session status, held up to `wait` seconds): None while
-        the person has not answered on the phone, or when the login was abandoned meanwhile;
-        when complete, apply the mode's rule, audit, open the session."""
-        result = self.logins.poll(phone, user_id, started, wait)
-        if result is not None and result.session is not None:
-            with self._lock:
-                self.session = result.session
+        the person has not answered on the phone, or when the login was abandoned or the
+        terminal stopped meanwhile; when complete, apply the mode's rule, audit, open the
+        session."""
+        status = self.logins.poll(started, wait)
+        if status is None:
+            return None
+        with self._finishing:
+            if self._stopped:  # the terminal stopped while the person answered: no session
+                return None
+            result = self.logins.finish(phone, user_id, status)
+            if result.session is not None:
+                with self._lock:
+                    self.session = result.session
         return result
 
     def abandon_login(self, started: MidStart) -> None:
@@ -132,15 +145,49 @@ class Desk:
     def login_abandoned(self, started: MidStart) -> bool:
         return self.logins.abandoned(started)
 
-    def close_session(self) -> Session | None:
+    def close_session(self, reason: str) -> Session | None:
         """End the session in memory at once (nothing may act for the person any more) and
-        return it, so its logout can be audited off the UI thread (`record_logout`)."""
+        return it; its logout row, for `reason`, waits in order for `write_logouts` (off the
+        UI thread)."""
         with self._lock:
             closed, self.session = self.session, None
+            if closed is not None:
+                self._logouts.append((closed.identity.user_id, reason))
         return closed
 
-    def record_logout(self, closed: Session, reason: str) -> None:
-        self.record_safely("logout", reason, actor=closed.identity.user_id)
+    def write_logouts(self) -> None:
+        """Audit the logouts of the sessions ended so far, in the order they ended: whichever
+        thread writes them, a later row (a stop's) comes after them."""
+        with self._writing:
+            while True:
+                with self._lock:
+                    if not self._logouts:
+                        return
+                    actor, reason = self._logouts.popleft()
+                self.record_safely("logout", reason, actor=actor)
+
+    def stop(self, reason: str, *, wait: bool = True) -> Session | None:
+        """The terminal stops (`reason`: the signal's name, or "admin"): from now on no login
+        completes, and the session ends in memory at once, as `close_session`; without `wait`
+        (the UI thread) that is all. With `wait`, a login being completed at this moment is
+        waited for and the session it opened ended too, the logouts are written, and then the
+        stop's own row, after them all."""
+        self._stopped = True
+        closed = self._close_for_stop()
+        if not wait:
+            return closed
+        with self._finishing:
+            pass
+        closed = self._close_for_stop() or closed
+        self.write_logouts()
+        self.record_safely("stop", reason, actor=self._stopped_actor)
+        return closed
+
+    def _close_for_stop(self) -> Session | None:
+        closed = self.close_session("stop")
+        if closed is not None:
+            self._stopped_actor = closed.identity.user_id  # the stop row's actor
+        return closed
 
     def new_call(self) -> bool:
         """An operator's next caller: nothing of the last one stays in the session (the
@@ -153,10 +200,9 @@ class Desk:
         return self.record_safely("call", "new")
 
     def end_session(self, reason: str) -> None:
-        """Log out and audit it, in one call (the API, a stop)."""
-        closed = self.close_session()
-        if closed is not None:
-            self.record_logout(closed, reason)
+        """Log out and audit it, in one call (the API, a browser's tab)."""
+        self.close_session(reason)
+        self.write_logouts()
 
     # The register's authorities
 
@@ -229,20 +275,39 @@ class Desk:
     def _find(self, session: Session, request: LookupRequest,
               query: dict) -> tuple[Outcome, LetterView | None]:
         if self.mode is Mode.OPERATOR:
-            found = self.register.find_applicant(request.agency.code, request.number, request.reg_date)
             query["caller"] = self._tag(caller_key(request.caller))
-            if found is None:
-                query["check"] = "none"
-                return Outcome.MISS, None
-            letter_id, fin, name = found
-            if not caller_matches(fin, name, request.caller):  # checked before any detail is built
-                query["check"] = "mismatch"
-                return Outcome.UNVERIFIED, None
-            query["check"] = "match"
-            return Outcome.FOUND, self.register.letter(letter_id)
+            return self._checked(request, lambda fin, name: caller_matches(fin, name, request.caller),
+                                 query)
         letter = self.register.find_citizen_letter(request.agency.code, request.number,
                                                    request.reg_date, session.identity.fin)
+        if isinstance(letter, Ambiguous):
+            return Outcome.AMBIGUOUS, None
         return (Outcome.FOUND, letter) if letter else (Outcome.MISS, None)
+
+    def _checked(self, request: LookupRequest, matches: Callable[[str | None, str | None], bool],
+                 query: dict) -> tuple[Outcome, LetterView | None]:
+        """The operator's and the API's rule: the caller check first, on each letter the number
+        names, and a letter's details only for the one the caller is verified for.
+
+        Typed as digits only, a number may name several letters (01-31/3073, 013-13/073).
+        That there are several is said only once the caller is verified for more than one:
+        said before, it would tell an unverified caller that another person has a letter with
+        those digits that day. The letters the caller is not verified for weigh as nothing;
+        a caller verified for exactly one gets it — as a citizen, whose FIN is in the query."""
+        candidates = self.register.find_applicants(request.agency.code, request.number,
+                                                   request.reg_date)
+        if not candidates:
+            query["check"] = "none"
+            return Outcome.MISS, None
+        verified = [letter_id for letter_id, fin, name in candidates if matches(fin, name)]
+        if not verified:  # checked before any detail is built
+            query["check"] = "mismatch"
+            return Outcome.UNVERIFIED, None
+        query["check"] = "match"
+        if len(verified) > 1:
+            return Outcome.AMBIGUOUS, None
+        letter = self.register.letter(verified[0])
+        return (Outcome.FOUND, letter) if letter else (Outcome.UNVERIFIED, None)
 
     # Lists of letters: "my letters", an operator's applicant search
 
@@ -317,8 +382,8 @@ class Desk:
         def step() -> tuple[str, LookupAnswer]:
             letter = self.register.find_citizen_letter(row.agency.code, row.reg_no, row.reg_date,
                                                        applicant)
-            if letter is None:
-                return Outcome.MISS.value, LookupAnswer(Outcome.MISS)
+            if not isinstance(letter, LetterView):  # gone since it was listed (never ambiguous:
+                return Outcome.MISS.value, LookupAnswer(Outcome.MISS)  # the number is as printed)
             return Outcome.FOUND.value, LookupAnswer(Outcome.FOUND, letter)
 
         return self.trail.audited("lookup", query, step, LookupAnswer(Outcome.FAILED))
@@ -344,20 +409,15 @@ class Desk:
                  "reg_date": request.reg_date.isoformat(), "by": "fin" if by_fin else "surname",
                  "caller": self._tag(caller_key(request.caller))}
 
+        def matches(fin: str | None, name: str | None) -> bool:
+            return fin == request.caller if by_fin else same_surname(request.caller, name)
+
         def step() -> tuple[str, LookupAnswer]:
             if self.misses.api_refused(actor, bool(caller_id), self.terminal):
                 return Outcome.REFUSED.value, LookupAnswer(Outcome.REFUSED, consequence=Consequence.LOCKED)
-            found = self.register.find_applicant(request.agency.code, request.number, request.reg_date)
-            if found is None:
-                return Outcome.MISS.value, LookupAnswer(Outcome.MISS)
-            letter_id, fin, name = found
-            matched = fin == request.caller if by_fin else same_surname(request.caller, name)
-            if not matched:  # checked before any detail is built
-                return Outcome.UNVERIFIED.value, LookupAnswer(Outcome.UNVERIFIED)
-            letter = self.register.letter(letter_id)
-            if letter is None:
-                return Outcome.UNVERIFIED.value, LookupAnswer(Outcome.UNVERIFIED)
-            return Outcome.FOUND.value, LookupAnswer(Outcome.FOUND, letter)
+            checked: dict = {}
+            outcome, letter = self._checked(request, matches, checked)
+            return outcome.value, LookupAnswer(outcome, letter)
 
         if caller_id and not self._slowed_down(actor):
             return LookupAnswer(Outcome.FAILED)

@@ -8,7 +8,7 @@ from enum import Enum
 
 from izle.data.guard import demo_login_refused
 from izle.data.identities import Identity
-from izle.data.mobile_id import MidResult, MidStart, MobileIdProvider
+from izle.data.mobile_id import MidResult, MidStart, MidStatus, MobileIdProvider
 from izle.data.modes import Mode, ModeProfile
 
 from izle.data.desk.audited import AuditTrail
@@ -46,10 +46,15 @@ class Logins:
         self._register_kind = register_kind  # `meta.kind`: a demo's keys open only a demo
         self._abandoned: set[str] = set()  # login sessions nobody waits for any more
 
-    def poll(self, phone: str, user_id: str, started: MidStart, wait: float) -> LoginResult | None:
+    def poll(self, started: MidStart, wait: float) -> MidStatus | None:
+        """The provider's answer, once complete (None while the person has not answered, or
+        when nobody waits for this login any more); `finish` then decides and audits."""
         status = self.provider.status(started.session_id, wait)
         if not status.complete or started.session_id in self._abandoned:
             return None
+        return status
+
+    def finish(self, phone: str, user_id: str, status: MidStatus) -> LoginResult:
         return self._finish(phone, user_id, status.result, status.identity)  # type: ignore[arg-type]
 
     def abandon(self, started: MidStart) -> None:

@@ -30,6 +30,7 @@ class Reply(Enum):
     FAILED = "failed"
     LOCKED = "locked"
     UNVERIFIED = "unverified"
+    AMBIGUOUS = "ambiguous"
     MISS = "miss"
 
 
@@ -41,6 +42,9 @@ SENTENCES: dict[tuple[Asked, Reply, Mode | None], str] = {
     (Asked.LOOKUP, Reply.LOCKED, Mode.OPERATOR): N_("Lookups from this account are locked after too many unsuccessful searches. A supervisor can unlock them."),
     (Asked.LOOKUP, Reply.LOCKED, Mode.API): N_("Too many lookups found nothing lately. Please try again later."),
     (Asked.LOOKUP, Reply.UNVERIFIED, None): N_("The caller could not be verified: the FIN or surname they gave does not match the applicant. Give no details of this letter."),
+    (Asked.LOOKUP, Reply.AMBIGUOUS, Mode.CITIZEN): N_("More than one of your letters at this authority on this date has a number with these digits. Type the number with its dashes and slashes exactly as printed on your receipt, or choose the letter in the list of your letters."),
+    (Asked.LOOKUP, Reply.AMBIGUOUS, Mode.OPERATOR): N_("More than one letter of this applicant at this authority on this date has a number with these digits. Ask the caller for the number with its dashes and slashes exactly as printed on the receipt."),
+    (Asked.LOOKUP, Reply.AMBIGUOUS, None): N_("More than one letter of this applicant at this authority on this date has a number with these digits. Give the number with its dashes and slashes exactly as printed on the receipt."),
     (Asked.LOOKUP, Reply.MISS, Mode.CITIZEN): N_("No letter of yours with this number and registration date was found at this authority. Check both on your receipt."),
     (Asked.LOOKUP, Reply.MISS, None): N_("No letter with this number and registration date was found at this authority."),
     (Asked.SEARCH, Reply.FAILED, None): N_("The lookup could not be completed. Please try again or ask staff for help."),
@@ -69,6 +73,8 @@ def reply(answer: LookupAnswer | ListAnswer) -> Reply | None:
         return Reply.LOCKED
     if answer.outcome is Outcome.FOUND:
         return None
+    if answer.outcome is Outcome.AMBIGUOUS:
+        return Reply.AMBIGUOUS
     return Reply.UNVERIFIED if answer.outcome is Outcome.UNVERIFIED else Reply.MISS
 
 

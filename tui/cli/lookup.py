@@ -6,10 +6,12 @@
 The API's rule is the operator's: the letter's details are built only after the caller check
 (FIN exactly, or surname in its usual spellings) matched its applicant; "not found", "not
 verified" and "wrong date" are one and the same `{"found": false}`, answered at the desk's one
-fixed moment. A request may name its `caller_id` (the phone line's number: misses limited per
-caller) and its `lang`. Every call is audited in mode `api`. Exit status: 0 found, 1 not
-found, 2 bad input, 3 the register or the audit log failed, 4 refused after too many misses;
-every error is `{"error": sentence, "code": stable word}`.
+fixed moment. A number typed as digits only that is the digits of several letters of the
+verified applicant is `{"code": "ambiguous"}`: give it as printed (not a miss). A request may
+name its `caller_id` (the phone line's number: misses limited per caller) and its `lang`. Every
+call is audited in mode `api`. Exit status: 0 found, 1 not found, 2 bad input (an ambiguous
+number too), 3 the register or the audit log failed, 4 refused after too many misses; every
+error is `{"error": sentence, "code": stable word}`.
 """
 
 from __future__ import annotations
@@ -200,6 +202,8 @@ class Api:
             return answer_error(answer, "failed"), FAILED
         if answer.outcome is Outcome.REFUSED:
             return answer_error(answer, "too_many_misses"), REFUSED
+        if answer.outcome is Outcome.AMBIGUOUS:  # the request must give the number as printed
+            return answer_error(answer, "ambiguous"), BAD_INPUT
         if answer.outcome is Outcome.FOUND and answer.letter is not None:
             return letter_json(answer.letter, lang), FOUND
         return {"found": False}, NOT_FOUND
@@ -224,8 +228,8 @@ class Api:
 
 @click.command("lookup", cls=JsonCommand,
                help=_("Look one letter up for another system and print the answer as JSON "
-                      "(exit status 0 found, 1 not found, 2 bad input, 3 failed, "
-                      "4 refused after too many misses)."))
+                      "(exit status 0 found, 1 not found, 2 bad input or an ambiguous number, "
+                      "3 failed, 4 refused after too many misses)."))
 @click.option("--agency", metavar=_("CODE"), help=_("the customs authority's code"))
 @click.option("--number", metavar=_("TEXT"), help=_("the letter's registration number"))
 @click.option("--date", "date_text", metavar=_("DATE"), help=_("registration date, DD.MM.YYYY or YYYY-MM-DD"))

@@ -64,6 +64,23 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
         return
     if operator and kiosk:
         raise click.UsageError(_("--kiosk is for citizens; it cannot be combined with --operator."))
+    from izle.tui.stopping import caught_early
+
+    with caught_early():  # a SIGTERM or SIGHUP from now on stops the app, audited, once it runs
+        app = _terminal_app(db, state, operator, kiosk, lang, terminal, idle_timeout,
+                            confirm_timeout, keymap, end_on_logout, theme, speech,
+                            speech_private, speech_to)
+        # What is loaded now lives as long as the process: kept out of the cyclic collector's
+        # scans, so no full collection (40-50 ms) lands in the first frame.
+        gc.freeze()
+        app.run()
+    # A service manager tells a crash (1) or an administrator's stop (10) from a clean stop (0).
+    ctx.exit(app.return_code or 0)
+
+
+def _terminal_app(db, state, operator, kiosk, lang, terminal, idle_timeout, confirm_timeout,
+                  keymap, end_on_logout, theme, speech, speech_private, speech_to):
+    """The app the options describe, its register checked (a demo built where none was)."""
     settings = _settings(db, state, operator, kiosk, lang, terminal, idle_timeout,
                          confirm_timeout, keymap, end_on_logout, theme)
     settings = replace(settings, speech=speech or speech_private, speech_private=speech_private,
@@ -80,17 +97,11 @@ def run(ctx: click.Context, db: Path | None, state: Path | None, operator: bool,
     from izle.tui.app import IzleApp
 
     try:
-        app = IzleApp(settings=settings)
+        return IzleApp(settings=settings)
     except (sqlite3.Error, OSError) as error:  # terminal.db unreadable or not writable
         raise click.ClickException(
             _("{path} cannot be opened: {error}").format(path=settings.terminal_db,
                                                          error=describe_error(error)))
-    # What is loaded now lives as long as the process: kept out of the cyclic collector's
-    # scans, so no full collection (40-50 ms) lands in the first frame.
-    gc.freeze()
-    app.run()
-    # A service manager tells a crash (1) or an administrator's stop (10) from a clean stop (0).
-    ctx.exit(app.return_code or 0)
 
 
 def describe_error(error: BaseException) -> str:
