@@ -18,11 +18,15 @@ measured here (benchmarks/bench_import.py):
   turned into NULL by a CASE, and columns that are never empty are bound bare;
 - many rows go into one INSERT statement (numbered parameters, the time stamp bound once);
 - a bulk load into an empty letters table drops its indexes and rebuilds them once (a sort
-  beats a million random B-tree inserts, whose statement journal is costly too);
+  beats a million random B-tree inserts, whose statement journal is costly too), with
+  SQLite's sorter set for it: keys in one buffer, sorted in 2 MB runs, a helper thread
+  (writing.sorting_in_runs), and the key indexes led by the number (register v5);
 - letters take a quick path (cached dates, one dict look-up for unit and executor, C-speed
-  `isprintable` for controls); the cyclic GC is off while millions of tuples come and go;
+  `isprintable` for controls; an agency code and a status are one shared str each, which
+  marshal sends as references); the cyclic GC is off while millions of tuples come and go;
 - on two CPUs, a second process validates most of a big file while this one validates the
-  first eighth and then writes every row (parallel.py).
+  first 22 % and then writes every row (parallel.py).
+benchmarks/import_stages.py times each stage alone; RESULTS.md has the figures.
 
 The package, one idea a module: `kinds` (columns, findings), `reading` (files to rows),
 `validating` (rows to values), `batches`, `parallel` (the second validating process),
