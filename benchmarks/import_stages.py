@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                 old = best.setdefault(name, [cpu, wall])
                 best[name] = [min(old[0], cpu), min(old[1], wall)]
         floor_cpu, floor_wall = min(f[0] for f in floors), min(f[1] for f in floors)
-        print(f"| stage | CPU s | wall s | CPU / floor's CPU |\n|---|---|---|---|")
+        print("| stage | CPU s | wall s | CPU / floor's CPU |\n|---|---|---|---|")
         print(f"| floor: sqlite3 shell .import | {floor_cpu:.2f} | {floor_wall:.2f} | 1.00 |")
         total = 0.0
         for name, (cpu, wall) in best.items():
